@@ -1,0 +1,4 @@
+"""se_plugin's models; importing this registers them in se_plugin.MODELS."""
+from .backbones import *  # noqa: F401,F403
+from .blocks import *  # noqa: F401,F403
+from .necks import *  # noqa: F401,F403

@@ -1,0 +1,121 @@
+"""SE-ResNet and SE-ResNeXt backbones.
+
+They are mmpretrain's ``ResNet`` and ``ResNeXt`` with SE blocks: stem,
+stages, ``out_indices``, ``frozen_stages``, ``norm_eval``,
+``zero_init_residual``, ``with_cp``, ``drop_path_rate`` and ``init_cfg`` all
+keep their mmpretrain meaning, and the SE options choose the paper's
+variants.
+"""
+from typing import Optional, Sequence
+
+from mmpretrain.models.backbones import ResNet, ResNeXt
+from mmpretrain.models.backbones.resnet import Bottleneck
+
+from se_plugin.registry import MODELS
+from ..blocks.residual import (PLACEMENTS, SEBasicBlock, SEBottleneck,
+                               SEResNeXtBottleneck)
+from ..blocks.se_layer import check_choice
+
+
+class SEBackboneMixin:
+    """Adds the SE options to a ResNet-like backbone of mmpretrain.
+
+    Args:
+        depth (int): Depth of the network, a key of ``arch_settings``.
+        se_cfg (dict, optional): Options of every SE module (see
+            :class:`se_plugin.models.SELayer`), e.g. ``dict(ratio=8,
+            gate='tanh')``. ``None`` switches SE off (the baseline network).
+            Defaults to ``dict()`` (r=16, average squeeze, sigmoid gate).
+        se_placement (str): Where SE goes in each block, one of
+            ``'standard'``, ``'pre'``, ``'post'``, ``'identity'``, ``'3x3'``.
+            Defaults to ``'standard'``.
+        se_stages (Sequence[bool], optional): SE on/off per stage, one entry
+            per stage, e.g. ``(False, False, False, True)`` for SE only in
+            the last stage. Defaults to None (all stages).
+        **kwargs: The arguments of the mmpretrain backbone.
+    """
+
+    def __init__(self,
+                 depth: int,
+                 se_cfg: Optional[dict] = dict(),
+                 se_placement: str = 'standard',
+                 se_stages: Optional[Sequence[bool]] = None,
+                 **kwargs):
+        name = type(self).__name__
+        check_choice(f'{name}.depth', depth, self.arch_settings)
+        check_choice(f'{name}.se_placement', se_placement, PLACEMENTS)
+        if se_cfg is not None and not isinstance(se_cfg, dict):
+            raise TypeError(f'{name}.se_cfg={se_cfg!r} must be a dict or '
+                            'None')
+        num_stages = kwargs.get('num_stages', 4)
+        if se_stages is None:
+            se_stages = (True, ) * num_stages
+        if (not isinstance(se_stages, Sequence)
+                or len(se_stages) != num_stages
+                or not all(isinstance(s, bool) for s in se_stages)):
+            raise ValueError(
+                f'{name}.se_stages={se_stages!r} must be a tuple of '
+                f'{num_stages} bools (one per stage, num_stages='
+                f'{num_stages})')
+        if se_placement == '3x3' and not issubclass(
+                self.arch_settings[depth][0], Bottleneck):
+            bottleneck_depths = tuple(
+                d for d, (block, _) in self.arch_settings.items()
+                if issubclass(block, Bottleneck))
+            raise ValueError(
+                f"{name}.se_placement='3x3' needs bottleneck blocks; depth="
+                f'{depth} uses basic blocks (allowed depths for 3x3: '
+                f'{bottleneck_depths})')
+        # Set before super().__init__(), which calls make_res_layer().
+        self.se_cfg = se_cfg
+        self.se_placement = se_placement
+        self.se_stages = tuple(se_stages)
+        super().__init__(depth, **kwargs)
+
+    def make_res_layer(self, **kwargs):
+        # mmpretrain appends each stage's name to res_layers right after
+        # building it, so its length is the index of the stage being built.
+        stage = len(self.res_layers)
+        se_cfg = self.se_cfg if self.se_stages[stage] else None
+        return super().make_res_layer(
+            se_cfg=se_cfg, se_placement=self.se_placement, **kwargs)
+
+
+@MODELS.register_module()
+class SEResNet(SEBackboneMixin, ResNet):
+    """SE-ResNet (depth 18, 34, 50, 101 or 152).
+
+    ``style='caffe'`` puts the stride on the first 1x1 conv of a
+    down-sampling bottleneck, as the paper's Caffe models do (3.87 GFLOPs for
+    SE-ResNet-50); ``'pytorch'`` puts it on the 3x3 conv.
+
+    Example:
+        >>> import torch
+        >>> from se_plugin.models import SEResNet
+        >>> model = SEResNet(depth=50, out_indices=(0, 1, 2, 3)).eval()
+        >>> [tuple(o.shape) for o in model(torch.rand(1, 3, 64, 64))]
+        [(1, 256, 16, 16), (1, 512, 8, 8), (1, 1024, 4, 4), (1, 2048, 2, 2)]
+    """
+    arch_settings = {
+        18: (SEBasicBlock, (2, 2, 2, 2)),
+        34: (SEBasicBlock, (3, 4, 6, 3)),
+        50: (SEBottleneck, (3, 4, 6, 3)),
+        101: (SEBottleneck, (3, 4, 23, 3)),
+        152: (SEBottleneck, (3, 8, 36, 3)),
+    }
+
+
+@MODELS.register_module()
+class SEResNeXt(SEBackboneMixin, ResNeXt):
+    """SE-ResNeXt (depth 50, 101 or 152; ``groups`` x ``width_per_group``,
+    e.g. 32x4d or 64x4d).
+
+    Args:
+        groups (int): Cardinality of the grouped 3x3 conv. Defaults to 32.
+        width_per_group (int): Width of each group. Defaults to 4.
+    """
+    arch_settings = {
+        50: (SEResNeXtBottleneck, (3, 4, 6, 3)),
+        101: (SEResNeXtBottleneck, (3, 4, 23, 3)),
+        152: (SEResNeXtBottleneck, (3, 8, 36, 3)),
+    }

@@ -1,0 +1,112 @@
+"""Residual blocks with one SE slot, at any of the paper's placements.
+
+Every SE block here is mmpretrain's block plus :class:`SEBlockMixin`: the
+convolutions, norms, ``downsample``, ``drop_path`` and ``with_cp`` stay
+mmpretrain's, and a single ``forward`` inserts SE where ``se_placement``
+says. ``se_cfg=None`` gives the plain block (the baseline), so a
+backbone with SE switched off has exactly mmpretrain's ResNet's layers.
+"""
+from typing import Optional
+
+import torch
+import torch.utils.checkpoint as cp
+from mmpretrain.models.backbones.resnet import BasicBlock, Bottleneck
+from mmpretrain.models.backbones.resnext import \
+    Bottleneck as ResNeXtBottleneck
+
+from se_plugin.registry import MODELS
+from .se_layer import SELayer, check_choice
+
+#: Where SE goes in a residual unit (TPAMI Tables 14 and 15):
+#: ``standard``: on the residual branch after its last BN, before the sum;
+#: ``pre``: on the unit's input, feeding the residual branch only;
+#: ``post``: after the sum and its ReLU;
+#: ``identity``: on the identity branch (after any downsample);
+#: ``3x3``: right after the 3x3 conv (and its BN and ReLU) of a bottleneck.
+PLACEMENTS = ('standard', 'pre', 'post', 'identity', '3x3')
+
+
+def build_se(se_cfg: dict, in_channels: int):
+    """Build the attention module of ``se_cfg`` for ``in_channels``.
+
+    Without ``type`` it is :class:`SELayer`; with one, any registered module
+    whose first argument is ``in_channels`` (e.g. a user's own attention).
+    """
+    cfg = dict(se_cfg)
+    if 'type' not in cfg:
+        return SELayer(in_channels, **cfg)
+    return MODELS.build(cfg, default_args=dict(in_channels=in_channels))
+
+
+class SEBlockMixin:
+    """Gives a residual block one SE module (``self.se``) at a placement.
+
+    Args:
+        se_cfg (dict, optional): Options of the SE module (see
+            :class:`SELayer`); ``None`` means no SE. Defaults to None.
+        se_placement (str): One of :data:`PLACEMENTS`.
+            Defaults to ``'standard'``.
+    """
+
+    def __init__(self,
+                 *args,
+                 se_cfg: Optional[dict] = None,
+                 se_placement: str = 'standard',
+                 **kwargs):
+        super().__init__(*args, **kwargs)
+        check_choice('se_placement', se_placement, PLACEMENTS)
+        if se_placement == '3x3' and not hasattr(self, 'conv3'):
+            raise ValueError(
+                f"se_placement='3x3' needs a bottleneck block; "
+                f'{type(self).__name__} has no 1x1-3x3-1x1 branch (allowed '
+                f'here: {tuple(p for p in PLACEMENTS if p != "3x3")})')
+        self.se_placement = se_placement
+        self.se = None
+        if se_cfg is not None:
+            channels = {
+                'pre': self.in_channels,
+                '3x3': self.mid_channels,
+            }.get(se_placement, self.out_channels)
+            self.se = build_se(se_cfg, channels)
+
+    def _se_at(self, placement: str, x: torch.Tensor) -> torch.Tensor:
+        if self.se is not None and self.se_placement == placement:
+            return self.se(x)
+        return x
+
+    def residual(self, x: torch.Tensor) -> torch.Tensor:
+        """The residual branch: conv-BN(-ReLU) layers, the last without
+        ReLU (2 for a basic block, 3 for a bottleneck)."""
+        out = self.relu(self.norm1(self.conv1(x)))
+        out = self.norm2(self.conv2(out))
+        if not hasattr(self, 'conv3'):
+            return out
+        out = self._se_at('3x3', self.relu(out))
+        return self.norm3(self.conv3(out))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+
+        def _inner_forward(x):
+            identity = x if self.downsample is None else self.downsample(x)
+            identity = self._se_at('identity', identity)
+            out = self.residual(self._se_at('pre', x))
+            out = self.drop_path(self._se_at('standard', out))
+            return out + identity
+
+        if self.with_cp and x.requires_grad:
+            out = cp.checkpoint(_inner_forward, x, use_reentrant=False)
+        else:
+            out = _inner_forward(x)
+        return self._se_at('post', self.relu(out))
+
+
+class SEBasicBlock(SEBlockMixin, BasicBlock):
+    """mmpretrain's ``BasicBlock`` with an SE slot (ResNet-18/34)."""
+
+
+class SEBottleneck(SEBlockMixin, Bottleneck):
+    """mmpretrain's ``Bottleneck`` with an SE slot (ResNet-50/101/152)."""
+
+
+class SEResNeXtBottleneck(SEBlockMixin, ResNeXtBottleneck):
+    """mmpretrain's ResNeXt ``Bottleneck`` with an SE slot."""

@@ -1,0 +1,137 @@
+"""The Squeeze-and-Excitation block (Hu et al., CVPR 2018 / TPAMI 2019)."""
+from typing import Optional
+
+import torch
+import torch.nn as nn
+from mmcv.cnn import build_activation_layer
+from mmengine.model import BaseModule
+
+from se_plugin.registry import MODELS
+
+SQUEEZES = ('avg', 'max', 'none')
+GATES = {
+    'sigmoid': nn.Sigmoid,
+    'tanh': nn.Tanh,
+    'relu': nn.ReLU,
+    'hsigmoid': nn.Hardsigmoid,
+}
+
+
+def check_choice(key: str, value, allowed) -> None:
+    """Raise a ValueError naming ``key``, ``value`` and the allowed values."""
+    if value not in allowed:
+        raise ValueError(f'{key}={value!r} is not supported; allowed: '
+                         f'{tuple(allowed)}')
+
+
+def squeeze_width(in_channels: int,
+                  ratio: float = 16,
+                  squeeze_channels: Optional[int] = None,
+                  divisor: Optional[int] = None) -> int:
+    """Width of the excitation bottleneck, ``C / r`` unless given.
+
+    Args:
+        in_channels (int): Channels ``C`` of the recalibrated tensor.
+        ratio (float): Reduction ratio ``r``. Defaults to 16.
+        squeeze_channels (int, optional): Explicit width; overrides ``ratio``.
+        divisor (int, optional): Round ``C / r`` to the nearest multiple of
+            ``divisor`` (never below 90% of it), as timm and mmpretrain do.
+            ``None`` keeps ``floor(C / r)``, the paper's widths.
+
+    Returns:
+        int: The squeeze width.
+    """
+    if squeeze_channels is not None:
+        if not isinstance(squeeze_channels, int) or squeeze_channels < 1:
+            raise ValueError(f'squeeze_channels={squeeze_channels!r} must be '
+                             'an int >= 1')
+        return squeeze_channels
+    if not isinstance(ratio, (int, float)) or ratio <= 0:
+        raise ValueError(f'ratio={ratio!r} must be a number > 0')
+    if divisor is None:
+        width = int(in_channels / ratio)
+    else:
+        if not isinstance(divisor, int) or divisor < 1:
+            raise ValueError(f'divisor={divisor!r} must be an int >= 1 or '
+                             'None')
+        value = in_channels / ratio
+        width = max(divisor, int(value + divisor / 2) // divisor * divisor)
+        if width < 0.9 * value:
+            width += divisor
+    if width < 1:
+        raise ValueError(
+            f'ratio={ratio!r} leaves a squeeze width of {width} for '
+            f'in_channels={in_channels}; the width must be >= 1 (use a '
+            f'ratio <= {in_channels} or set squeeze_channels)')
+    return width
+
+
+@MODELS.register_module()
+class SELayer(BaseModule):
+    """Squeeze-and-Excitation: ``x * gate(W2 act(W1 squeeze(x))))``.
+
+    The two fully connected layers are 1x1 convolutions, so the same weights
+    serve the pooled (``N x C x 1 x 1``) and the NoSqueeze (``N x C x H x W``)
+    variants. Its first argument is ``in_channels``, so it is also an mmcv
+    plugin layer, e.g. for mmdet's ``ResNet(plugins=[dict(cfg=dict(
+    type='se_plugin.SELayer'), position='after_conv3')])``.
+
+    Args:
+        in_channels (int): Channels of the input (and output).
+        ratio (float): Reduction ratio ``r``. Defaults to 16.
+        squeeze_channels (int, optional): Explicit squeeze width, overriding
+            ``ratio``. Defaults to None.
+        divisor (int, optional): Round the squeeze width to a multiple of
+            this. Defaults to None (``floor(C / r)``).
+        bias (bool): Biases in both FC layers. Defaults to True.
+        squeeze (str): ``'avg'`` (global average pooling, the paper's),
+            ``'max'`` (global max pooling) or ``'none'`` (the NoSqueeze
+            ablation: the excitation is computed at every position).
+            Defaults to ``'avg'``.
+        gate (str): ``'sigmoid'``, ``'tanh'``, ``'relu'`` or ``'hsigmoid'``.
+            Defaults to ``'sigmoid'``.
+        act_cfg (dict): Activation between the FC layers (``delta`` in the
+            paper). Defaults to ``dict(type='ReLU', inplace=True)``.
+        init_cfg (dict, optional): Initialisation config. Defaults to None.
+    """
+    _abbr_ = 'se'
+
+    def __init__(self,
+                 in_channels: int,
+                 ratio: float = 16,
+                 squeeze_channels: Optional[int] = None,
+                 divisor: Optional[int] = None,
+                 bias: bool = True,
+                 squeeze: str = 'avg',
+                 gate: str = 'sigmoid',
+                 act_cfg: dict = dict(type='ReLU', inplace=True),
+                 init_cfg: Optional[dict] = None):
+        super().__init__(init_cfg=init_cfg)
+        if not isinstance(in_channels, int) or in_channels < 1:
+            raise ValueError(
+                f'in_channels={in_channels!r} must be an int >= 1')
+        check_choice('squeeze', squeeze, SQUEEZES)
+        check_choice('gate', gate, GATES)
+        self.in_channels = in_channels
+        self.squeeze = squeeze
+        self.squeeze_channels = squeeze_width(in_channels, ratio,
+                                              squeeze_channels, divisor)
+        self.fc1 = nn.Conv2d(in_channels, self.squeeze_channels, 1, bias=bias)
+        self.act = build_activation_layer(act_cfg)
+        self.fc2 = nn.Conv2d(self.squeeze_channels, in_channels, 1, bias=bias)
+        self.gate = GATES[gate]()
+
+    def excite(self, x: torch.Tensor) -> torch.Tensor:
+        """The gate values ``s``: ``N x C x 1 x 1`` (``N x C x H x W`` for
+        ``squeeze='none'``)."""
+        if self.squeeze == 'avg':
+            x = x.mean((2, 3), keepdim=True)
+        elif self.squeeze == 'max':
+            x = x.amax((2, 3), keepdim=True)
+        return self.gate(self.fc2(self.act(self.fc1(x))))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return x * self.excite(x)
+
+    def extra_repr(self) -> str:
+        return f'squeeze={self.squeeze!r}'
