@@ -72,6 +72,12 @@ class SEBackboneMixin:
         self.se_stages = tuple(se_stages)
         super().__init__(depth, **kwargs)
 
+    def train(self, mode: bool = True):
+        # mmpretrain's ResNet.train() returns None; nn.Module's contract
+        # (and ``model.eval()`` chaining) wants the module back.
+        super().train(mode)
+        return self
+
     def make_res_layer(self, **kwargs):
         # mmpretrain appends each stage's name to res_layers right after
         # building it, so its length is the index of the stage being built.

@@ -1,0 +1,117 @@
+"""Convert a peer's checkpoint and write the se_plugin config that runs it."""
+import os.path as osp
+import pprint
+from typing import Dict, NamedTuple
+
+import torch
+from mmengine.config import Config
+
+from .keys import rename_keys
+from .specs import Spec, get_spec
+
+#: Where training frameworks nest the weights inside a checkpoint.
+_NESTED = ('state_dict', 'model', 'state_dict_ema')
+
+
+class Converted(NamedTuple):
+    """A converted checkpoint.
+
+    Args:
+        state_dict (dict): Weights in se_plugin's ``ImageClassifier`` layout.
+        config (str): Text of a config that builds the matching model.
+    """
+    state_dict: Dict[str, torch.Tensor]
+    config: str
+
+
+def load_weights(path: str) -> Dict[str, torch.Tensor]:
+    """Read a checkpoint file and return its state dict.
+
+    Raw state dicts (timm, torchvision) and the nested ones of mmengine and
+    timm's trainer (``state_dict`` / ``model``) are accepted.
+    """
+    ckpt = torch.load(path, map_location='cpu', weights_only=True)
+    for key in _NESTED:
+        if isinstance(ckpt, dict) and isinstance(ckpt.get(key), dict):
+            return ckpt[key]
+    if not (isinstance(ckpt, dict)
+            and all(isinstance(v, torch.Tensor) for v in ckpt.values())):
+        raise ValueError(f'{path} holds no state dict (tensors by name, '
+                         f'possibly under one of {_NESTED})')
+    return ckpt
+
+
+def config_text(spec: Spec, state_dict: Dict[str, torch.Tensor]) -> str:
+    """The config that builds se_plugin's model for ``spec``: the base
+    config with the backbone swapped and a head sized to the weights."""
+    num_classes, in_channels = state_dict['head.fc.weight'].shape
+    model = dict(
+        backbone=dict(_delete_=True, **spec.backbone),
+        head=dict(num_classes=num_classes, in_channels=in_channels))
+    lines = [f'_base_ = {spec.base!r}']
+    if spec.backbone['type'].startswith('se_plugin.Ported'):
+        lines.append("custom_imports = dict(imports=['se_plugin.converters'],"
+                     ' allow_failed_imports=False)')
+    lines.append(f'model = {pprint.pformat(model, indent=4, sort_dicts=False)}')
+    return '\n'.join(lines) + '\n'
+
+
+def build_model(config: str):
+    """Build the classifier of a config given as text (or a file path)."""
+    import se_plugin.converters  # noqa: F401  registers the Ported models
+    from mmpretrain.registry import MODELS
+    cfg = Config.fromfile(config) if osp.isfile(config) else \
+        Config.fromstring(config, '.py')
+    return MODELS.build(cfg.model)
+
+
+def check_keys(model: torch.nn.Module, state_dict: Dict[str, torch.Tensor],
+               arch: str) -> None:
+    """Raise a ValueError unless ``state_dict`` fits ``model`` exactly."""
+    expected = model.state_dict()
+    missing = sorted(set(expected) - set(state_dict))
+    unexpected = sorted(set(state_dict) - set(expected))
+    shapes = [
+        f'{k}: {tuple(v.shape)} vs {tuple(expected[k].shape)}'
+        for k, v in state_dict.items()
+        if k in expected and v.shape != expected[k].shape
+    ]
+    if missing or unexpected or shapes:
+        raise ValueError(
+            f'the checkpoint does not fit arch={arch!r}: '
+            f'{len(missing)} missing keys {missing[:3]}, {len(unexpected)} '
+            f'unexpected keys {unexpected[:3]}, {len(shapes)} shape '
+            f'mismatches {shapes[:3]}')
+
+
+def convert(state_dict: Dict[str, torch.Tensor],
+            source: str,
+            arch: str,
+            check: bool = True) -> Converted:
+    """Convert a peer model's weights into se_plugin's layout.
+
+    Args:
+        state_dict (dict): The peer's state dict.
+        source (str): ``'timm'``, ``'torchvision'`` or ``'mmpretrain'``.
+        arch (str): The peer's model name, e.g. ``'legacy_seresnet50'``
+            (timm), ``'resnet50'`` (torchvision), ``'seresnet50_8xb32_in1k'``
+            or an mmpretrain config path.
+        check (bool): Build the target model and require every key and
+            shape to match. Defaults to True.
+
+    Returns:
+        Converted: The state dict and the config text of the matching model.
+
+    Raises:
+        ValueError: For an unknown source or arch, keys outside the
+            source's layout, or weights that do not fit the architecture.
+    """
+    spec = get_spec(source, arch)
+    converted = rename_keys(state_dict, spec.layout, spec.backbone)
+    if 'head.fc.weight' not in converted:
+        raise ValueError(f'the checkpoint has no classifier weights for '
+                         f'arch={arch!r} (no key maps to head.fc.weight)')
+    config = config_text(spec, converted)
+    if check:
+        check_keys(build_model(config), converted, arch)
+    return Converted(converted, config)

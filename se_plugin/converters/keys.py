@@ -1,0 +1,97 @@
+"""Renaming a peer's state-dict keys into se_plugin's layout.
+
+se_plugin's classifier is mmpretrain's ``ImageClassifier``: ``backbone.*``
+(mmpretrain ResNet names: ``conv1``/``bn1`` or a deep ``stem``,
+``layerN.B.{conv,bn}{1,2,3}``, ``downsample``, plus ``se.fc1``/``se.fc2``)
+and ``head.fc.*``. Each layout is a list of ``(pattern, replacement)``
+rules; a key that no rule matches makes the conversion fail, so an unknown
+checkpoint is refused instead of half-converted.
+"""
+import re
+from typing import Dict, List, Tuple
+
+import torch
+
+Rules = List[Tuple[str, str]]
+
+_BLOCK = r'(layer\d\.\d+)'
+
+
+def _cadene_rules(backbone: dict) -> Rules:
+    # Cadene's pretrainedmodels / timm's legacy senet.py.
+    return [
+        (r'^layer0\.(conv1|bn1)\.', r'backbone.\1.'),
+        (rf'^{_BLOCK}\.se_module\.(fc\d)\.', r'backbone.\1.se.\2.'),
+        (rf'^{_BLOCK}\.((conv|bn)\d|downsample\.[01])\.', r'backbone.\1.\2.'),
+        (r'^last_linear\.', 'head.fc.'),
+    ]
+
+
+def _resnet_rules(backbone: dict) -> Rules:
+    # torchvision's resnet.py and timm's resnet.py.
+    if backbone.get('deep_stem'):
+        stem = [(rf'^conv1\.{i}\.', f'backbone.stem.{j}.{kind}.')
+                for i, j, kind in ((0, 0, 'conv'), (1, 0, 'bn'),
+                                   (3, 1, 'conv'), (4, 1, 'bn'),
+                                   (6, 2, 'conv'))]
+        stem.append((r'^bn1\.', 'backbone.stem.2.bn.'))
+    else:
+        stem = [(r'^(conv1|bn1)\.', r'backbone.\1.')]
+    if backbone.get('avg_down'):
+        # timm's avg-down shortcut is (pool, conv, BN) in every stage, the
+        # pool an Identity in stage 1; mmpretrain leaves the pool out there.
+        down = [(r'^(layer1\.\d+)\.downsample\.1\.', r'backbone.\1.downsample.0.'),
+                (r'^(layer1\.\d+)\.downsample\.2\.', r'backbone.\1.downsample.1.'),
+                (rf'^{_BLOCK}\.downsample\.([12])\.', r'backbone.\1.downsample.\2.')]
+    else:
+        down = [(rf'^{_BLOCK}\.downsample\.([01])\.', r'backbone.\1.downsample.\2.')]
+    return stem + down + [
+        (rf'^{_BLOCK}\.((conv|bn)\d|se\.fc\d)\.', r'backbone.\1.\2.'),
+        (r'^fc\.', 'head.fc.'),
+    ]
+
+
+def _mmpretrain_rules(backbone: dict) -> Rules:
+    return [
+        (r'^(backbone\..*)\.se_layer\.conv(\d)\.conv\.', r'\1.se.fc\2.'),
+        (r'^((backbone|head)\.)', r'\1'),
+    ]
+
+
+LAYOUT_RULES = {
+    'cadene': _cadene_rules,
+    'resnet': _resnet_rules,
+    'mmpretrain': _mmpretrain_rules,
+}
+
+
+def rename_keys(state_dict: Dict[str, torch.Tensor], layout: str,
+                backbone: dict) -> Dict[str, torch.Tensor]:
+    """Rename the keys of a peer's ``state_dict`` into se_plugin's layout.
+
+    Args:
+        state_dict (dict): The peer model's state dict.
+        layout (str): Its key layout, a key of :data:`LAYOUT_RULES`.
+        backbone (dict): The se_plugin backbone config (its ``deep_stem``
+            and ``avg_down`` decide some names).
+
+    Returns:
+        dict: The renamed state dict (same tensors).
+
+    Raises:
+        ValueError: If some keys match no rule of the layout.
+    """
+    rules = [(re.compile(p), r) for p, r in LAYOUT_RULES[layout](backbone)]
+    out, unknown = {}, []
+    for key, value in state_dict.items():
+        for pattern, repl in rules:
+            if pattern.match(key):
+                out[pattern.sub(repl, key, count=1)] = value
+                break
+        else:
+            unknown.append(key)
+    if unknown:
+        raise ValueError(
+            f'{len(unknown)} keys are not in the {layout!r} layout, e.g. '
+            f'{unknown[:5]}; is this checkpoint from the model you named?')
+    return out

@@ -1,0 +1,63 @@
+"""Architecture options that only ported weights need.
+
+The Caffe SENets (and timm's ``legacy_*`` ports of them) pool the stem with
+``MaxPool2d(3, 2, ceil_mode=True)`` instead of mmpretrain's
+``MaxPool2d(3, 2, padding=1)``: the output has the same size but every
+window is shifted by one pixel, so the weights only reproduce their logits
+with the Caffe pooling. timm also publishes depths that mmpretrain's
+``arch_settings`` lack (SE-ResNeXt-26, SE-ResNet-200/269).
+
+These classes add both to :class:`se_plugin.SEResNet` /
+:class:`se_plugin.SEResNeXt` without touching them. Configs that use them
+need ``custom_imports = dict(imports=['se_plugin.converters'])``, which the
+converters write into the configs they emit.
+"""
+import torch.nn as nn
+
+from se_plugin.models.backbones.se_resnet import SEResNet, SEResNeXt
+from se_plugin.models.blocks import SEBottleneck, SEResNeXtBottleneck
+from se_plugin.models.blocks.se_layer import check_choice
+from se_plugin.registry import MODELS
+
+STEM_POOLS = ('pytorch', 'caffe')
+
+
+class StemPoolMixin:
+    """Chooses the stem max-pooling of a ResNet-like backbone.
+
+    Args:
+        stem_pool (str): ``'pytorch'`` keeps mmpretrain's padded pooling;
+            ``'caffe'`` pools without padding and rounds the output size up
+            (``ceil_mode=True``), as the original Caffe SENets do.
+            Defaults to ``'pytorch'``.
+    """
+
+    def __init__(self, *args, stem_pool: str = 'pytorch', **kwargs):
+        check_choice(f'{type(self).__name__}.stem_pool', stem_pool,
+                     STEM_POOLS)
+        super().__init__(*args, **kwargs)
+        self.stem_pool = stem_pool
+        if stem_pool == 'caffe':
+            self.maxpool = nn.MaxPool2d(kernel_size=3, stride=2,
+                                        ceil_mode=True)
+
+
+@MODELS.register_module()
+class PortedSEResNet(StemPoolMixin, SEResNet):
+    """:class:`se_plugin.SEResNet` with ``stem_pool`` and timm's deeper
+    SE-ResNet-200/269 (``seresnet200d``, ``seresnet269d``)."""
+    arch_settings = {
+        **SEResNet.arch_settings,
+        200: (SEBottleneck, (3, 24, 36, 3)),
+        269: (SEBottleneck, (3, 30, 48, 8)),
+    }
+
+
+@MODELS.register_module()
+class PortedSEResNeXt(StemPoolMixin, SEResNeXt):
+    """:class:`se_plugin.SEResNeXt` with ``stem_pool`` and SE-ResNeXt-26
+    (timm's ``legacy_seresnext26_32x4d``, ``seresnext26d_32x4d``)."""
+    arch_settings = {
+        26: (SEResNeXtBottleneck, (2, 2, 2, 2)),
+        **SEResNeXt.arch_settings,
+    }

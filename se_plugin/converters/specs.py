@@ -1,0 +1,192 @@
+"""Which se_plugin architecture reproduces each peer model.
+
+A checkpoint does not record where a block strides or how the stem pools,
+so the peer's model name chooses the options: each :class:`Spec` holds the
+se_plugin backbone config and the key layout of the peer's state dict.
+"""
+from typing import NamedTuple
+
+from mmengine.config import Config
+
+#: Key layouts (see :mod:`se_plugin.converters.keys`).
+LAYOUTS = ('cadene', 'resnet', 'mmpretrain')
+
+# timm's SEModule rounds C/16 to a multiple of 8 (16 -> 8 channels for
+# SE-ResNet-18's first stage); the Caffe ports floor it (4 channels).
+TIMM_SE = dict(ratio=16, divisor=8)
+CAFFE_SE = dict(ratio=16)
+
+
+class Spec(NamedTuple):
+    """How to convert one peer model.
+
+    Args:
+        layout (str): Key layout of the peer's state dict, one of
+            :data:`LAYOUTS`.
+        backbone (dict): se_plugin backbone config.
+        base (str): Config that the emitted config inherits (data pipeline,
+            evaluator, schedule).
+    """
+    layout: str
+    backbone: dict
+    base: str = 'mmpretrain::resnet/resnet50_8xb32_in1k.py'
+
+
+def _seresnet(depth, layout='resnet', **kwargs):
+    kind = 'PortedSEResNet' if (kwargs.get('stem_pool') or depth > 152) \
+        else 'SEResNet'
+    return Spec(layout, dict(type=f'se_plugin.{kind}', depth=depth, **kwargs))
+
+
+def _seresnext(depth, groups, width, layout='resnet', **kwargs):
+    kind = 'PortedSEResNeXt' if (kwargs.get('stem_pool') or depth < 50) \
+        else 'SEResNeXt'
+    return Spec(
+        layout,
+        dict(
+            type=f'se_plugin.{kind}',
+            depth=depth,
+            groups=groups,
+            width_per_group=width,
+            **kwargs))
+
+
+def _cadene(build, *args, **kwargs):
+    # The Caffe SENets pool their stem with ceil_mode and no padding.
+    return build(*args, layout='cadene', stem_pool='caffe', se_cfg=CAFFE_SE,
+                 **kwargs)
+
+
+_TIMM_D = dict(deep_stem=True, avg_down=True)
+
+TIMM = {
+    # Caffe ports: SE-ResNet strides in the first 1x1 conv ('caffe'),
+    # SE-ResNeXt in the 3x3 conv ('pytorch').
+    'legacy_seresnet18': _cadene(_seresnet, 18),
+    'legacy_seresnet34': _cadene(_seresnet, 34),
+    'legacy_seresnet50': _cadene(_seresnet, 50, style='caffe'),
+    'legacy_seresnet101': _cadene(_seresnet, 101, style='caffe'),
+    'legacy_seresnet152': _cadene(_seresnet, 152, style='caffe'),
+    'legacy_seresnext26_32x4d': _cadene(_seresnext, 26, 32, 4),
+    'legacy_seresnext50_32x4d': _cadene(_seresnext, 50, 32, 4),
+    'legacy_seresnext101_32x4d': _cadene(_seresnext, 101, 32, 4),
+    # timm's ResNet with attn_layer='se'.
+    'seresnet18': _seresnet(18, se_cfg=TIMM_SE),
+    'seresnet34': _seresnet(34, se_cfg=TIMM_SE),
+    'seresnet50': _seresnet(50, se_cfg=TIMM_SE),
+    'seresnet101': _seresnet(101, se_cfg=TIMM_SE),
+    'seresnet152': _seresnet(152, se_cfg=TIMM_SE),
+    'seresnet152d': _seresnet(152, se_cfg=TIMM_SE, **_TIMM_D),
+    'seresnet200d': _seresnet(200, se_cfg=TIMM_SE, **_TIMM_D),
+    'seresnet269d': _seresnet(269, se_cfg=TIMM_SE, **_TIMM_D),
+    'seresnext26d_32x4d': _seresnext(26, 32, 4, se_cfg=TIMM_SE, **_TIMM_D),
+    'seresnext50_32x4d': _seresnext(50, 32, 4, se_cfg=TIMM_SE),
+    'seresnext101_32x4d': _seresnext(101, 32, 4, se_cfg=TIMM_SE),
+    'seresnext101_32x8d': _seresnext(101, 32, 8, se_cfg=TIMM_SE),
+    'seresnext101d_32x8d': _seresnext(101, 32, 8, se_cfg=TIMM_SE, **_TIMM_D),
+    'seresnext101_64x4d': _seresnext(101, 64, 4, se_cfg=TIMM_SE),
+}
+
+#: timm SE models whose architecture se_plugin cannot express, and why.
+TIMM_UNSUPPORTED = {
+    'seresnet50t': 'its tiered deep stem (24-32-64 channels)',
+    'seresnext26t_32x4d': 'its tiered deep stem (24-32-64 channels)',
+    'seresnetaa50d': 'its anti-aliasing average pools',
+    'seresnextaa101d_32x8d': 'its anti-aliasing average pools',
+    'seresnextaa201d_32x8d': 'its anti-aliasing average pools',
+    'seresnet33ts': 'it is a ByobNet, not a ResNet',
+    'seresnext26ts': 'it is a ByobNet, not a ResNet',
+}
+
+TORCHVISION = {
+    f'resnet{depth}': _seresnet(depth, se_cfg=None)
+    for depth in (18, 34, 50, 101, 152)
+}
+TORCHVISION.update({
+    'resnext50_32x4d': _seresnext(50, 32, 4, se_cfg=None),
+    'resnext101_32x8d': _seresnext(101, 32, 8, se_cfg=None),
+    'resnext101_64x4d': _seresnext(101, 64, 4, se_cfg=None),
+})
+
+# mmpretrain backbone type -> (se_plugin type, options it implies).
+MMPRETRAIN_TYPES = {
+    'ResNet': ('SEResNet', dict(se_cfg=None)),
+    'ResNetV1c': ('SEResNet', dict(se_cfg=None, deep_stem=True)),
+    'ResNetV1d': ('SEResNet', dict(se_cfg=None, deep_stem=True,
+                                   avg_down=True)),
+    'ResNeXt': ('SEResNeXt', dict(se_cfg=None)),
+    'SEResNet': ('SEResNet', {}),
+    'SEResNeXt': ('SEResNeXt', {}),
+}
+
+
+def mmpretrain_spec(arch: str) -> Spec:
+    """The spec of an mmpretrain model (a model-zoo name or a config).
+
+    mmpretrain's SE layer rounds ``C // se_ratio`` to a multiple of 8; its
+    ``SEResNeXt`` never passes ``se_ratio`` on, so those always use 16.
+
+    Args:
+        arch (str): A name of ``mmpretrain.list_models()`` (e.g.
+            ``'seresnet50_8xb32_in1k'``) or a config path (``mmpretrain::``
+            paths included).
+    """
+    cfg_path = _mmpretrain_config(arch)
+    backbone = dict(Config.fromfile(cfg_path).model.backbone)
+    kind = backbone.pop('type')
+    if kind.startswith('mmpretrain.'):
+        kind = kind[len('mmpretrain.'):]
+    if kind not in MMPRETRAIN_TYPES:
+        raise ValueError(
+            f'backbone type={kind!r} of {arch!r} has no se_plugin '
+            f'equivalent; allowed: {tuple(MMPRETRAIN_TYPES)}')
+    target, implied = MMPRETRAIN_TYPES[kind]
+    se_ratio = backbone.pop('se_ratio', 16)
+    se_cfg = dict(ratio=16 if kind == 'SEResNeXt' else se_ratio, divisor=8)
+    backbone = dict(
+        dict(type=f'se_plugin.{target}', se_cfg=se_cfg), **implied,
+        **backbone)
+    return Spec('mmpretrain', backbone, base=cfg_path)
+
+
+def _mmpretrain_config(arch: str) -> str:
+    if arch.endswith('.py'):
+        return arch
+    from mmpretrain import list_models
+    from mmpretrain.apis import ModelHub
+    if arch not in list_models():
+        raise ValueError(
+            f'arch={arch!r} is neither an mmpretrain model name (see '
+            'mmpretrain.list_models()) nor a config file (*.py)')
+    path = ModelHub.get(arch).config.filename
+    # Inherit through the package scope so the emitted config is portable.
+    return 'mmpretrain::' + path.split('/.mim/configs/', 1)[1]
+
+
+def get_spec(source: str, arch: str) -> Spec:
+    """The :class:`Spec` that converts ``arch`` of ``source``.
+
+    Args:
+        source (str): ``'timm'``, ``'torchvision'`` or ``'mmpretrain'``.
+        arch (str): The peer's model name (``timm.create_model`` name,
+            torchvision builder name, mmpretrain model name or config).
+
+    Raises:
+        ValueError: For an unknown source or a model se_plugin cannot
+            reproduce.
+    """
+    if source == 'mmpretrain':
+        return mmpretrain_spec(arch)
+    tables = {'timm': TIMM, 'torchvision': TORCHVISION}
+    if source not in tables:
+        raise ValueError(f'source={source!r} is not supported; allowed: '
+                         f"{tuple(tables) + ('mmpretrain', )}")
+    name = arch.split('.')[0]  # timm's 'name.tag', e.g. '.in1k'
+    if source == 'timm' and name in TIMM_UNSUPPORTED:
+        raise ValueError(f'arch={arch!r} cannot be converted: se_plugin has '
+                         f'no equivalent of {TIMM_UNSUPPORTED[name]}')
+    if name not in tables[source]:
+        raise ValueError(f'arch={arch!r} is not supported for source='
+                         f'{source!r}; allowed: {tuple(tables[source])}')
+    return tables[source][name]
+

@@ -1,0 +1,87 @@
+"""The demo's embedded dataset: scikit-learn's handwritten digits on disk.
+
+scikit-learn ships the 1,797 8x8 digit images (UCI optdigits test set), so
+the demo needs no download. They are written in the ImageNet folder and
+annotation layout, so training reads them through mmpretrain's own
+``CustomDataset`` exactly as it would read ImageNet::
+
+    root/train/<class>/<n>.png    root/val/<class>/<n>.png
+    root/meta/train.txt           root/meta/val.txt    ("<class>/<n>.png <label>")
+    root/meta/classes.txt         (one class name per line: 0 .. 9)
+"""
+import os.path as osp
+from pathlib import Path
+from typing import Dict, Union
+
+import numpy as np
+from PIL import Image
+
+SPLITS = ('train', 'val')
+
+
+def prepare_digits(root: Union[str, Path],
+                   val_ratio: float = 0.2,
+                   seed: int = 0,
+                   image_size: int = 32) -> Dict[str, int]:
+    """Write scikit-learn's digits as RGB PNGs with ImageNet-style lists.
+
+    The split is stratified by class and fixed by ``seed``, so the same
+    arguments always give the same files. Existing files are overwritten.
+
+    Args:
+        root (str | Path): Folder to write to (created if missing).
+        val_ratio (float): Fraction of each class put in the validation
+            split, in (0, 1). Defaults to 0.2.
+        seed (int): Seed of the split. Defaults to 0.
+        image_size (int): Side of the written images in pixels; the 8x8
+            originals are upscaled bilinearly. At least 8. Defaults to 32.
+
+    Returns:
+        dict: Number of images per split and of classes, e.g.
+        ``{'train': 1437, 'val': 360, 'classes': 10}``.
+    """
+    # Imported here: scikit-learn is a demo/test dependency, not a core one.
+    from sklearn.datasets import load_digits
+    from sklearn.model_selection import train_test_split
+
+    if not 0 < val_ratio < 1:
+        raise ValueError(f'prepare_digits: val_ratio={val_ratio!r} is not '
+                         'allowed; it must lie strictly between 0 and 1')
+    if not isinstance(image_size, int) or image_size < 8:
+        raise ValueError(f'prepare_digits: image_size={image_size!r} is not '
+                         'allowed; it must be an int >= 8 (the originals '
+                         'are 8x8)')
+
+    digits = load_digits()
+    indices = np.arange(len(digits.target))
+    split_indices = dict(
+        zip(
+            SPLITS,
+            train_test_split(
+                indices,
+                test_size=val_ratio,
+                random_state=seed,
+                stratify=digits.target)))
+    classes = [str(c) for c in digits.target_names]
+
+    root = Path(root)
+    (root / 'meta').mkdir(parents=True, exist_ok=True)
+    (root / 'meta' / 'classes.txt').write_text('\n'.join(classes) + '\n')
+    # Pixel values run 0..16 in the originals.
+    pixels = (digits.images * (255 / 16)).round().astype(np.uint8)
+    for split, idx in split_indices.items():
+        lines = []
+        for i in sorted(idx):
+            label = int(digits.target[i])
+            name = osp.join(classes[label], f'{i:04d}.png')
+            path = root / split / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            Image.fromarray(pixels[i]).resize(
+                (image_size, image_size),
+                Image.BILINEAR).convert('RGB').save(path)
+            lines.append(f'{name} {label}\n')
+        (root / 'meta' / f'{split}.txt').write_text(''.join(lines))
+
+    counts = {split: len(idx) for split, idx in split_indices.items()}
+    counts['classes'] = len(classes)
+    return counts

@@ -1,0 +1,125 @@
+"""Building blocks shared by BN-Inception and Inception-ResNet-v2.
+
+Both networks are tables of multi-branch modules. A branch is written as a
+tuple of layer specs, so each architecture file is its table, not code:
+
+* ``(out_channels, kernel)``, ``(out_channels, kernel, stride)`` or
+  ``(out_channels, kernel, stride, padding)``: a conv-norm-act
+  ``ConvModule``; ``kernel`` may be a ``(kh, kw)`` tuple; the default
+  padding keeps the size ('same'), ``padding=0`` is TF's 'valid';
+* ``('max' | 'avg', kernel, stride, padding)``: a pooling layer.
+"""
+from typing import Optional, Sequence
+
+import torch
+import torch.nn as nn
+from mmcv.cnn import ConvModule, build_activation_layer
+
+from .se_attach import attach_se
+
+POOLS = {'max': nn.MaxPool2d, 'avg': nn.AvgPool2d}
+
+
+def make_branch(in_channels: int, specs: Sequence[tuple], norm_cfg: dict,
+                act_cfg: dict, pool_cfg: Optional[dict] = None):
+    """Build one branch (``nn.Sequential``) from its layer specs.
+
+    Args:
+        in_channels (int): Channels of the branch input.
+        specs (Sequence[tuple]): Layer specs, see the module docstring.
+        norm_cfg (dict): Norm layer of every conv.
+        act_cfg (dict): Activation of every conv.
+        pool_cfg (dict, optional): Extra arguments of every pooling layer
+            (e.g. ``ceil_mode=True`` for Caffe's pooling arithmetic).
+
+    Returns:
+        tuple[nn.Sequential, int]: The branch and its output channels.
+    """
+    layers = []
+    for spec in specs:
+        if spec[0] in POOLS:
+            kind, kernel, stride, padding = spec
+            layers.append(POOLS[kind](kernel, stride, padding,
+                                      **(pool_cfg or {})))
+            continue
+        out_channels, kernel, stride, padding = (tuple(spec) +
+                                                 (1, None))[:4]
+        if padding is None:
+            padding = tuple(k // 2 for k in kernel) if isinstance(
+                kernel, tuple) else kernel // 2
+        layers.append(
+            ConvModule(in_channels, out_channels, kernel, stride, padding,
+                       norm_cfg=norm_cfg, act_cfg=act_cfg))
+        in_channels = out_channels
+    return nn.Sequential(*layers), in_channels
+
+
+class Concat(nn.Module):
+    """Runs every branch on the same input and concatenates the outputs.
+
+    Args:
+        in_channels (int): Channels of the input.
+        branches (Sequence[Sequence[tuple]]): Layer specs of each branch (a
+            branch of a single pool spec keeps the input's channels).
+        norm_cfg (dict): Norm layer of every conv.
+        act_cfg (dict): Activation of every conv.
+        pool_cfg (dict, optional): Extra arguments of every pooling layer.
+    """
+
+    def __init__(self,
+                 in_channels: int,
+                 branches: Sequence[Sequence[tuple]],
+                 norm_cfg: dict,
+                 act_cfg: dict,
+                 pool_cfg: Optional[dict] = None):
+        super().__init__()
+        self.branches = nn.ModuleList()
+        self.out_channels = 0
+        for specs in branches:
+            branch, channels = make_branch(in_channels, specs, norm_cfg,
+                                           act_cfg, pool_cfg)
+            self.branches.append(branch)
+            self.out_channels += channels
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return torch.cat([branch(x) for branch in self.branches], 1)
+
+
+class InceptionResidual(nn.Module):
+    """``act(x + scale * se(conv1x1(concat(branches(x)))))``.
+
+    The Inception-ResNet unit: a :class:`Concat` of branches, a linear 1x1
+    conv (with bias, no norm) back to the input width, a constant residual
+    scaling, the sum with the identity and (except in the last unit) ReLU.
+
+    SE goes on the non-identity branch before the merge, as in SE-ResNet:
+    on the 1x1 conv's output (the unit's full width), before the constant
+    scaling, so it sees the branch at the scale its FCs were initialised for.
+
+    Args:
+        channels (int): Input and output channels.
+        branches (Sequence[Sequence[tuple]]): Layer specs of the branches.
+        scale (float): Residual scaling.
+        se_cfg (dict, optional): SE options; None for no SE.
+        norm_cfg (dict): Norm layer of the branch convs.
+        act_cfg (dict): Activation of the branch convs and after the sum.
+        with_act (bool): Apply ``act_cfg`` after the sum. Defaults to True.
+    """
+
+    def __init__(self,
+                 channels: int,
+                 branches: Sequence[Sequence[tuple]],
+                 scale: float,
+                 se_cfg: Optional[dict],
+                 norm_cfg: dict,
+                 act_cfg: dict,
+                 with_act: bool = True):
+        super().__init__()
+        self.scale = scale
+        self.branches = Concat(channels, branches, norm_cfg, act_cfg)
+        self.up = nn.Conv2d(self.branches.out_channels, channels, 1)
+        attach_se(self.up, se_cfg, channels)
+        self.act = build_activation_layer(act_cfg) if with_act else nn.Identity()
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.act(x + self.scale * self.up(self.branches(x)))

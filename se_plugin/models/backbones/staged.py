@@ -1,0 +1,72 @@
+"""A backbone that is a chain of stages, for the networks mmpretrain lacks
+(MobileNet v1, BN-Inception, Inception-ResNet-v2)."""
+from typing import Sequence
+
+import torch.nn as nn
+from mmengine.model import ModuleList
+from mmpretrain.models.backbones.base_backbone import BaseBackbone
+from torch.nn.modules.batchnorm import _BatchNorm
+
+#: He (MSRA) initialisation, as the paper trains every network from scratch.
+MSRA_INIT = [
+    dict(type='Kaiming', layer='Conv2d'),
+    dict(type='Constant', val=1, layer=['_BatchNorm'])
+]
+
+
+class StagedBackbone(BaseBackbone):
+    """Runs ``self.stages`` in order and returns the outputs it is asked for.
+
+    Args:
+        out_indices (Sequence[int]): Stages whose outputs are returned;
+            negative indices count from the end.
+        frozen_stages (int): Number of leading stages to freeze (eval mode,
+            no gradients); -1 freezes none.
+        norm_eval (bool): Keep every BN layer in eval mode while training.
+        init_cfg (dict | list[dict], optional): Initialisation config.
+    """
+
+    def __init__(self, out_indices: Sequence[int], frozen_stages: int,
+                 norm_eval: bool, init_cfg):
+        super().__init__(init_cfg)
+        self.out_indices = out_indices
+        self.frozen_stages = frozen_stages
+        self.norm_eval = norm_eval
+
+    def _set_stages(self, stages: Sequence[nn.Module]) -> None:
+        """Register the stages and check the stage options against them."""
+        num = len(stages)
+        name = type(self).__name__
+        if (not isinstance(self.out_indices, Sequence)
+                or not self.out_indices
+                or any(not isinstance(i, int) or not -num <= i < num
+                       for i in self.out_indices)):
+            raise ValueError(f'{name}.out_indices={self.out_indices!r} must '
+                             f'be a non-empty sequence of ints in '
+                             f'[{-num}, {num - 1}] ({num} stages)')
+        if (not isinstance(self.frozen_stages, int)
+                or not -1 <= self.frozen_stages <= num):
+            raise ValueError(f'{name}.frozen_stages={self.frozen_stages!r} '
+                             f'must be an int in [-1, {num}]')
+        self.out_indices = tuple(i % num for i in self.out_indices)
+        self.stages = ModuleList(stages)
+
+    def forward(self, x):
+        outs = []
+        for i, stage in enumerate(self.stages):
+            x = stage(x)
+            if i in self.out_indices:
+                outs.append(x)
+        return tuple(outs)
+
+    def train(self, mode: bool = True):
+        super().train(mode)
+        for stage in self.stages[:max(self.frozen_stages, 0)]:
+            stage.eval()
+            for param in stage.parameters():
+                param.requires_grad = False
+        if mode and self.norm_eval:
+            for m in self.modules():
+                if isinstance(m, _BatchNorm):
+                    m.eval()
+        return self
