@@ -1,6 +1,5 @@
 """Convert a peer's checkpoint and write the se_plugin config that runs it."""
 import os.path as osp
-import pprint
 from typing import Dict, NamedTuple
 
 import torch
@@ -48,12 +47,11 @@ def config_text(spec: Spec, state_dict: Dict[str, torch.Tensor]) -> str:
     model = dict(
         backbone=dict(_delete_=True, **spec.backbone),
         head=dict(num_classes=num_classes, in_channels=in_channels))
-    lines = [f'_base_ = {spec.base!r}']
+    body = dict(model=model)
     if spec.backbone['type'].startswith('se_plugin.Ported'):
-        lines.append("custom_imports = dict(imports=['se_plugin.converters'],"
-                     ' allow_failed_imports=False)')
-    lines.append(f'model = {pprint.pformat(model, indent=4, sort_dicts=False)}')
-    return '\n'.join(lines) + '\n'
+        body['custom_imports'] = dict(
+            imports=['se_plugin.converters'], allow_failed_imports=False)
+    return f'_base_ = {spec.base!r}\n' + Config(body).pretty_text
 
 
 def build_model(config: str):

@@ -4,7 +4,9 @@ The Caffe SENets (and timm's ``legacy_*`` ports of them) pool the stem with
 ``MaxPool2d(3, 2, ceil_mode=True)`` instead of mmpretrain's
 ``MaxPool2d(3, 2, padding=1)``: the output has the same size but every
 window is shifted by one pixel, so the weights only reproduce their logits
-with the Caffe pooling. timm also publishes depths that mmpretrain's
+with the Caffe pooling. timm's legacy SE-ResNet-18/34 (trained by timm,
+not ported from Caffe) end the residual branch of their basic block with a
+ReLU, before SE. timm also publishes depths that mmpretrain's
 ``arch_settings`` lack (SE-ResNeXt-26, SE-ResNet-200/269).
 
 These classes add both to :class:`se_plugin.SEResNet` /
@@ -15,7 +17,8 @@ converters write into the configs they emit.
 import torch.nn as nn
 
 from se_plugin.models.backbones.se_resnet import SEResNet, SEResNeXt
-from se_plugin.models.blocks import SEBottleneck, SEResNeXtBottleneck
+from se_plugin.models.blocks import (SEBasicBlock, SEBottleneck,
+                                     SEResNeXtBottleneck)
 from se_plugin.models.blocks.se_layer import check_choice
 from se_plugin.registry import MODELS
 
@@ -42,15 +45,46 @@ class StemPoolMixin:
                                         ceil_mode=True)
 
 
+class SEBasicBlockReLU(SEBasicBlock):
+    """A basic block whose residual branch ends with a ReLU (timm's
+    ``legacy_seresnet18/34``: conv-BN-ReLU-conv-BN-ReLU, then SE)."""
+
+    def residual(self, x):
+        return self.relu(super().residual(x))
+
+
 @MODELS.register_module()
 class PortedSEResNet(StemPoolMixin, SEResNet):
-    """:class:`se_plugin.SEResNet` with ``stem_pool`` and timm's deeper
-    SE-ResNet-200/269 (``seresnet200d``, ``seresnet269d``)."""
+    """:class:`se_plugin.SEResNet` with ``stem_pool``, ``residual_relu`` and
+    timm's deeper SE-ResNet-200/269 (``seresnet200d``, ``seresnet269d``).
+
+    Args:
+        residual_relu (bool): End the residual branch of each basic block
+            with a ReLU (timm's legacy SE-ResNet-18/34). Only for depths 18
+            and 34. Defaults to False.
+        **kwargs: The arguments of :class:`StemPoolMixin` and
+            :class:`se_plugin.SEResNet`.
+    """
     arch_settings = {
         **SEResNet.arch_settings,
         200: (SEBottleneck, (3, 24, 36, 3)),
         269: (SEBottleneck, (3, 30, 48, 8)),
     }
+
+    def __init__(self, depth, *args, residual_relu: bool = False, **kwargs):
+        if residual_relu and not issubclass(
+                self.arch_settings.get(depth, (object, ))[0], SEBasicBlock):
+            raise ValueError(
+                f'PortedSEResNet.residual_relu=True needs basic blocks; '
+                f'depth={depth} is not one of (18, 34)')
+        # Read by make_res_layer() during super().__init__().
+        self.residual_relu = residual_relu
+        super().__init__(depth, *args, **kwargs)
+
+    def make_res_layer(self, block, **kwargs):
+        if self.residual_relu:
+            block = SEBasicBlockReLU
+        return super().make_res_layer(block=block, **kwargs)
 
 
 @MODELS.register_module()

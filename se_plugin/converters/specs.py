@@ -7,6 +7,7 @@ se_plugin backbone config and the key layout of the peer's state dict.
 from typing import NamedTuple
 
 from mmengine.config import Config
+from mmengine.hub import get_config
 
 #: Key layouts (see :mod:`se_plugin.converters.keys`).
 LAYOUTS = ('cadene', 'resnet', 'mmpretrain')
@@ -32,19 +33,26 @@ class Spec(NamedTuple):
     base: str = 'mmpretrain::resnet/resnet50_8xb32_in1k.py'
 
 
+# Options that only se_plugin.converters' Ported* backbones have.
+_PORTED_ONLY = ('stem_pool', 'residual_relu')
+
+
+def _kind(name, ported):
+    return f"se_plugin.{'Ported' if ported else ''}{name}"
+
+
 def _seresnet(depth, layout='resnet', **kwargs):
-    kind = 'PortedSEResNet' if (kwargs.get('stem_pool') or depth > 152) \
-        else 'SEResNet'
-    return Spec(layout, dict(type=f'se_plugin.{kind}', depth=depth, **kwargs))
+    ported = depth > 152 or any(k in kwargs for k in _PORTED_ONLY)
+    return Spec(layout,
+                dict(type=_kind('SEResNet', ported), depth=depth, **kwargs))
 
 
 def _seresnext(depth, groups, width, layout='resnet', **kwargs):
-    kind = 'PortedSEResNeXt' if (kwargs.get('stem_pool') or depth < 50) \
-        else 'SEResNeXt'
+    ported = depth < 50 or any(k in kwargs for k in _PORTED_ONLY)
     return Spec(
         layout,
         dict(
-            type=f'se_plugin.{kind}',
+            type=_kind('SEResNeXt', ported),
             depth=depth,
             groups=groups,
             width_per_group=width,
@@ -61,9 +69,10 @@ _TIMM_D = dict(deep_stem=True, avg_down=True)
 
 TIMM = {
     # Caffe ports: SE-ResNet strides in the first 1x1 conv ('caffe'),
-    # SE-ResNeXt in the 3x3 conv ('pytorch').
-    'legacy_seresnet18': _cadene(_seresnet, 18),
-    'legacy_seresnet34': _cadene(_seresnet, 34),
+    # SE-ResNeXt in the 3x3 conv ('pytorch'). timm trained the 18/34 and
+    # 26 in this layout, with a ReLU before SE in the basic block.
+    'legacy_seresnet18': _cadene(_seresnet, 18, residual_relu=True),
+    'legacy_seresnet34': _cadene(_seresnet, 34, residual_relu=True),
     'legacy_seresnet50': _cadene(_seresnet, 50, style='caffe'),
     'legacy_seresnet101': _cadene(_seresnet, 101, style='caffe'),
     'legacy_seresnet152': _cadene(_seresnet, 152, style='caffe'),
@@ -132,7 +141,9 @@ def mmpretrain_spec(arch: str) -> Spec:
             paths included).
     """
     cfg_path = _mmpretrain_config(arch)
-    backbone = dict(Config.fromfile(cfg_path).model.backbone)
+    cfg = get_config(cfg_path) if '::' in cfg_path else \
+        Config.fromfile(cfg_path)
+    backbone = dict(cfg.model.backbone)
     kind = backbone.pop('type')
     if kind.startswith('mmpretrain.'):
         kind = kind[len('mmpretrain.'):]
