@@ -2,4 +2,9 @@
 # the setuptools versions mmcv's build needs.
 from setuptools import setup
 
-setup()
+# The repository's configs/, reached through the symlink
+# se_plugin/.mim/configs/configs, so that installed packages resolve
+# `_base_ = 'se_plugin::configs/<file>.py'` (see se_plugin/mim.py).
+setup(package_data={
+    'se_plugin': ['.mim/model-index.yml', '.mim/configs/configs/**/*.py']
+})

@@ -1,0 +1,18 @@
+"""SE-ResNet-152 on Places365-Challenge (Places365-CNN protocol).
+
+Paper, Table 5 (SE-ResNet-152): 40.37 / 11.01 top-1 / top-5 error (%), single
+crop on the 36,500 validation images. Protocol and the choices the paper leaves
+open: ``../_base_/places365_challenge.py``.
+"""
+_base_ = [
+    'mmpretrain::_base_/models/resnet152.py',
+    '../_base_/places365_challenge.py'
+]
+
+model = dict(
+    backbone=dict(
+        _delete_=True,
+        type='se_plugin.SEResNet',
+        depth=152,
+        style='caffe'),
+    head=dict(num_classes=365))

@@ -1,0 +1,101 @@
+"""Places365 (Zhou et al., TPAMI 2017) from its official file lists."""
+from typing import List, Union
+
+from mmengine.fileio import join_path, list_from_file
+from mmpretrain.datasets import CustomDataset
+
+from se_plugin.registry import DATASETS
+from ..models.blocks.se_layer import check_choice
+from .checked_list import CheckedListMixin, require_path
+
+# split -> (file list, image folder of the 256x256 archives)
+SPLITS = {
+    'train-standard': ('places365_train_standard.txt', 'data_256'),
+    'train-challenge': ('places365_train_challenge.txt', 'data_256'),
+    'val': ('places365_val.txt', 'val_256'),
+}
+CATEGORIES = 'categories_places365.txt'
+
+
+def load_categories(path: str) -> List[str]:
+    """Read ``categories_places365.txt`` (lines ``/a/airfield 0``).
+
+    Args:
+        path (str): The categories file.
+
+    Returns:
+        list[str]: Class names without the ``/<letter>/`` prefix (e.g.
+        ``'airfield'``, ``'apartment_building/outdoor'``), index order.
+    """
+    names = []
+    for lineno, line in enumerate(list_from_file(path), 1):
+        if not line.strip():
+            continue
+        fields = line.strip().rsplit(' ', 1)
+        if (len(fields) != 2 or fields[1] != str(len(names))
+                or not fields[0].startswith('/')):
+            raise ValueError(
+                f'{path}, line {lineno}: {line!r} is not "/<letter>/<name> '
+                f'{len(names)}" (classes must be listed in index order)')
+        names.append(fields[0].split('/', 2)[2])
+    return names
+
+
+@DATASETS.register_module()
+class Places365(CheckedListMixin, CustomDataset):
+    """Places365 read from the official file lists.
+
+    Layout (the official archives extracted into ``data_root``)::
+
+        data_root/categories_places365.txt       /a/airfield 0
+        data_root/places365_train_standard.txt   /a/airfield/00000001.jpg 0
+        data_root/places365_train_challenge.txt  (same format, 8M lines)
+        data_root/places365_val.txt              Places365_val_00000001.jpg 165
+        data_root/data_256/a/airfield/00000001.jpg
+        data_root/val_256/Places365_val_00000001.jpg
+
+    The class names (365) come from ``categories_places365.txt`` as the
+    ``classes`` metainfo. Bad paths and lines fail as in
+    :class:`se_plugin.datasets.ImageNet`, pointing to the README section
+    "Prepare Places365".
+
+    Args:
+        data_root (str): Folder holding the lists and image folders.
+        split (str): ``'train-standard'`` (1.8M images),
+            ``'train-challenge'`` (8M) or ``'val'`` (36,500).
+            Defaults to ``'train-standard'``.
+        data_prefix (str): Image folder relative to ``data_root``; defaults
+            to the split's 256x256 folder (``data_256`` / ``val_256``); set
+            ``'data_large'`` / ``'val_large'`` for the high-resolution
+            release.
+        ann_file (str): File list relative to ``data_root``; defaults to the
+            split's official list.
+        check_files (bool): Check that every listed image exists (one
+            directory listing per folder). Defaults to True.
+        **kwargs: The arguments of :class:`mmpretrain.datasets.BaseDataset`
+            (``pipeline``, ``indices``, ``test_mode``...).
+    """
+    README_SECTION = 'Prepare Places365'
+
+    def __init__(self,
+                 data_root: str,
+                 split: str = 'train-standard',
+                 data_prefix: Union[str, dict] = '',
+                 ann_file: str = '',
+                 check_files: bool = True,
+                 **kwargs):
+        check_choice('Places365.split', split, SPLITS)
+        require_path(data_root, 'Places365 data root', self.README_SECTION)
+        categories = join_path(data_root, CATEGORIES)
+        require_path(categories, 'Places365 categories file',
+                     self.README_SECTION)
+        default_list, default_folder = SPLITS[split]
+        self.split = split
+        self.check_files = check_files
+        kwargs.setdefault('metainfo',
+                          dict(classes=load_categories(categories)))
+        super().__init__(
+            data_root=data_root,
+            data_prefix=data_prefix or default_folder,
+            ann_file=ann_file or default_list,
+            **kwargs)

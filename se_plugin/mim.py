@@ -1,0 +1,29 @@
+r"""Lets other projects inherit our configs: ``'se_plugin::configs/...'``.
+
+mmengine 0.10 resolves ``_base_ = '<module>::<path>'`` only for modules in
+its ``MODULE2PACKAGE`` table, to ``<package dir>/.mim/configs/<path>``, and
+``<path>`` must contain a folder (regex ``\w*::\w*/\w*``). So:
+
+- the package ships the repository's ``configs/`` as
+  ``se_plugin/.mim/configs/configs/`` (a symlink in the source tree, copied
+  into wheels by setup.py's ``package_data``), and a config elsewhere writes
+  ``_base_ = 'se_plugin::configs/se_resnet50_imagenet.py'``, the same path
+  as in this repository;
+- :func:`register_config_package` adds ``se_plugin`` to the table; it runs
+  on ``import se_plugin``, which has to happen before the config is parsed
+  (``tools/train.py`` and ``tools/test.py`` do it).
+"""
+from mmengine.config import utils as config_utils
+
+
+def register_config_package() -> None:
+    """Add ``se_plugin`` to mmengine's table of config packages.
+
+    The table maps the name before ``::`` to a name that mmengine looks up
+    first as an installed distribution and otherwise as an importable
+    module. The distribution's location is site-packages even for an
+    editable install, whose code stays in the source tree; this module's
+    name is not a distribution, so mmengine falls back to the folder of this
+    file, the package folder holding ``.mim`` in every kind of install.
+    """
+    config_utils.MODULE2PACKAGE.setdefault('se_plugin', __name__)
