@@ -90,8 +90,17 @@ class SEBlockMixin:
             identity = x if self.downsample is None else self.downsample(x)
             identity = self._se_at('identity', identity)
             out = self.residual(self._se_at('pre', x))
+            if self.se_placement == 'standard' and isinstance(
+                    self.se, SELayer):
+                # SE's time is memory traffic, not FLOPs: scaling and the
+                # sum in one pass (identity + out * gate) leaves the squeeze
+                # as SE's only extra read of the activation. drop_path
+                # scales per sample, so it may act on the gate instead.
+                gate = self.drop_path(self.se.excite(out))
+                return torch.addcmul(identity, out, gate)
             out = self.drop_path(self._se_at('standard', out))
-            return out + identity
+            out += identity
+            return out
 
         if self.with_cp and x.requires_grad:
             out = cp.checkpoint(_inner_forward, x, use_reentrant=False)
