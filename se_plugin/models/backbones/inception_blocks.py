@@ -42,8 +42,8 @@ def make_branch(in_channels: int, specs: Sequence[tuple], norm_cfg: dict,
             layers.append(POOLS[kind](kernel, stride, padding,
                                       **(pool_cfg or {})))
             continue
-        out_channels, kernel, stride, padding = (tuple(spec) +
-                                                 (1, None))[:4]
+        out_channels, kernel, stride, padding = (
+            tuple(spec) + (1, None)[len(spec) - 2:])
         if padding is None:
             padding = tuple(k // 2 for k in kernel) if isinstance(
                 kernel, tuple) else kernel // 2
@@ -119,7 +119,8 @@ class InceptionResidual(nn.Module):
         self.branches = Concat(channels, branches, norm_cfg, act_cfg)
         self.up = nn.Conv2d(self.branches.out_channels, channels, 1)
         attach_se(self.up, se_cfg, channels)
-        self.act = build_activation_layer(act_cfg) if with_act else nn.Identity()
+        self.act = (build_activation_layer(act_cfg)
+                    if with_act else nn.Identity())
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.act(x + self.scale * self.up(self.branches(x)))
