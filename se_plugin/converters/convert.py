@@ -57,10 +57,9 @@ def config_text(spec: Spec, state_dict: Dict[str, torch.Tensor]) -> str:
 def build_model(config: str):
     """Build the classifier of a config given as text (or a file path)."""
     import se_plugin.converters  # noqa: F401  registers the Ported models
-    from mmpretrain.registry import MODELS
-    cfg = Config.fromfile(config) if osp.isfile(config) else \
-        Config.fromstring(config, '.py')
-    return MODELS.build(cfg.model)
+    from mmpretrain.apis import get_model
+    return get_model(config if osp.isfile(config) else Config.fromstring(
+        config, '.py'))
 
 
 def check_keys(model: torch.nn.Module, state_dict: Dict[str, torch.Tensor],
