@@ -1,0 +1,63 @@
+"""A neck that recalibrates every level of a multi-level feature by SE."""
+from typing import Sequence, Tuple, Union
+
+import torch
+import torch.nn as nn
+from mmengine.model import BaseModule
+
+from se_plugin.registry import MODELS
+from ..blocks.residual import build_se
+
+
+@MODELS.register_module()
+class MultiLevelSE(BaseModule):
+    """One SE module per feature level, for any multi-level backbone.
+
+    It takes the tuple of feature maps a backbone returns (``out_indices``)
+    and returns a tuple of the same shapes, each level multiplied by its own
+    excitation. It can stand alone or be chained with other necks in a list
+    (mmengine builds a list of configs as a ``Sequential``), e.g.
+    ``neck=[dict(type='se_plugin.MultiLevelSE', in_channels=[256, 512, 1024,
+    2048]), dict(type='FPN', ...)]`` in mmdet or ``neck=[dict(type=
+    'se_plugin.MultiLevelSE', in_channels=[1024, 2048]), dict(type=
+    'GlobalAveragePooling')]`` in an mmpretrain classifier.
+
+    Args:
+        in_channels (int | Sequence[int]): Channels of each level, or of the
+            single level of a one-tensor input.
+        se_cfg (dict): Options of every SE module (see
+            :class:`se_plugin.models.SELayer`, or a ``type`` of any
+            registered attention module). Defaults to ``dict()`` (r=16).
+        init_cfg (dict, optional): Initialisation config. Defaults to None.
+    """
+
+    def __init__(self,
+                 in_channels: Union[int, Sequence[int]],
+                 se_cfg: dict = dict(),
+                 init_cfg=None):
+        super().__init__(init_cfg=init_cfg)
+        self.single = isinstance(in_channels, int)
+        channels = [in_channels] if self.single else list(in_channels)
+        if not channels or not all(
+                isinstance(c, int) and c >= 1 for c in channels):
+            raise ValueError(f'MultiLevelSE.in_channels={in_channels!r} must '
+                             'be an int >= 1 or a non-empty sequence of them')
+        if not isinstance(se_cfg, dict):
+            raise TypeError(f'MultiLevelSE.se_cfg={se_cfg!r} must be a dict')
+        self.in_channels = channels
+        self.se = nn.ModuleList(build_se(se_cfg, c) for c in channels)
+
+    def forward(
+        self, inputs: Union[torch.Tensor, Sequence[torch.Tensor]]
+    ) -> Union[torch.Tensor, Tuple[torch.Tensor, ...]]:
+        if isinstance(inputs, torch.Tensor):
+            if not self.single:
+                raise ValueError(
+                    f'MultiLevelSE got one tensor but was built for '
+                    f'{len(self.se)} levels (in_channels={self.in_channels})')
+            return self.se[0](inputs)
+        if len(inputs) != len(self.se):
+            raise ValueError(
+                f'MultiLevelSE got {len(inputs)} levels but was built for '
+                f'{len(self.se)} (in_channels={self.in_channels})')
+        return tuple(se(x) for se, x in zip(self.se, inputs))

@@ -1,0 +1,77 @@
+"""FPN with Squeeze-and-Excitation on its levels."""
+from functools import partial
+from typing import List, Sequence
+
+import torch.nn as nn
+from mmdet.models.necks import FPN
+
+from se_plugin.registry import MODELS
+from ..blocks.residual import build_se
+from ..blocks.se_layer import check_choice
+
+SE_POSITIONS = ('lateral', 'output')
+
+
+def _recalibrate_input(se: nn.Module, module: nn.Module, args: tuple):
+    return (se(args[0]), ) + args[1:]
+
+
+def _recalibrate_output(se: nn.Module, module: nn.Module, args: tuple,
+                        output):
+    return se(output)
+
+
+@MODELS.register_module()
+class SEFPN(FPN):
+    """mmdet's FPN whose levels are recalibrated by SE, a drop-in for FPN.
+
+    SE acts on the lateral inputs (each backbone feature before its 1x1
+    lateral conv, ``C_i`` channels), on the outputs (each output level after
+    its 3x3 conv, extra levels included), or both. It is attached to mmdet's
+    own ``lateral_convs`` / ``fpn_convs`` as forward (pre-)hooks, so FPN's
+    forward and its parameter names stay mmdet's: an FPN checkpoint loads
+    into SEFPN with only the ``lateral_se``/``output_se`` keys missing.
+
+    Args:
+        in_channels (list[int]): Channels of each backbone level.
+        out_channels (int): Channels of every output level.
+        num_outs (int): Number of output levels.
+        se_positions (Sequence[str]): Non-empty subset of ``('lateral',
+            'output')``. Defaults to ``('output', )``.
+        se_cfg (dict): Options of every SE module (see
+            :class:`se_plugin.models.SELayer`, or a ``type`` of any
+            registered attention module). Defaults to ``dict()`` (r=16).
+        **kwargs: The other arguments of mmdet's ``FPN``.
+    """
+
+    def __init__(self,
+                 in_channels: List[int],
+                 out_channels: int,
+                 num_outs: int,
+                 se_positions: Sequence[str] = ('output', ),
+                 se_cfg: dict = dict(),
+                 **kwargs):
+        if (isinstance(se_positions, str)
+                or not isinstance(se_positions, Sequence)
+                or len(se_positions) == 0):
+            raise ValueError(f'SEFPN.se_positions={se_positions!r} must be a '
+                             f'non-empty tuple of {SE_POSITIONS}')
+        for position in se_positions:
+            check_choice('SEFPN.se_positions', position, SE_POSITIONS)
+        if not isinstance(se_cfg, dict):
+            raise TypeError(f'SEFPN.se_cfg={se_cfg!r} must be a dict')
+        super().__init__(in_channels, out_channels, num_outs, **kwargs)
+        self.se_positions = tuple(se_positions)
+        self.lateral_se = None
+        self.output_se = None
+        if 'lateral' in self.se_positions:
+            levels = range(self.start_level, self.backbone_end_level)
+            self.lateral_se = nn.ModuleList(
+                build_se(se_cfg, in_channels[i]) for i in levels)
+            for conv, se in zip(self.lateral_convs, self.lateral_se):
+                conv.register_forward_pre_hook(partial(_recalibrate_input, se))
+        if 'output' in self.se_positions:
+            self.output_se = nn.ModuleList(
+                build_se(se_cfg, out_channels) for _ in self.fpn_convs)
+            for conv, se in zip(self.fpn_convs, self.output_se):
+                conv.register_forward_hook(partial(_recalibrate_output, se))

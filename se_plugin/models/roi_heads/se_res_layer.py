@@ -1,0 +1,90 @@
+"""The last ResNet stage as an RoI shared head, with SE (the C4 recipe)."""
+from typing import Optional
+
+from mmdet.models.roi_heads.shared_heads import ResLayer
+from mmpretrain.models.backbones.resnet import ResLayer as StageLayer
+from mmpretrain.models.backbones.resnet import get_expansion
+
+from se_plugin.registry import MODELS
+from ..backbones.se_resnet import SEResNet
+from ..blocks.residual import PLACEMENTS
+from ..blocks.se_layer import check_choice
+
+
+@MODELS.register_module()
+class SEResLayer(ResLayer):
+    """mmdet's ``ResLayer`` shared head built from se_plugin's SE blocks.
+
+    In Faster R-CNN C4 the backbone stops after stage 3 and stage 4 runs on
+    each RoI. This head builds that stage exactly as :class:`SEResNet`
+    builds it (same blocks, SE options and parameter names ``layer4.*``),
+    so the ImageNet checkpoint of an se_plugin classifier initialises it
+    with ``init_cfg=dict(type='Pretrained', checkpoint=..., prefix=
+    'backbone.')``: the prefix strips ``backbone.`` and the ``layer4.*``
+    keys land in this module, SE weights included. mmdet's ``train()``
+    (``norm_eval``), ``forward`` and default initialisation are kept.
+
+    Args:
+        depth (int): Depth of the ResNet, a key of
+            ``SEResNet.arch_settings``.
+        stage (int): Index of the stage (0-based). Defaults to 3.
+        stride (int): Stride of the stage's first block. Defaults to 2.
+        dilation (int): Dilation of its 3x3 convs. Defaults to 1.
+        style (str): ``'pytorch'`` or ``'caffe'``, as the backbone's.
+            Defaults to ``'pytorch'``.
+        norm_cfg (dict): Norm layer config.
+            Defaults to ``dict(type='BN', requires_grad=True)``.
+        norm_eval (bool): Keep BN in eval mode while training.
+            Defaults to True.
+        with_cp (bool): Gradient checkpointing. Defaults to False.
+        se_cfg (dict, optional): SE options as in :class:`SEResNet`;
+            ``None`` builds the plain stage (the baseline).
+            Defaults to ``dict()``.
+        se_placement (str): As in :class:`SEResNet`.
+            Defaults to ``'standard'``.
+        init_cfg (dict, optional): Initialisation config. Defaults to None.
+    """
+
+    def __init__(self,
+                 depth: int,
+                 stage: int = 3,
+                 stride: int = 2,
+                 dilation: int = 1,
+                 style: str = 'pytorch',
+                 norm_cfg: dict = dict(type='BN', requires_grad=True),
+                 norm_eval: bool = True,
+                 with_cp: bool = False,
+                 se_cfg: Optional[dict] = dict(),
+                 se_placement: str = 'standard',
+                 init_cfg: Optional[dict] = None):
+        check_choice('SEResLayer.depth', depth, SEResNet.arch_settings)
+        check_choice('SEResLayer.stage', stage, (1, 2, 3))
+        check_choice('SEResLayer.se_placement', se_placement, PLACEMENTS)
+        super().__init__(
+            depth,
+            stage=stage,
+            stride=stride,
+            dilation=dilation,
+            style=style,
+            norm_cfg=norm_cfg,
+            norm_eval=norm_eval,
+            with_cp=with_cp,
+            init_cfg=init_cfg)
+        block, stage_blocks = SEResNet.arch_settings[depth]
+        out_channels = 64 * 2**stage * get_expansion(block)
+        # mmdet's ResLayer hard-codes mmdet's Bottleneck; the SE stage
+        # replaces it under the same name, so its keys are SEResNet's.
+        self.add_module(
+            f'layer{stage + 1}',
+            StageLayer(
+                block=block,
+                num_blocks=stage_blocks[stage],
+                in_channels=out_channels // 2,
+                out_channels=out_channels,
+                stride=stride,
+                dilation=dilation,
+                style=style,
+                with_cp=with_cp,
+                norm_cfg=norm_cfg,
+                se_cfg=se_cfg,
+                se_placement=se_placement))
