@@ -1,0 +1,83 @@
+"""The data-preparation helpers on tiny copies of the official layouts."""
+import importlib.util
+from pathlib import Path
+
+import numpy as np
+import pytest
+from scipy.io import savemat
+from test_datasets import write_image, write_places365
+
+TOOLS = Path(__file__).resolve().parents[1] / 'tools' / 'dataset_converters'
+
+
+def load_tool(name):
+    spec = importlib.util.spec_from_file_location(name, TOOLS / f'{name}.py')
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def write_devkit(devkit, id_to_wnid, truth):
+    """meta.mat (one parent synset too) and the validation ground truth."""
+    rows = [(i, w, 0) for i, w in id_to_wnid.items()] + [(1001, 'n0', 3)]
+    synsets = np.array(rows, dtype=[('ILSVRC2012_ID', 'O'), ('WNID', 'O'),
+                                    ('num_children', 'O')])
+    (devkit / 'data').mkdir(parents=True)
+    savemat(devkit / 'data' / 'meta.mat', {'synsets': synsets})
+    (devkit / 'data' / 'ILSVRC2012_validation_ground_truth.txt').write_text(
+        ''.join(f'{i}\n' for i in truth))
+
+
+def test_prepare_imagenet_from_official_archives(tmp_path, capsys):
+    tool = load_tool('prepare_imagenet')
+    root = tmp_path / 'imagenet'
+    wnids = ['n01440764', 'n01443537', 'n01484850']
+    for c, wnid in enumerate(wnids):
+        for k in range(2):
+            write_image(root / 'train' / wnid / f'{wnid}_{k}.JPEG', c, 8)
+    # The devkit numbers classes its own way: ILSVRC2012_ID 1 is n01484850.
+    id_to_wnid = {1: 'n01484850', 2: 'n01440764', 3: 'n01443537'}
+    truth = [3, 1, 2, 1]
+    for i in range(len(truth)):
+        write_image(root / 'val' / f'ILSVRC2012_val_{i + 1:08d}.JPEG', i, 8)
+    write_devkit(tmp_path / 'devkit', id_to_wnid, truth)
+
+    with pytest.raises(ValueError, match='--devkit'):
+        tool.write_meta(str(root))
+    tool.main([str(root), '--devkit', str(tmp_path / 'devkit')])
+    assert (root / 'meta' / 'val.txt').read_text().splitlines() == [
+        'ILSVRC2012_val_00000001.JPEG 1', 'ILSVRC2012_val_00000002.JPEG 2',
+        'ILSVRC2012_val_00000003.JPEG 0', 'ILSVRC2012_val_00000004.JPEG 2'
+    ]
+    train = (root / 'meta' / 'train.txt').read_text().splitlines()
+    assert train[0] == 'n01440764/n01440764_0.JPEG 0'
+    assert train[-1] == 'n01484850/n01484850_1.JPEG 2'
+    assert 'train: 6 images (ImageNet-1k has 1,281,167)' in (
+        capsys.readouterr().out)
+
+    tool.main([str(root), '--check'])
+    assert 'val: 4 images' in capsys.readouterr().out
+    (root / 'val' / 'ILSVRC2012_val_00000003.JPEG').unlink()
+    with pytest.raises(ValueError, match=r'val\.txt, line 3: image'):
+        tool.main([str(root), '--check'])
+
+
+def test_prepare_imagenet_class_folder_val(tmp_path):
+    tool = load_tool('prepare_imagenet')
+    for split in ('train', 'val'):
+        for c, wnid in enumerate(['n02', 'n01']):
+            write_image(tmp_path / split / wnid / f'{split}{c}.JPEG', c, 8)
+    assert tool.write_meta(str(tmp_path)) == {'train': 2, 'val': 2}
+    assert (tmp_path / 'meta' / 'val.txt').read_text() == (
+        'n01/val1.JPEG 0\nn02/val0.JPEG 1\n')
+
+
+def test_prepare_places365_check(tmp_path, capsys):
+    tool = load_tool('prepare_places365')
+    write_places365(tmp_path, per_class=1, num_labelled=2)
+    tool.main([str(tmp_path), '--splits', 'train-standard', 'val'])
+    out = capsys.readouterr().out
+    assert 'train-standard: 2 images (the official list has 1,803,460)' in out
+    assert 'val: 2 images' in out
+    with pytest.raises(SystemExit):
+        tool.main([str(tmp_path), '--splits', 'test'])

@@ -1,0 +1,52 @@
+"""Check an extracted Places365 against the official file lists.
+
+The official archives already have the layout se_plugin.Places365 reads
+(README, "Prepare Places365"); this builds each requested split with the
+dataset's checks (every listed image exists, every label in 0..364) and
+prints the counts next to the official ones.
+
+Example:
+    python tools/dataset_converters/prepare_places365.py data/places365 \
+        --splits train-challenge val
+"""
+import argparse
+from typing import Dict, Sequence
+
+from se_plugin.datasets.places365 import SPLITS
+
+NUM_IMAGES = {
+    'train-standard': 1_803_460,
+    'train-challenge': 8_026_628,
+    'val': 36_500,
+}
+
+
+def check(root: str, splits: Sequence[str]) -> Dict[str, int]:
+    """Build the splits with se_plugin.Places365.
+
+    Args:
+        root (str): The Places365 data root.
+        splits (Sequence[str]): Splits to check.
+
+    Returns:
+        dict: Number of images per split.
+    """
+    from se_plugin.datasets import Places365
+    return {split: len(Places365(data_root=root, split=split))
+            for split in splits}
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('root', help='Places365 data root')
+    parser.add_argument('--splits', nargs='+', choices=tuple(SPLITS),
+                        default=['train-challenge', 'val'])
+    args = parser.parse_args(argv)
+    for split, n in check(args.root, args.splits).items():
+        note = '' if n == NUM_IMAGES[split] else (
+            f' (the official list has {NUM_IMAGES[split]:,})')
+        print(f'{split}: {n:,} images{note}')
+
+
+if __name__ == '__main__':
+    main()
