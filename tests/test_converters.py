@@ -54,8 +54,11 @@ def load_tool(path):
 
 
 def randomize(model, seed=0):
-    """Random BN affine and statistics (BN would otherwise start as an
-    identity and timm zero-inits the last BN of each block)."""
+    """Random BN affine and statistics: BN would otherwise start as an
+    identity, and timm zero-inits the last BN of each residual branch. That
+    BN gets a small scale, so the 100+ residual sums of the deep models stay
+    well-conditioned (with unit scales their random-weight logits reach
+    1e3 and amplify float rounding to more than the tolerance)."""
     gen = torch.Generator().manual_seed(seed)
     for m in model.modules():
         if isinstance(m, torch.nn.modules.batchnorm._BatchNorm):
@@ -64,6 +67,10 @@ def randomize(model, seed=0):
             m.bias.data = torch.randn(n, generator=gen) * 0.1
             m.running_mean = torch.randn(n, generator=gen) * 0.1
             m.running_var = torch.rand(n, generator=gen) * 0.5 + 0.5
+    for block in model.modules():
+        last = getattr(block, 'bn3', None) or getattr(block, 'bn2', None)
+        if isinstance(last, torch.nn.BatchNorm2d):
+            last.weight.data *= 0.2
     return model.eval()
 
 
@@ -144,12 +151,12 @@ def test_config_file(images, tmp_path):
 ])
 def test_caffe_options_matter(option, images):
     """The Caffe port needs both its pooling and its stride placement."""
-    assert max_diff('timm', 'legacy_seresnet50', images, **option) > 1e-2
+    assert max_diff('timm', 'legacy_seresnet50', images, **option) > 10 * TOL
 
 
 def test_legacy_basic_block_relu_matters(images):
     assert max_diff(
-        'timm', 'legacy_seresnet18', images, residual_relu=False) > 1e-2
+        'timm', 'legacy_seresnet18', images, residual_relu=False) > 10 * TOL
 
 
 def test_timm_squeeze_width():
