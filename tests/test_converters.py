@@ -27,7 +27,8 @@ TOL = 1e-4
 # 5-20 s each on 2 CPU cores, and run with the slow tests.
 FAST = {
     'timm': ('legacy_seresnet18', 'legacy_seresnet50',
-             'legacy_seresnext26_32x4d', 'seresnet18', 'seresnext26d_32x4d'),
+             'legacy_seresnext26_32x4d', 'legacy_senet154', 'seresnet18',
+             'seresnext26d_32x4d'),
     'torchvision': ('resnet18', 'resnext50_32x4d'),
     'mmpretrain': ('seresnet50_8xb32_in1k', 'resnet18_8xb32_in1k'),
 }

@@ -46,7 +46,8 @@ def config_text(spec: Spec, state_dict: Dict[str, torch.Tensor]) -> str:
     num_classes, in_channels = state_dict['head.fc.weight'].shape
     model = dict(
         backbone=dict(_delete_=True, **spec.backbone),
-        head=dict(num_classes=num_classes, in_channels=in_channels))
+        head=dict(
+            spec.head, num_classes=num_classes, in_channels=in_channels))
     body = dict(model=model)
     if spec.backbone['type'].startswith('se_plugin.Ported'):
         body['custom_imports'] = dict(

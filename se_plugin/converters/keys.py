@@ -19,8 +19,13 @@ _BLOCK = r'(layer\d\.\d+)'
 
 def _cadene_rules(backbone: dict) -> Rules:
     # Cadene's pretrainedmodels / timm's legacy senet.py.
-    return [
-        (r'^layer0\.(conv1|bn1)\.', r'backbone.\1.'),
+    if backbone.get('deep_stem'):  # SENet-154's three 3x3 convs
+        stem = [(rf'^layer0\.{kind}{i + 1}\.', f'backbone.stem.{i}.{name}.')
+                for i in range(3)
+                for kind, name in (('conv', 'conv'), ('bn', 'bn'))]
+    else:
+        stem = [(r'^layer0\.(conv1|bn1)\.', r'backbone.\1.')]
+    return stem + [
         (rf'^{_BLOCK}\.se_module\.(fc\d)\.', r'backbone.\1.se.\2.'),
         (rf'^{_BLOCK}\.((conv|bn)\d|downsample\.[01])\.', r'backbone.\1.\2.'),
         (r'^last_linear\.', 'head.fc.'),

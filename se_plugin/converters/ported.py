@@ -17,6 +17,7 @@ converters write into the configs they emit.
 import torch.nn as nn
 
 from se_plugin.models.backbones.se_resnet import SEResNet, SEResNeXt
+from se_plugin.models.backbones.senet import SENet154
 from se_plugin.models.blocks import (SEBasicBlock, SEBottleneck,
                                      SEResNeXtBottleneck)
 from se_plugin.models.blocks.se_layer import check_choice
@@ -95,3 +96,9 @@ class PortedSEResNeXt(StemPoolMixin, SEResNeXt):
         26: (SEResNeXtBottleneck, (2, 2, 2, 2)),
         **SEResNeXt.arch_settings,
     }
+
+
+@MODELS.register_module()
+class PortedSENet154(StemPoolMixin, SENet154):
+    """:class:`se_plugin.SENet154` with ``stem_pool`` (``'caffe'`` for the
+    released model, timm's ``legacy_senet154``)."""

@@ -27,14 +27,20 @@ class Spec(NamedTuple):
         backbone (dict): se_plugin backbone config.
         base (str): Config that the emitted config inherits (data pipeline,
             evaluator, schedule).
+        head (dict): Head options beyond the size, which the converted
+            classifier weights give.
     """
     layout: str
     backbone: dict
     base: str = 'mmpretrain::resnet/resnet50_8xb32_in1k.py'
+    head: dict = {}
 
 
 # Options that only se_plugin.converters' Ported* backbones have.
 _PORTED_ONLY = ('stem_pool', 'residual_relu')
+
+# SENet-154 drops 20% of the pooled features before its classifier.
+_SENET154_HEAD = dict(type='se_plugin.DropoutLinearClsHead', dropout_rate=0.2)
 
 
 def _kind(name, ported):
@@ -79,6 +85,11 @@ TIMM = {
     'legacy_seresnext26_32x4d': _cadene(_seresnext, 26, 32, 4),
     'legacy_seresnext50_32x4d': _cadene(_seresnext, 50, 32, 4),
     'legacy_seresnext101_32x4d': _cadene(_seresnext, 101, 32, 4),
+    'legacy_senet154': Spec(
+        'cadene',
+        dict(type='se_plugin.PortedSENet154', deep_stem=True,
+             stem_pool='caffe', se_cfg=CAFFE_SE),
+        head=_SENET154_HEAD),
     # timm's ResNet with attn_layer='se'.
     'seresnet18': _seresnet(18, se_cfg=TIMM_SE),
     'seresnet34': _seresnet(34, se_cfg=TIMM_SE),
@@ -94,6 +105,12 @@ TIMM = {
     'seresnext101_32x8d': _seresnext(101, 32, 8, se_cfg=TIMM_SE),
     'seresnext101d_32x8d': _seresnext(101, 32, 8, se_cfg=TIMM_SE, **_TIMM_D),
     'seresnext101_64x4d': _seresnext(101, 64, 4, se_cfg=TIMM_SE),
+    # timm's ResNet form of SENet-154: padded stem pooling, SE width
+    # rounded to 8 (the same widths as the Caffe model's).
+    'senet154': Spec(
+        'resnet',
+        dict(type='se_plugin.SENet154', deep_stem=True, se_cfg=TIMM_SE),
+        head=_SENET154_HEAD),
 }
 
 #: timm SE models whose architecture se_plugin cannot express, and why.
