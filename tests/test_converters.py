@@ -77,7 +77,8 @@ def randomize(model, seed=0):
 
 @pytest.fixture(scope='module')
 def images():
-    return torch.randn(2, 3, 64, 64, generator=torch.Generator().manual_seed(1))
+    gen = torch.Generator().manual_seed(1)
+    return torch.randn(2, 3, 64, 64, generator=gen)
 
 
 def mmpretrain_peer(arch):

@@ -38,14 +38,6 @@ def data_options(root):
 
 
 @pytest.fixture(scope='module')
-def digits_root(tmp_path_factory):
-    from se_plugin.datasets.digits import prepare_digits
-    root = tmp_path_factory.mktemp('digits')
-    prepare_digits(root)
-    return root
-
-
-@pytest.fixture(scope='module')
 def trained(digits_root, tmp_path_factory):
     """SE-ResNet-18 trained briefly on the digits: one epoch over the first
     320 training images (10 steps)."""

@@ -45,11 +45,13 @@ def _resnet_rules(backbone: dict) -> Rules:
     if backbone.get('avg_down'):
         # timm's avg-down shortcut is (pool, conv, BN) in every stage, the
         # pool an Identity in stage 1; mmpretrain leaves the pool out there.
-        down = [(r'^(layer1\.\d+)\.downsample\.1\.', r'backbone.\1.downsample.0.'),
-                (r'^(layer1\.\d+)\.downsample\.2\.', r'backbone.\1.downsample.1.'),
-                (rf'^{_BLOCK}\.downsample\.([12])\.', r'backbone.\1.downsample.\2.')]
+        down = [(rf'^(layer1\.\d+)\.downsample\.{i + 1}\.',
+                 rf'backbone.\1.downsample.{i}.') for i in range(2)]
+        down.append((rf'^{_BLOCK}\.downsample\.([12])\.',
+                     r'backbone.\1.downsample.\2.'))
     else:
-        down = [(rf'^{_BLOCK}\.downsample\.([01])\.', r'backbone.\1.downsample.\2.')]
+        down = [(rf'^{_BLOCK}\.downsample\.([01])\.',
+                 r'backbone.\1.downsample.\2.')]
     return stem + down + [
         (rf'^{_BLOCK}\.((conv|bn)\d|se\.fc\d)\.', r'backbone.\1.\2.'),
         (r'^fc\.', 'head.fc.'),

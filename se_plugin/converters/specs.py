@@ -217,4 +217,3 @@ def get_spec(source: str, arch: str) -> Spec:
         raise ValueError(f'arch={arch!r} is not supported for source='
                          f'{source!r}; allowed: {tuple(tables[source])}')
     return tables[source][name]
-
