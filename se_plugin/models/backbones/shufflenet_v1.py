@@ -34,3 +34,9 @@ class SEShuffleNetV1(ShuffleNetV1):
             for unit in layer:
                 attach_se(unit.g_conv_1x1_expand, se_cfg,
                           unit.g_conv_1x1_expand.conv.out_channels)
+
+    def train(self, mode: bool = True):
+        # mmpretrain's ShuffleNetV1.train returns None; nn.Module's contract (and
+        # ``model.eval()(x)``) needs the module back.
+        super().train(mode)
+        return self

@@ -33,3 +33,9 @@ class SEVGG(VGG):
         for layer in getattr(self, self.module_name):
             if isinstance(layer, ConvModule):
                 attach_se(layer, se_cfg, layer.conv.out_channels)
+
+    def train(self, mode: bool = True):
+        # mmpretrain's VGG.train returns None; nn.Module's contract (and
+        # ``model.eval()(x)``) needs the module back.
+        super().train(mode)
+        return self
