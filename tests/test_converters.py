@@ -220,7 +220,9 @@ def test_load_weights(tmp_path):
     sd = torchvision.models.resnet18().state_dict()
     torch.save(dict(state_dict=sd, meta={}), tmp_path / 'nested.pth')
     torch.save(sd, tmp_path / 'raw.pth')
-    for name in ('nested.pth', 'raw.pth'):
+    from safetensors.torch import save_file
+    save_file(sd, tmp_path / 'hub.safetensors')
+    for name in ('nested.pth', 'raw.pth', 'hub.safetensors'):
         assert load_weights(str(tmp_path / name)).keys() == sd.keys()
     torch.save([1, 2], tmp_path / 'bad.pth')
     with pytest.raises(ValueError, match='holds no state dict'):

@@ -26,9 +26,13 @@ class Converted(NamedTuple):
 def load_weights(path: str) -> Dict[str, torch.Tensor]:
     """Read a checkpoint file and return its state dict.
 
-    Raw state dicts (timm, torchvision) and the nested ones of mmengine and
-    timm's trainer (``state_dict`` / ``model``) are accepted.
+    Raw state dicts (timm, torchvision; ``.safetensors`` as on the Hugging
+    Face hub) and the nested ones of mmengine and timm's trainer
+    (``state_dict`` / ``model``) are accepted.
     """
+    if path.endswith('.safetensors'):
+        from safetensors.torch import load_file  # comes with timm
+        return load_file(path)
     ckpt = torch.load(path, map_location='cpu', weights_only=True)
     for key in _NESTED:
         if isinstance(ckpt, dict) and isinstance(ckpt.get(key), dict):
