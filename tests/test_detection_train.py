@@ -1,0 +1,224 @@
+"""Faster R-CNN with SE on the toy digits COCO data, through the real tools.
+
+The toy config is the SE-R-50 FPN 1x COCO config with the toy data and a
+short schedule. Here the network is shrunk through ``--cfg-options`` only
+(ResNet depth 18, pyramid width 64), keeping every part of the real model:
+SE backbone, FPN (or SEFPN), RPN, RoIAlign, the shared 2-FC box head.
+"""
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import torch
+from mmengine.config import Config
+from mmengine.registry import init_default_scope
+from mmengine.structures import InstanceData
+
+from se_plugin.datasets.digits_coco import make_digits_coco
+
+REPO = Path(__file__).resolve().parents[1]
+TOY_CONFIG = REPO / 'configs/detection/digits/faster-rcnn_se-r50_fpn_digits.py'
+# Depth and width only: every module type of the real config stays.
+SHRINK = {
+    'model.backbone.depth': 18,
+    'model.neck.in_channels': [64, 128, 256, 512],
+    'model.neck.out_channels': 64,
+    'model.rpn_head.in_channels': 64,
+    'model.rpn_head.feat_channels': 64,
+    'model.roi_head.bbox_roi_extractor.out_channels': 64,
+    'model.roi_head.bbox_head.in_channels': 64,
+    'model.roi_head.bbox_head.fc_out_channels': 256,
+}
+# 16 training canvases, 4 per batch: 4 iterations per epoch.
+SHORT = {
+    'train_dataloader.dataset.indices': 16,
+    'train_cfg.max_epochs': 3,
+    'train_cfg.val_interval': 100,
+    'param_scheduler.0.end': 3,
+    'default_hooks.logger.interval': 1,
+    'default_hooks.checkpoint.interval': 3,
+}
+
+
+def options(*dicts) -> list:
+    """``--cfg-options`` arguments from option dicts."""
+    merged = {k: v for d in dicts for k, v in d.items()}
+    return ['--cfg-options'] + [f'{k}={v}' for k, v in merged.items()]
+
+
+def run(cmd, cwd, env=None) -> str:
+    """Run a tool from the repo; fail with its output tail if it fails."""
+    proc = subprocess.run(
+        cmd,
+        cwd=cwd,
+        env={**os.environ, **(env or {})},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True)
+    assert proc.returncode == 0, proc.stdout[-4000:]
+    return proc.stdout
+
+
+def logged(work_dir: Path, key: str) -> list:
+    """Values of ``key`` in the run's mmengine scalars log, in order."""
+    (scalars, ) = work_dir.glob('*/vis_data/scalars.json')
+    rows = [json.loads(line) for line in scalars.read_text().splitlines()]
+    return [row[key] for row in rows if key in row]
+
+
+def train(cwd, work_dir, *extra, launcher=None):
+    cmd = [sys.executable, str(REPO / 'tools/train.py')]
+    if launcher is not None:
+        cmd = launcher
+    return run([
+        *cmd,
+        str(TOY_CONFIG), '--work-dir',
+        str(work_dir), *options(SHRINK, SHORT, *extra)
+    ], cwd)
+
+
+@pytest.fixture(scope='module')
+def toy_cwd(tmp_path_factory):
+    """A working directory holding the toy config's data/digits_coco/."""
+    cwd = tmp_path_factory.mktemp('det_toy')
+    make_digits_coco(
+        cwd / 'data' / 'digits_coco', num_images=dict(train=16, val=8))
+    return cwd
+
+
+@pytest.fixture(scope='module')
+def se_backbone_run(toy_cwd):
+    work_dir = toy_cwd / 'se_backbone'
+    train(toy_cwd, work_dir)
+    return work_dir
+
+
+def assert_loss_falls(work_dir):
+    losses = logged(work_dir, 'loss')
+    assert len(losses) == 12
+    first, last = sum(losses[:3]) / 3, sum(losses[-3:]) / 3
+    assert last < 0.8 * first, losses
+
+
+def test_se_backbone_trains_and_its_loss_falls(se_backbone_run):
+    assert_loss_falls(se_backbone_run)
+    state = torch.load(
+        se_backbone_run / 'epoch_3.pth', map_location='cpu')['state_dict']
+    assert 'backbone.layer4.1.se.fc1.weight' in state
+    assert not any('_se.' in k for k in state)
+
+
+def test_test_tool_reports_coco_bbox_map(se_backbone_run, toy_cwd):
+    out = toy_cwd / 'metrics.json'
+    stdout = run([
+        sys.executable,
+        str(REPO / 'tools/test.py'),
+        str(TOY_CONFIG),
+        str(se_backbone_run / 'epoch_3.pth'), '--work-dir',
+        str(toy_cwd / 'test'), '--out',
+        str(out), *options(SHRINK)
+    ], toy_cwd)
+    metrics = json.loads(out.read_text())
+    for key in ('bbox_mAP', 'bbox_mAP_50', 'bbox_mAP_75', 'bbox_mAP_s',
+                'bbox_mAP_m'):
+        assert 0.0 <= metrics[f'coco/{key}'] <= 1.0
+    # pycocotools gives -1 for an area range without objects: no digit of
+    # the 128x128 canvases is 'large' (over 96x96 px) in COCO's terms.
+    assert metrics['coco/bbox_mAP_l'] == -1.0
+    # pycocotools' summary table was printed by mmdet's CocoMetric.
+    assert 'Average Precision  (AP) @[ IoU=0.50:0.95 | area=   all' in stdout
+    assert f'"coco/bbox_mAP": {metrics["coco/bbox_mAP"]}' in stdout
+
+
+def test_se_neck_trains_and_its_loss_falls(toy_cwd):
+    work_dir = toy_cwd / 'se_neck'
+    train(toy_cwd, work_dir, {
+        'model.backbone.se_cfg': None,
+        'model.neck.type': 'se_plugin.SEFPN',
+        'model.neck.se_positions': '(lateral,output)',
+    })
+    assert_loss_falls(work_dir)
+    state = torch.load(
+        work_dir / 'epoch_3.pth', map_location='cpu')['state_dict']
+    assert 'neck.lateral_se.3.fc1.weight' in state
+    assert 'neck.output_se.3.fc2.bias' in state
+    assert not any(k.startswith('backbone.') and '.se.' in k for k in state)
+
+
+@pytest.mark.skipif(
+    not (REPO / 'tools/dist_train.sh').exists(),
+    reason='tools/dist_train.sh is written by the infra task')
+def test_two_process_cpu_distributed_training(toy_cwd):
+    work_dir = toy_cwd / 'dist'
+    env = dict(OMP_NUM_THREADS='1', PORT='29517')
+    cmd = ['bash', str(REPO / 'tools/dist_train.sh'), str(TOY_CONFIG), '2']
+    stdout = run([
+        *cmd, '--work-dir',
+        str(work_dir), *options(
+            SHRINK, SHORT, {
+                'train_cfg.max_epochs': 2,
+                'default_hooks.checkpoint.interval': 2,
+                'env_cfg.dist_cfg.backend': 'gloo',
+            })
+    ], toy_cwd, env)
+    assert 'Distributed training: True' in stdout
+    # 16 images over 2 processes x 4 per batch: 2 iterations per epoch.
+    assert len(logged(work_dir, 'loss')) == 4
+    assert (work_dir / 'epoch_2.pth').exists()
+
+
+def test_images_without_boxes_train_without_error(toy_cwd):
+    """An empty image (kept with filter_empty_gt=False, or whose boxes were
+    all degenerate) is all background: finite losses, no crash."""
+    init_default_scope('mmdet')
+    from mmdet.registry import MODELS
+    from mmdet.structures import DetDataSample
+    cfg = Config.fromfile(TOY_CONFIG)
+    cfg.merge_from_dict(SHRINK)
+    model = MODELS.build(cfg.model).train()
+    samples = []
+    for boxes in ([], [[10., 10., 50., 60.]]):
+        sample = DetDataSample(
+            metainfo=dict(
+                img_shape=(128, 128), ori_shape=(128, 128),
+                scale_factor=(1., 1.)))
+        sample.gt_instances = InstanceData(
+            bboxes=torch.tensor(boxes).reshape(-1, 4),
+            labels=torch.zeros(len(boxes), dtype=torch.long))
+        samples.append(sample)
+    data = model.data_preprocessor(
+        dict(inputs=[torch.rand(3, 128, 128) * 255] * 2,
+             data_samples=samples), True)
+    losses = model(**data, mode='loss')
+    total, _ = model.parse_losses(losses)
+    assert torch.isfinite(total)
+    total.backward()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize('depth, min_map', [(18, 0.3), (50, 0.3)])
+def test_se_resnet_learns_the_toy_task(tmp_path, depth, min_map):
+    """The benchmark run: SE-R-18/50 (pyramid width 64) on 400 canvases,
+    5 epochs, to a non-trivial COCO bbox mAP on the 100 val canvases."""
+    make_digits_coco(tmp_path / 'data' / 'digits_coco')
+    work_dir = tmp_path / f'se_r{depth}'
+    channels = [64, 128, 256, 512] if depth < 50 else [256, 512, 1024, 2048]
+    train(
+        tmp_path, work_dir, {
+            'model.backbone.depth': depth,
+            'model.neck.in_channels': channels,
+            'train_dataloader.dataset.indices': None,
+            'train_cfg.max_epochs': 5,
+            'train_cfg.val_interval': 5,
+            'param_scheduler.0.end': 100,
+            'param_scheduler.1.end': 5,
+            'param_scheduler.1.milestones': [4],
+            'default_hooks.logger.interval': 10,
+            'default_hooks.checkpoint.interval': 5,
+        })
+    (bbox_map, ) = logged(work_dir, 'coco/bbox_mAP')
+    print(f'SE-ResNet-{depth} toy bbox mAP: {bbox_map}')
+    assert bbox_map > min_map
