@@ -171,9 +171,12 @@ def mmpretrain_spec(arch: str) -> Spec:
     target, implied = MMPRETRAIN_TYPES[kind]
     se_ratio = backbone.pop('se_ratio', 16)
     se_cfg = dict(ratio=16 if kind == 'SEResNeXt' else se_ratio, divisor=8)
-    backbone = dict(
-        dict(type=f'se_plugin.{target}', se_cfg=se_cfg), **implied,
-        **backbone)
+    backbone = {
+        'type': f'se_plugin.{target}',
+        'se_cfg': se_cfg,
+        **implied,
+        **backbone
+    }
     return Spec('mmpretrain', backbone, base=cfg_path)
 
 
