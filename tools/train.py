@@ -1,0 +1,135 @@
+"""Train a model from an mmpretrain or mmdet config with mmengine's Runner.
+
+The config's ``default_scope`` picks the toolbox; ``import se_plugin``
+allow-lists mmengine's checkpoint contents for ``torch.load`` so that
+``--resume`` and ``load_from`` work with torch>=2.6.
+
+Example:
+    python tools/train.py configs/digits/se_resnet18_digits.py
+"""
+import argparse
+import os
+import os.path as osp
+
+from mmengine.config import Config, DictAction
+from mmengine.registry import RUNNERS
+from mmengine.runner import Runner
+
+import se_plugin  # noqa: F401
+
+LAUNCHERS = ('none', 'pytorch', 'slurm', 'mpi')
+
+
+def add_runner_args(parser):
+    """Add the options that train.py and test.py share.
+
+    Args:
+        parser (argparse.ArgumentParser): Parser to extend.
+    """
+    parser.add_argument('config', help='config file path')
+    parser.add_argument(
+        '--work-dir',
+        help='folder for logs and checkpoints (default: the config\'s '
+        'work_dir, else work_dirs/<config name>)')
+    parser.add_argument(
+        '--cfg-options',
+        nargs='+',
+        action=DictAction,
+        help='override config entries, e.g. train_cfg.max_epochs=1 '
+        'model.backbone.se_cfg.ratio=8 (merged before the other options)')
+    parser.add_argument(
+        '--launcher', choices=LAUNCHERS, default='none', help='job launcher')
+    # torch.distributed.launch passes --local-rank; torchrun sets LOCAL_RANK.
+    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+
+
+def load_config(args):
+    """Read the config and apply the options both tools share.
+
+    Args:
+        args (argparse.Namespace): Parsed arguments of
+            :func:`add_runner_args`.
+
+    Returns:
+        mmengine.Config: The config to build the runner from.
+    """
+    os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
+    cfg = Config.fromfile(args.config)
+    if args.cfg_options is not None:
+        cfg.merge_from_dict(args.cfg_options)
+    cfg.launcher = args.launcher
+    if args.work_dir is not None:
+        cfg.work_dir = args.work_dir
+    elif cfg.get('work_dir') is None:
+        name = osp.splitext(osp.basename(args.config))[0]
+        cfg.work_dir = osp.join('work_dirs', name)
+    return cfg
+
+
+def build_runner(cfg):
+    """Build the config's runner: ``runner_type`` if set, else Runner."""
+    if 'runner_type' in cfg:
+        return RUNNERS.build(cfg)
+    return Runner.from_cfg(cfg)
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description='Train a model')
+    add_runner_args(parser)
+    parser.add_argument(
+        '--resume',
+        nargs='?',
+        const='auto',
+        help='resume from this checkpoint, or without a value from the '
+        'latest checkpoint in the work dir')
+    parser.add_argument(
+        '--amp', action='store_true', help='automatic mixed precision')
+    parser.add_argument(
+        '--auto-scale-lr',
+        action='store_true',
+        help='scale the lr by total batch size / auto_scale_lr.'
+        'base_batch_size')
+    parser.add_argument(
+        '--no-validate',
+        action='store_true',
+        help='skip validation during training')
+    return parser.parse_args(argv)
+
+
+def merge_train_args(cfg, args):
+    """Apply the training options to the config.
+
+    Args:
+        cfg (mmengine.Config): Config from :func:`load_config`.
+        args (argparse.Namespace): Parsed arguments of :func:`parse_args`.
+
+    Returns:
+        mmengine.Config: The same config, updated.
+    """
+    if args.amp:
+        cfg.optim_wrapper.type = 'AmpOptimWrapper'
+        cfg.optim_wrapper.setdefault('loss_scale', 'dynamic')
+    if args.resume is not None:
+        cfg.resume = True
+        # None makes the Runner look for the work dir's latest checkpoint.
+        cfg.load_from = None if args.resume == 'auto' else args.resume
+    if args.auto_scale_lr:
+        if 'base_batch_size' not in cfg.get('auto_scale_lr', {}):
+            raise ValueError(
+                f'--auto-scale-lr needs auto_scale_lr.base_batch_size in '
+                f'the config; {args.config} has auto_scale_lr='
+                f'{cfg.get("auto_scale_lr")!r}')
+        cfg.auto_scale_lr.enable = True
+    if args.no_validate:
+        cfg.val_cfg = cfg.val_dataloader = cfg.val_evaluator = None
+    return cfg
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    cfg = merge_train_args(load_config(args), args)
+    build_runner(cfg).train()
+
+
+if __name__ == '__main__':
+    main()
