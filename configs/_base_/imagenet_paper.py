@@ -11,8 +11,10 @@ the dataset class and the lr scaling:
 - Left open or changed by us: inputs are normalised by mmpretrain's ImageNet
   mean *and* std (the paper subtracts the mean only; the first BN absorbs
   the scale); batches are sampled uniformly, not class-balanced (ImageNet-1k
-  has 732-1300 images per class); initialisation is mmpretrain's (Kaiming
-  for convs, as the paper's MSRA init).
+  has 732-1300 images per class); initialisation is mmpretrain's: Kaiming
+  (MSRA) for convs, as in the paper, and ``zero_init_residual=True`` (the
+  last BN of each residual branch starts at 0), which the paper predates;
+  set ``model.backbone.zero_init_residual=False`` to drop it.
 """
 _base_ = [
     'mmpretrain::_base_/datasets/imagenet_bs32.py',
