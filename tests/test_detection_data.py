@@ -305,3 +305,17 @@ def test_checked_coco_api_alone(digits_root):
         classes=CLASSES,
         degenerate='error')
     assert coco.degenerate_ids == [] and len(coco.cats) == 10
+
+
+def test_prepare_digits_coco_cli(tmp_path, monkeypatch, capsys):
+    import runpy
+    from pathlib import Path
+    script = Path(__file__).resolve().parents[1] / (
+        'tools/dataset_converters/prepare_digits_coco.py')
+    monkeypatch.setattr(
+        'sys.argv',
+        [str(script), str(tmp_path), '--num-images', '3', '2', '--seed', '1'])
+    runpy.run_path(str(script), run_name='__main__')
+    assert 'Wrote 3 train images' in capsys.readouterr().out
+    assert len(load(tmp_path, 'train')['images']) == 3
+    assert len(load(tmp_path, 'val')['images']) == 2

@@ -1,11 +1,13 @@
 # The SE-R-50 FPN 1x config, unchanged in structure, trained from scratch on
 # the toy digits detection data (COCO format, 10 classes, 128x128 canvases):
 #   python tools/dataset_converters/prepare_digits_coco.py data/digits_coco
-#   python tools/train.py configs/detection/digits/faster-rcnn_se-r50_fpn_digits.py
+#   python tools/train.py \
+#       configs/detection/digits/faster-rcnn_se-r50_fpn_digits.py
 # What differs from COCO, and why: no ImageNet weights (nothing is
 # downloaded), so BN is trained and no stage is frozen; smaller anchors and
 # fewer proposals/samples for ~3.5 small objects per small image; no flip
-# (a mirrored digit is another glyph); a 12-epoch schedule of ~100 iters each.
+# (a mirrored digit is another glyph); mmdet's 12-epoch 1x schedule
+# with a 100-iteration warm-up (an epoch is 100 iterations here).
 _base_ = '../faster-rcnn_se-r50_fpn_1x_coco.py'
 
 data_root = 'data/digits_coco/'
@@ -36,10 +38,9 @@ test_pipeline = [
         meta_keys=('img_id', 'img_path', 'ori_shape', 'img_shape',
                    'scale_factor'))
 ]
+loader = dict(batch_size=4, num_workers=0, persistent_workers=False)
 train_dataloader = dict(
-    batch_size=4,
-    num_workers=0,
-    persistent_workers=False,
+    **loader,
     dataset=dict(
         data_root=data_root,
         metainfo=metainfo,
@@ -47,9 +48,7 @@ train_dataloader = dict(
         data_prefix=dict(img='train/'),
         pipeline=train_pipeline))
 val_dataloader = dict(
-    batch_size=4,
-    num_workers=0,
-    persistent_workers=False,
+    **loader,
     dataset=dict(
         data_root=data_root,
         metainfo=metainfo,

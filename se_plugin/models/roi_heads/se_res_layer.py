@@ -60,16 +60,19 @@ class SEResLayer(ResLayer):
         check_choice('SEResLayer.depth', depth, SEResNet.arch_settings)
         check_choice('SEResLayer.stage', stage, (1, 2, 3))
         check_choice('SEResLayer.se_placement', se_placement, PLACEMENTS)
-        super().__init__(
-            depth,
-            stage=stage,
+        # The stage options mmdet's ResLayer and the SE stage both take.
+        stage_cfg = dict(
             stride=stride,
             dilation=dilation,
             style=style,
             norm_cfg=norm_cfg,
+            with_cp=with_cp)
+        super().__init__(
+            depth,
+            stage=stage,
             norm_eval=norm_eval,
-            with_cp=with_cp,
-            init_cfg=init_cfg)
+            init_cfg=init_cfg,
+            **stage_cfg)
         block, stage_blocks = SEResNet.arch_settings[depth]
         out_channels = 64 * 2**stage * get_expansion(block)
         # mmdet's ResLayer hard-codes mmdet's Bottleneck; the SE stage
@@ -81,10 +84,6 @@ class SEResLayer(ResLayer):
                 num_blocks=stage_blocks[stage],
                 in_channels=out_channels // 2,
                 out_channels=out_channels,
-                stride=stride,
-                dilation=dilation,
-                style=style,
-                with_cp=with_cp,
-                norm_cfg=norm_cfg,
                 se_cfg=se_cfg,
-                se_placement=se_placement))
+                se_placement=se_placement,
+                **stage_cfg))
