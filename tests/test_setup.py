@@ -1,0 +1,150 @@
+"""The set-up: the environment holds setup.cfg's pins and mmcv's compiled
+ops, CI runs the README's test command, and the tools turn their options
+into the Runner config of mmpretrain and mmdet configs alike."""
+import configparser
+import hashlib
+import importlib.util
+import subprocess
+import sys
+from importlib.metadata import version
+from pathlib import Path
+
+import pytest
+import torch
+from packaging.requirements import Requirement
+
+from se_plugin.models import SEResNet
+
+ROOT = Path(__file__).parents[1]
+DIGITS = ROOT / 'configs' / 'digits' / 'se_resnet18_digits.py'
+# An mmdet config from mmdet's installed ones, with our backbone.
+MMDET_CONFIG = """
+_base_ = 'mmdet::faster_rcnn/faster-rcnn_r50_fpn_1x_coco.py'
+model = dict(backbone=dict(_delete_=True, type='se_plugin.SEResNet',
+                           depth=50, out_indices=(0, 1, 2, 3)))
+"""
+
+
+def load_tool(name):
+    spec = importlib.util.spec_from_file_location(f'{name}_tool',
+                                                  ROOT / 'tools' / name)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture
+def mmdet_config(tmp_path):
+    path = tmp_path / 'faster-rcnn_se-r50_fpn.py'
+    path.write_text(MMDET_CONFIG)
+    return path
+
+
+def setup_cfg():
+    parser = configparser.ConfigParser()
+    parser.read(ROOT / 'setup.cfg')
+    return parser
+
+
+def test_environment_holds_the_pins_of_setup_cfg():
+    cfg = setup_cfg()
+    pins = cfg['options']['install_requires'].split()
+    pins += cfg['options.extras_require']['tests'].split()
+    requirements = [Requirement(pin) for pin in pins]
+    assert {r.name for r in requirements} >= {
+        'torch', 'torchvision', 'numpy', 'mmengine', 'mmcv', 'mmpretrain',
+        'mmdet', 'pytest', 'scikit-learn'
+    }
+    for requirement in requirements:
+        installed = version(requirement.name)
+        assert requirement.specifier.contains(
+            installed, prereleases=True), (requirement, installed)
+
+
+def test_mmcv_compiled_ops_run():
+    from mmcv.ops import RoIAlign, nms
+    boxes = torch.tensor([[0., 0., 10., 10.], [1., 1., 10., 10.],
+                          [20., 20., 30., 30.]])
+    _, keep = nms(boxes, torch.tensor([0.9, 0.8, 0.7]), iou_threshold=0.5)
+    assert keep.tolist() == [0, 2]
+    features = torch.arange(16.).reshape(1, 1, 4, 4)
+    rois = torch.tensor([[0., 0., 0., 4., 4.]])
+    pooled = RoIAlign((2, 2), spatial_scale=1.0, sampling_ratio=1)(features,
+                                                                   rois)
+    assert pooled.shape == (1, 1, 2, 2)
+    assert torch.allclose(pooled.mean(), features.mean())
+
+
+def test_ci_runs_the_readme_test_command():
+    lines = (ROOT / '.ci' / 'run').read_text().strip().splitlines()
+    assert lines[-1] == 'bash tools/run_tests.sh'
+    assert 'bash tools/run_tests.sh' in (ROOT / 'README.md').read_text()
+
+
+@pytest.mark.skipif(
+    Path(sys.prefix).resolve() != (ROOT / '.venv').resolve(),
+    reason='runs in the .venv that tools/setup_env.sh made (as on CI)')
+def test_second_setup_run_installs_nothing():
+    stamp = (ROOT / '.venv' / '.se_plugin_setup_stamp').read_text().strip()
+    files = (ROOT / 'setup.cfg').read_bytes() + (
+        ROOT / 'tools' / 'setup_env.sh').read_bytes()
+    assert stamp == hashlib.sha256(files).hexdigest()
+    result = subprocess.run(['bash', str(ROOT / 'tools' / 'setup_env.sh')],
+                            capture_output=True,
+                            text=True,
+                            timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == (
+        '[setup_env] .venv is up to date (delete '
+        f'{ROOT / ".venv" / ".se_plugin_setup_stamp"} to force a re-install)')
+
+
+@pytest.mark.parametrize('config,scope', [(DIGITS, 'mmpretrain'),
+                                          ('mmdet', 'mmdet')])
+def test_train_options_reach_the_config(config, scope, mmdet_config,
+                                        tmp_path):
+    config = mmdet_config if config == 'mmdet' else config
+    train = load_tool('train.py')
+    args = train.parse_args([
+        str(config), '--amp', '--resume', '--auto-scale-lr', '--work-dir',
+        str(tmp_path), '--cfg-options', 'train_cfg.max_epochs=3'
+    ])
+    cfg = train.merge_train_args(train.load_config(args), args)
+    assert cfg.default_scope == scope
+    assert cfg.optim_wrapper.type == 'AmpOptimWrapper'
+    assert cfg.optim_wrapper.loss_scale == 'dynamic'
+    assert (cfg.resume, cfg.load_from) == (True, None)
+    assert cfg.auto_scale_lr.enable is True
+    assert cfg.train_cfg.max_epochs == 3
+    assert (cfg.work_dir, cfg.launcher) == (str(tmp_path), 'none')
+
+    args = train.parse_args([str(config), '--resume', 'a/epoch_2.pth'])
+    cfg = train.merge_train_args(train.load_config(args), args)
+    assert (cfg.resume, cfg.load_from) == (True, 'a/epoch_2.pth')
+    assert cfg.work_dir == str(Path('work_dirs') / Path(config).stem)
+
+
+def test_auto_scale_lr_needs_a_base_batch_size(tmp_path):
+    config = tmp_path / 'no_auto_scale.py'
+    config.write_text("_base_ = 'mmpretrain::_base_/default_runtime.py'\n")
+    train = load_tool('train.py')
+    args = train.parse_args([str(config), '--auto-scale-lr'])
+    with pytest.raises(ValueError, match='auto_scale_lr.base_batch_size'):
+        train.merge_train_args(train.load_config(args), args)
+
+
+def test_the_mmdet_config_builds_an_mmdet_runner(mmdet_config, tmp_path):
+    train = load_tool('train.py')
+    args = train.parse_args([str(mmdet_config), '--work-dir', str(tmp_path)])
+    runner = train.build_runner(
+        train.merge_train_args(train.load_config(args), args))
+    assert type(runner.model).__name__ == 'FasterRCNN'
+    assert type(runner.model).__module__.startswith('mmdet.')
+    assert isinstance(runner.model.backbone, SEResNet)
+
+
+def test_test_tool_refuses_an_unknown_out_format(capsys):
+    test_tool = load_tool('test.py')
+    with pytest.raises(SystemExit):
+        test_tool.parse_args([str(DIGITS), 'ckpt.pth', '--out', 'res.txt'])
+    assert "--out='res.txt' must end with one of" in capsys.readouterr().err
