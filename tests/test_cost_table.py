@@ -159,5 +159,7 @@ def test_bad_input():
     with pytest.raises(ValueError, match=r"baseline='z' is not one of the "
                        r"models \('a',\)"):
         cost_rows(models, 'z', (3, 8, 8))
-    with pytest.raises(ValueError, match='repeats=0 must be an int >= 1'):
+    with pytest.raises(ValueError, match='repeats=0 must be >= 1'):
         time_models(models, (3, 8, 8), repeats=0)
+    with pytest.raises(ValueError, match='batch_size=0 must be an int >= 1'):
+        time_models(models, (3, 8, 8), batch_size=0)

@@ -10,14 +10,15 @@ multiply. So SE adds exactly the multiply-adds of its two FC layers; the
 operators left out are reported per model (:attr:`Cost.uncounted`).
 """
 import csv
+import functools
 import io
-import statistics
-import time
 from typing import Dict, List, NamedTuple, Optional, Sequence, Tuple
 
 import torch
 import torch.nn as nn
 from mmengine.analysis import FlopAnalyzer, parameter_count
+
+from se_plugin.utils.timing import time_interleaved
 
 
 class Cost(NamedTuple):
@@ -50,13 +51,18 @@ def model_cost(model: nn.Module, input_shape: Sequence[int]) -> Cost:
 
 
 def _forward(model, x):
+    model.eval()
     with torch.no_grad():
         model(x)
 
 
 def _forward_backward(model, x):
+    model.train()
     model.zero_grad(set_to_none=True)
     model(x).sum().backward()
+
+
+STEPS = dict(forward=_forward, forward_backward=_forward_backward)
 
 
 def time_models(models: Dict[str, nn.Module],
@@ -66,9 +72,10 @@ def time_models(models: Dict[str, nn.Module],
                 warmup: int = 2) -> Dict[str, Tuple[float, float]]:
     """Median forward and forward+backward time of each model, in seconds.
 
-    Models are timed interleaved (one run of each per round, the order
-    rotated every round) so that a change of machine load hits all of them
-    alike; the first ``warmup`` rounds are discarded.
+    Every step of every model is timed interleaved
+    (:func:`se_plugin.utils.timing.time_interleaved`: one call of each per
+    round, the order rotating), so a change of machine load hits all of
+    them alike; the first ``warmup`` rounds are discarded.
 
     Args:
         models (dict): Name -> model taking an image batch.
@@ -82,25 +89,15 @@ def time_models(models: Dict[str, nn.Module],
         dict: Name -> (forward seconds, forward+backward seconds). Forward
         runs in eval mode without autograd, forward+backward in train mode.
     """
-    for key, value in (('repeats', repeats), ('batch_size', batch_size)):
-        if not isinstance(value, int) or value < 1:
-            raise ValueError(f'{key}={value!r} must be an int >= 1')
+    if not isinstance(batch_size, int) or batch_size < 1:
+        raise ValueError(f'batch_size={batch_size!r} must be an int >= 1')
     x = torch.randn(batch_size, *input_shape)
-    names = list(models)
-    times = {name: ([], []) for name in names}
-    for round_ in range(warmup + repeats):
-        order = names[round_ % len(names):] + names[:round_ % len(names)]
-        for name in order:
-            for i, (mode, step) in enumerate(
-                    ((False, _forward), (True, _forward_backward))):
-                model = models[name].train(mode)
-                start = time.perf_counter()
-                step(model, x)
-                if round_ >= warmup:
-                    times[name][i].append(time.perf_counter() - start)
+    fns = {f'{name}/{step}': functools.partial(fn, model, x)
+           for name, model in models.items() for step, fn in STEPS.items()}
+    times = time_interleaved(fns, repeats, warmup)
     return {
-        name: (statistics.median(fwd), statistics.median(fwd_bwd))
-        for name, (fwd, fwd_bwd) in times.items()
+        name: tuple(times[f'{name}/{step}']['median'] for step in STEPS)
+        for name in models
     }
 
 
