@@ -36,7 +36,7 @@ from test_datasets import write_places365
 REPO = Path(__file__).resolve().parents[1]
 # One thread per process: 2 cores, and the two ranks run side by side.
 ENV = dict(os.environ, OMP_NUM_THREADS='1', MKL_NUM_THREADS='1',
-           PYTHONPATH=str(REPO))
+           PYTHONPATH=str(REPO), PYTHON=sys.executable)
 NUM_VAL = 101  # odd: two ranks need one padded sample
 
 

@@ -83,7 +83,8 @@ def imagenet_root(tmp_path):
 
 def test_imagenet_reads_meta_list(imagenet_root):
     dataset = DATASETS.build(
-        dict(type='ImageNet', data_root=str(imagenet_root), split='val'))
+        dict(type='se_plugin.ImageNet', data_root=str(imagenet_root),
+             split='val'))
     assert isinstance(dataset, ImageNet)
     assert len(dataset) == 3  # the blank line is skipped
     assert [dataset.get_data_info(i)['gt_label'] for i in range(3)] == [
