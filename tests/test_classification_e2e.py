@@ -46,8 +46,8 @@ def imagenet_options(root, epochs):
         'model.head.num_classes=10', 'data_preprocessor.num_classes=10',
         'train_dataloader.dataset.pipeline.1.scale=32',
         'train_dataloader.batch_size=8', 'train_dataloader.num_workers=1',
-        'train_dataloader.dataset.indices=16', f'train_cfg.max_epochs={epochs}',
-        f'train_cfg.val_interval={epochs}',
+        'train_dataloader.dataset.indices=16',
+        f'train_cfg.max_epochs={epochs}', f'train_cfg.val_interval={epochs}',
         'default_hooks.logger.interval=1', 'randomness.seed=0',
         'randomness.deterministic=True', 'env_cfg.dist_cfg.backend=gloo'
     ]

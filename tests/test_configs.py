@@ -55,7 +55,7 @@ def no_weight_init(monkeypatch):
     25-60M initial weights costs seconds per model on a loaded CI machine.
     """
     for name in ('kaiming_uniform_', 'uniform_'):
-        monkeypatch.setattr(torch.nn.init, name, lambda tensor, *a, **k: tensor)
+        monkeypatch.setattr(torch.nn.init, name, lambda t, *a, **k: t)
 
 
 @pytest.fixture(scope='module')

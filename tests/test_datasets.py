@@ -76,9 +76,8 @@ def write_imagenet(root, lines, images):
 @pytest.fixture
 def imagenet_root(tmp_path):
     images = ['n01/a.JPEG', 'n01/b.JPEG', 'n02/c.JPEG']
-    return write_imagenet(tmp_path / 'imagenet',
-                          ['n01/a.JPEG 0', '', 'n01/b.JPEG 0', 'n02/c.JPEG 999'],
-                          images)
+    lines = ['n01/a.JPEG 0', '', 'n01/b.JPEG 0', 'n02/c.JPEG 999']
+    return write_imagenet(tmp_path / 'imagenet', lines, images)
 
 
 def test_imagenet_reads_meta_list(imagenet_root):
@@ -207,8 +206,8 @@ def test_places365_missing_files(tmp_path, places_root):
     with pytest.raises(FileNotFoundError, match='"Prepare Places365"'):
         Places365(data_root=str(tmp_path / 'none'), split='val')
     (tmp_path / 'places').mkdir()
-    with pytest.raises(FileNotFoundError,
-                       match=r'categories_places365\.txt.*"Prepare Places365"'):
+    with pytest.raises(FileNotFoundError, match=r'categories_places365\.txt'
+                       r'.*"Prepare Places365"'):
         Places365(data_root=str(tmp_path / 'places'), split='val')
 
 
