@@ -139,3 +139,20 @@ def test_imagenet_checkpoint_initialises_every_backbone_key(
     assert any('.se.' in k for k in loaded) == ('se_' in classifier)
     for key, value in expected.items():
         torch.testing.assert_close(loaded[key], value, msg=key)
+
+
+def test_registry_imports_detection_modules_by_scope():
+    """In a fresh interpreter, `se_plugin.X` alone finds every detection
+    module: the registries' locations import them (no custom_imports)."""
+    import subprocess
+    import sys
+    code = (
+        'from mmengine.registry import DATASETS, MODELS, init_default_scope\n'
+        "init_default_scope('mmdet')\n"
+        "for name in ('SEFPN', 'MultiLevelSE', 'SEResLayer'):\n"
+        "    assert MODELS.get('se_plugin.' + name) is not None, name\n"
+        "assert DATASETS.get('se_plugin.CheckedCocoDataset') is not None\n")
+    proc = subprocess.run([sys.executable, '-c', code],
+                          capture_output=True,
+                          text=True)
+    assert proc.returncode == 0, proc.stderr[-2000:]
