@@ -7,10 +7,5 @@ class with ``se_cfg=None``).
 """
 _base_ = ['mmpretrain::_base_/models/vgg16bn.py', '_base_/imagenet_paper.py']
 
-model = dict(
-    backbone=dict(
-        _delete_=True,
-        type='se_plugin.SEVGG',
-        depth=16,
-        norm_cfg=dict(type='BN'),
-        num_classes=1000))
+model = dict(backbone=dict(_delete_=True, type='se_plugin.SEVGG', depth=16,
+                           norm_cfg=dict(type='BN'), num_classes=1000))

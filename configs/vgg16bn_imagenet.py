@@ -7,11 +7,6 @@ from ``se_vgg16bn_imagenet.py`` only in SE.
 """
 _base_ = ['mmpretrain::_base_/models/vgg16bn.py', '_base_/imagenet_paper.py']
 
-model = dict(
-    backbone=dict(
-        _delete_=True,
-        type='se_plugin.SEVGG',
-        depth=16,
-        norm_cfg=dict(type='BN'),
-        num_classes=1000,
-        se_cfg=None))
+model = dict(backbone=dict(_delete_=True, type='se_plugin.SEVGG', depth=16,
+                           norm_cfg=dict(type='BN'), num_classes=1000,
+                           se_cfg=None))

@@ -6,15 +6,12 @@ modules (see :mod:`.inception_blocks`). It is the released TF-slim model
 modules, 35x35 / 17x17 / 8x8 grids at 299 input), the same network as timm's
 ``inception_resnet_v2`` (55.8M parameters).
 """
-from typing import Optional, Sequence
-
 import torch.nn as nn
 from mmcv.cnn import ConvModule
 
 from se_plugin.registry import MODELS
 from .inception_blocks import Concat, InceptionResidual, make_branch
-from .se_attach import check_se_cfg
-from .staged import MSRA_INIT, StagedBackbone
+from .staged import StagedBackbone
 
 MAX_S2 = ('max', 3, 2, 0)
 
@@ -52,27 +49,17 @@ class SEInceptionResNetV2(StagedBackbone):
     Mixed-7a + 10 Block8 (the last without ReLU) + 1x1 conv (1536, 8x8).
 
     Args:
-        se_cfg (dict, optional): SE options (see :class:`SELayer`); None is
-            the plain Inception-ResNet-v2. Defaults to ``dict()``.
-        out_indices (Sequence[int]): Stages to output. Defaults to ``(3, )``.
-        frozen_stages (int): Leading stages to freeze. Defaults to -1.
-        norm_cfg (dict): Norm layer after every conv. Defaults to BN with TF
-            slim's ``eps=0.001``.
-        act_cfg (dict): Activation after every norm. Defaults to ReLU.
-        norm_eval (bool): BN in eval mode while training. Defaults to False.
-        init_cfg (dict | list[dict], optional): Defaults to MSRA init.
+        norm_cfg (dict): Norm layer after every conv. Defaults to BN with
+            TF-slim's ``eps=0.001``.
+        **kwargs: The other options of :class:`StagedBackbone`
+            (``se_cfg=None`` for Inception-ResNet-v2 without SE,
+            ``out_indices``, ...).
     """
 
-    def __init__(self,
-                 se_cfg: Optional[dict] = dict(),
-                 out_indices: Sequence[int] = (3, ),
-                 frozen_stages: int = -1,
-                 norm_cfg: dict = dict(type='BN', eps=0.001),
-                 act_cfg: dict = dict(type='ReLU'),
-                 norm_eval: bool = False,
-                 init_cfg=MSRA_INIT):
-        super().__init__(out_indices, frozen_stages, norm_eval, init_cfg)
-        check_se_cfg('SEInceptionResNetV2.se_cfg', se_cfg)
+    def __init__(self, norm_cfg: dict = dict(type='BN', eps=0.001),
+                 **kwargs):
+        super().__init__(norm_cfg=norm_cfg, **kwargs)
+        act_cfg, se_cfg = self.act_cfg, self.se_cfg
         stem, channels = make_branch(3, STEM, norm_cfg, act_cfg)
         stages = [stem]
         for i, (reduction, unit, num_units, scale) in enumerate(STAGES):

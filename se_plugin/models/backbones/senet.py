@@ -5,8 +5,6 @@ overriding the block and the backbone's defaults, so stem, stages,
 ``out_indices``, ``frozen_stages``, ``with_cp``, ``drop_path_rate`` and
 the SE options stay mmpretrain's and the lead's.
 """
-from typing import Optional
-
 import torch.nn as nn
 from mmcv.cnn import build_conv_layer, build_norm_layer
 from mmpretrain.models.heads import LinearClsHead

@@ -1,11 +1,13 @@
 """A backbone that is a chain of stages, for the networks mmpretrain lacks
 (MobileNet v1, BN-Inception, Inception-ResNet-v2)."""
-from typing import Sequence
+from typing import Optional, Sequence
 
 import torch.nn as nn
 from mmengine.model import ModuleList
 from mmpretrain.models.backbones.base_backbone import BaseBackbone
 from torch.nn.modules.batchnorm import _BatchNorm
+
+from .se_attach import check_se_cfg
 
 #: He (MSRA) initialisation, as the paper trains every network from scratch.
 MSRA_INIT = [
@@ -17,20 +19,41 @@ MSRA_INIT = [
 class StagedBackbone(BaseBackbone):
     """Runs ``self.stages`` in order and returns the outputs it is asked for.
 
+    Holds the options every such network takes; a subclass builds its
+    stages from ``self.se_cfg``, ``self.norm_cfg`` and ``self.act_cfg`` and
+    registers them with :meth:`_set_stages`.
+
     Args:
+        se_cfg (dict, optional): Options of every SE module (see
+            :class:`se_plugin.models.SELayer`); None is the network without
+            SE (the baseline). Defaults to ``dict()`` (r=16, sigmoid).
         out_indices (Sequence[int]): Stages whose outputs are returned;
-            negative indices count from the end.
+            negative indices count from the end. Defaults to ``(-1, )``.
         frozen_stages (int): Number of leading stages to freeze (eval mode,
-            no gradients); -1 freezes none.
+            no gradients); -1 freezes none. Defaults to -1.
+        norm_cfg (dict): Norm layer after every conv. Defaults to BN.
+        act_cfg (dict): Activation after every norm. Defaults to ReLU.
         norm_eval (bool): Keep every BN layer in eval mode while training.
+            Defaults to False.
         init_cfg (dict | list[dict], optional): Initialisation config.
+            Defaults to He (MSRA) init, the paper's.
     """
 
-    def __init__(self, out_indices: Sequence[int], frozen_stages: int,
-                 norm_eval: bool, init_cfg):
+    def __init__(self,
+                 se_cfg: Optional[dict] = dict(),
+                 out_indices: Sequence[int] = (-1, ),
+                 frozen_stages: int = -1,
+                 norm_cfg: dict = dict(type='BN'),
+                 act_cfg: dict = dict(type='ReLU'),
+                 norm_eval: bool = False,
+                 init_cfg=MSRA_INIT):
         super().__init__(init_cfg)
+        check_se_cfg(f'{type(self).__name__}.se_cfg', se_cfg)
+        self.se_cfg = se_cfg
         self.out_indices = out_indices
         self.frozen_stages = frozen_stages
+        self.norm_cfg = norm_cfg
+        self.act_cfg = act_cfg
         self.norm_eval = norm_eval
 
     def _set_stages(self, stages: Sequence[nn.Module]) -> None:

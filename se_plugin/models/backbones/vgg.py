@@ -15,9 +15,10 @@ class SEVGG(VGG):
     Where SE goes: VGG has no residual branch, so the paper (TPAMI, Sec. 3)
     puts SE after the non-linearity that follows each convolution, here the
     output of each conv-BN-ReLU ``ConvModule``. For VGG-16 (BN) that is 13 SE
-    modules (64 to 512 channels, r=16): 0.23M parameters and 13.7M
+    modules (64 to 512 channels, r=16): 0.23M parameters and 13.8M
     multiply-adds, the +0.01 GFLOPs of the paper's Table 2 (15.47 ->
-    15.48); SE only at the end of each of the 5 stages would add 3.3M.
+    15.48). The FLOPs alone would also admit SE after each stage's last
+    conv only (+6.2M); the paper's text (every conv) decides.
 
     Args:
         se_cfg (dict, optional): SE options (see :class:`SELayer`); None is
@@ -35,7 +36,7 @@ class SEVGG(VGG):
                 attach_se(layer, se_cfg, layer.conv.out_channels)
 
     def train(self, mode: bool = True):
-        # mmpretrain's VGG.train returns None; nn.Module's contract (and
-        # ``model.eval()(x)``) needs the module back.
+        # mmpretrain's VGG.train returns None; nn.Module's contract
+        # (``model.eval()(x)``) needs the module back.
         super().train(mode)
         return self
