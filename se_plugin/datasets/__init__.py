@@ -1,4 +1,5 @@
+from .coco_checked import CheckedCocoDataset
 from .imagenet import ImageNet
 from .places365 import Places365
 
-__all__ = ['ImageNet', 'Places365']
+__all__ = ['CheckedCocoDataset', 'ImageNet', 'Places365']
