@@ -2,3 +2,4 @@
 from .backbones import *  # noqa: F401,F403
 from .blocks import *  # noqa: F401,F403
 from .necks import *  # noqa: F401,F403
+from .roi_heads import *  # noqa: F401,F403
