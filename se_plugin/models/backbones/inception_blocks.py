@@ -7,7 +7,8 @@ tuple of layer specs, so each architecture file is its table, not code:
   ``(out_channels, kernel, stride, padding)``: a conv-norm-act
   ``ConvModule``; ``kernel`` may be a ``(kh, kw)`` tuple; the default
   padding keeps the size ('same'), ``padding=0`` is TF's 'valid';
-* ``('max' | 'avg', kernel, stride, padding)``: a pooling layer.
+* ``('max' | 'avg', kernel, stride, padding)``: a pooling layer, optionally
+  followed by a dict of its other arguments.
 """
 from typing import Optional, Sequence
 
@@ -38,9 +39,9 @@ def make_branch(in_channels: int, specs: Sequence[tuple], norm_cfg: dict,
     layers = []
     for spec in specs:
         if spec[0] in POOLS:
-            kind, kernel, stride, padding = spec
-            layers.append(POOLS[kind](kernel, stride, padding,
-                                      **(pool_cfg or {})))
+            kind, kernel, stride, padding, *extra = spec
+            kwargs = dict(pool_cfg or {}, **(extra[0] if extra else {}))
+            layers.append(POOLS[kind](kernel, stride, padding, **kwargs))
             continue
         out_channels, kernel, stride, padding = (
             tuple(spec) + (1, None)[len(spec) - 2:])
