@@ -11,6 +11,9 @@ from ..blocks.se_layer import check_choice
 
 SE_POSITIONS = ('lateral', 'output')
 
+# Module-level hook functions bound to their SE module by functools.partial:
+# copy.deepcopy of the neck (mmengine does it, e.g. for EMA) then rebinds each
+# hook to the copied SE module, which a closure or lambda would not.
 
 def _recalibrate_input(se: nn.Module, module: nn.Module, args: tuple):
     return (se(args[0]), ) + args[1:]
