@@ -148,3 +148,17 @@ def test_test_tool_refuses_an_unknown_out_format(capsys):
     with pytest.raises(SystemExit):
         test_tool.parse_args([str(DIGITS), 'ckpt.pth', '--out', 'res.txt'])
     assert "--out='res.txt' must end with one of" in capsys.readouterr().err
+
+
+@pytest.mark.skipif(torch.cuda.is_available(),
+                    reason='checks the CPU-only path (CI has no GPU)')
+def test_cpu_distributed_launch_needs_gloo():
+    train = load_tool('train.py')
+    args = train.parse_args([str(DIGITS), '--launcher', 'pytorch'])
+    cfg = train.load_config(args)
+    assert cfg.env_cfg.dist_cfg.backend == 'nccl'
+    with pytest.raises(ValueError,
+                       match=r"backend='nccl' needs CUDA; without it only "
+                       r"'gloo' is allowed"):
+        train.init_cpu_distributed(cfg)
+    assert not torch.distributed.is_initialized()

@@ -11,6 +11,8 @@ import json
 import sys
 from pathlib import Path
 
+from mmengine.dist import is_main_process
+
 # The options both tools share live in train.py next to this file; its
 # folder is on sys.path when run as a script but not when imported.
 sys.path.append(str(Path(__file__).parent))
@@ -60,6 +62,8 @@ def main(argv=None):
             dict(type='DumpResults', out_file_path=args.out)
         ]
     metrics = build_runner(cfg).test()
+    if not is_main_process():  # every rank holds the same metrics
+        return metrics
     # Metrics can be numpy scalars, which json does not know.
     text = json.dumps(metrics, indent=1, default=float)
     print(f'Test metrics of {args.checkpoint}:\n{text}')

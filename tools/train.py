@@ -8,9 +8,11 @@ Example:
     python tools/train.py configs/digits/se_resnet18_digits.py
 """
 import argparse
+import datetime
 import os
 import os.path as osp
 
+import torch
 from mmengine.config import Config, DictAction
 from mmengine.registry import RUNNERS
 from mmengine.runner import Runner
@@ -66,8 +68,37 @@ def load_config(args):
     return cfg
 
 
+def init_cpu_distributed(cfg):
+    """Start the process group of ``--launcher pytorch`` without CUDA.
+
+    mmengine's ``init_dist`` calls ``torch.cuda.set_device`` for this
+    launcher whatever the backend, and its default DDP wrapper pins
+    ``device_ids`` to the local GPU; both fail on a CPU-only machine. The
+    Runner uses a process group that already exists, and ``device_ids=None``
+    is DDP's setting for CPU modules.
+
+    Args:
+        cfg (mmengine.Config): Config from :func:`load_config`.
+    """
+    if (cfg.launcher != 'pytorch' or torch.cuda.is_available()
+            or torch.distributed.is_initialized()):
+        return
+    dist_cfg = dict(cfg.get('env_cfg', {}).get('dist_cfg', {}))
+    if dist_cfg.get('backend') != 'gloo':
+        raise ValueError(
+            f'env_cfg.dist_cfg.backend={dist_cfg.get("backend")!r} needs '
+            "CUDA; without it only 'gloo' is allowed: add --cfg-options "
+            'env_cfg.dist_cfg.backend=gloo')
+    if 'timeout' in dist_cfg:  # seconds in mmengine configs
+        dist_cfg['timeout'] = datetime.timedelta(seconds=dist_cfg['timeout'])
+    torch.distributed.init_process_group(**dist_cfg)
+    cfg.setdefault('model_wrapper_cfg', dict(type='MMDistributedDataParallel'))
+    cfg.model_wrapper_cfg.setdefault('device_ids', None)
+
+
 def build_runner(cfg):
     """Build the config's runner: ``runner_type`` if set, else Runner."""
+    init_cpu_distributed(cfg)
     if 'runner_type' in cfg:
         return RUNNERS.build(cfg)
     return Runner.from_cfg(cfg)

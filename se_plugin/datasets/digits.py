@@ -5,9 +5,9 @@ the demo needs no download. They are written in the ImageNet folder and
 annotation layout, so training reads them through mmpretrain's own
 ``CustomDataset`` exactly as it would read ImageNet::
 
-    root/train/<class>/<n>.png    root/val/<class>/<n>.png
-    root/meta/train.txt           root/meta/val.txt    ("<class>/<n>.png <label>")
-    root/meta/classes.txt         (one class name per line: 0 .. 9)
+    root/train/<class>/<n>.png   root/val/<class>/<n>.png
+    root/meta/train.txt          root/meta/val.txt  ("<class>/<n>.png <label>")
+    root/meta/classes.txt        (one class name per line: 0 .. 9)
 """
 import os.path as osp
 from pathlib import Path
