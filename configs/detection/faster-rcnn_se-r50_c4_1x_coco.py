@@ -7,8 +7,16 @@ _base_ = 'mmdet::faster_rcnn/faster-rcnn_r50-caffe_c4-1x_coco.py'
 
 # Set to the ImageNet checkpoint of the matching se_plugin classifier.
 checkpoint = 'checkpoints/se_resnet50_imagenet.pth'
-norm_cfg = dict(type='BN', requires_grad=False)
-se_cfg = dict(ratio=16)
+# What the backbone (stages 1-3) and the shared head (stage 4) share; mmdet's
+# C4 recipe freezes BN (requires_grad=False, norm_eval).
+stage_cfg = dict(
+    depth=50,
+    se_cfg=dict(ratio=16),
+    norm_cfg=dict(type='BN', requires_grad=False),
+    norm_eval=True,
+    style='caffe',
+    init_cfg=dict(
+        type='Pretrained', checkpoint=checkpoint, prefix='backbone.'))
 model = dict(
     # se_plugin's classifiers see RGB normalised by mean and std
     # (mmpretrain's), not the Caffe BGR mean-only input of mmdet's C4 base.
@@ -19,29 +27,16 @@ model = dict(
     backbone=dict(
         _delete_=True,
         type='se_plugin.SEResNet',
-        depth=50,
-        se_cfg=se_cfg,
         num_stages=3,
         strides=(1, 2, 2),
         dilations=(1, 1, 1),
         out_indices=(2, ),
         frozen_stages=1,
-        norm_cfg=norm_cfg,
-        norm_eval=True,
-        style='caffe',
-        init_cfg=dict(
-            type='Pretrained', checkpoint=checkpoint, prefix='backbone.')),
+        **stage_cfg),
     roi_head=dict(
         shared_head=dict(
             _delete_=True,
             type='se_plugin.SEResLayer',
-            depth=50,
-            se_cfg=se_cfg,
             stage=3,
             stride=2,
-            style='caffe',
-            norm_cfg=norm_cfg,
-            norm_eval=True,
-            init_cfg=dict(
-                type='Pretrained', checkpoint=checkpoint,
-                prefix='backbone.'))))
+            **stage_cfg)))

@@ -38,23 +38,19 @@ test_pipeline = [
         meta_keys=('img_id', 'img_path', 'ori_shape', 'img_shape',
                    'scale_factor'))
 ]
-loader = dict(batch_size=4, num_workers=0, persistent_workers=False)
-train_dataloader = dict(
-    **loader,
-    dataset=dict(
-        data_root=data_root,
-        metainfo=metainfo,
-        ann_file='annotations/instances_train.json',
-        data_prefix=dict(img='train/'),
-        pipeline=train_pipeline))
-val_dataloader = dict(
-    **loader,
-    dataset=dict(
-        data_root=data_root,
-        metainfo=metainfo,
-        ann_file='annotations/instances_val.json',
-        data_prefix=dict(img='val/'),
-        pipeline=test_pipeline))
+train_dataloader, val_dataloader = [
+    dict(
+        batch_size=4,
+        num_workers=0,
+        persistent_workers=False,
+        dataset=dict(
+            data_root=data_root,
+            metainfo=metainfo,
+            ann_file=f'annotations/instances_{split}.json',
+            data_prefix=dict(img=f'{split}/'),
+            pipeline=pipeline))
+    for split, pipeline in (('train', train_pipeline), ('val', test_pipeline))
+]
 test_dataloader = val_dataloader
 val_evaluator = dict(ann_file=data_root + 'annotations/instances_val.json')
 test_evaluator = val_evaluator
