@@ -13,10 +13,10 @@ import pytest
 from mmdet.datasets import CocoDataset
 from mmdet.evaluation import CocoMetric
 from mmengine.logging import MMLogger
+from mmengine.registry import DATASETS, init_default_scope
 
 from se_plugin.datasets.coco_checked import CheckedCOCO, CheckedCocoDataset
 from se_plugin.datasets.digits_coco import CLASSES, make_digits_coco
-from se_plugin.registry import DATASETS
 
 NUM = dict(train=6, val=3)
 
@@ -204,9 +204,10 @@ def test_mmdet_drops_dangling_image_and_category_ids(bad_root, digits_root):
 
 def test_checked_dataset_is_registered_and_equal_on_good_data(digits_root):
     root, _ = digits_root
+    init_default_scope('mmdet')
     checked = DATASETS.build(
         dict(
-            type='CheckedCocoDataset',
+            type='se_plugin.CheckedCocoDataset',
             data_root=str(root),
             ann_file='annotations/instances_val.json',
             data_prefix=dict(img='val/'),
