@@ -88,7 +88,8 @@ def test_second_setup_run_installs_nothing():
     stamp = (ROOT / '.venv' / '.se_plugin_setup_stamp').read_text().strip()
     files = (ROOT / 'setup.cfg').read_bytes() + (
         ROOT / 'tools' / 'setup_env.sh').read_bytes()
-    assert stamp == hashlib.sha256(files).hexdigest()
+    assert stamp == hashlib.sha256(files).hexdigest(), (
+        '.venv was set up for another setup.cfg: run bash tools/setup_env.sh')
     result = subprocess.run(['bash', str(ROOT / 'tools' / 'setup_env.sh')],
                             capture_output=True,
                             text=True,
