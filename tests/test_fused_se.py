@@ -60,6 +60,37 @@ def test_fused_matches_plain_form_in_training_with_drop_path():
         torch.testing.assert_close(ga, gb, rtol=1e-4, atol=1e-6)
 
 
+def test_inference_sums_into_the_branch_output_and_training_does_not():
+    torch.manual_seed(0)
+    block = SEBottleneck(256, 256, se_cfg=dict()).eval()
+    plain = SEBottleneck(256, 256, se_cfg=dict()).eval()
+    plain.load_state_dict(block.state_dict())
+    plain_form(plain)
+    branch = []
+    block.norm3.register_forward_hook(
+        lambda m, i, o: branch.append(o.data_ptr()))
+    x = torch.randn(2, 256, 8, 8)
+    with torch.no_grad():
+        out = block(x)
+        expected = plain(x)
+    # No new activation-sized tensor: the result lives in norm3's output,
+    # as the plain block's ``out += identity`` does.
+    assert out.data_ptr() == branch[-1]
+    torch.testing.assert_close(out, expected, rtol=1e-5, atol=1e-5)
+    # With something to differentiate, the branch output is kept for the
+    # gate's gradient, so the sum goes to a new tensor.
+    out = block(x)
+    assert out.data_ptr() != branch[-1] and out.requires_grad
+    torch.testing.assert_close(out, expected, rtol=1e-5, atol=1e-5)
+    out.sum().backward()
+    assert block.se.fc1.weight.grad.abs().sum() > 0
+    # Frozen (nothing requires grad) with grad mode on: in place again.
+    block.requires_grad_(False)
+    out = block(x)
+    assert out.data_ptr() == branch[-1] and not out.requires_grad
+    torch.testing.assert_close(out, expected, rtol=1e-5, atol=1e-5)
+
+
 def test_block_compiles_whole_and_keeps_channels_last():
     torch.manual_seed(0)
     block = SEBottleneck(256, 256, se_cfg=dict()).eval()

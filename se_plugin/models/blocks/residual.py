@@ -97,7 +97,15 @@ class SEBlockMixin:
                 # as SE's only extra read of the activation. drop_path
                 # scales per sample, so it may act on the gate instead.
                 gate = self.drop_path(self.se.excite(out))
-                return torch.addcmul(identity, out, gate)
+                if torch.is_grad_enabled() and (out.requires_grad
+                                                or gate.requires_grad
+                                                or identity.requires_grad):
+                    return torch.addcmul(identity, out, gate)
+                # Nothing to differentiate (inference): write the sum into
+                # the branch's own fresh output, as the plain block's
+                # ``out += identity`` does. A new activation-sized tensor
+                # per block (fresh pages to fault in) costs more than SE.
+                return torch.addcmul(identity, out, gate, out=out)
             out = self.drop_path(self._se_at('standard', out))
             out += identity
             return out
