@@ -9,7 +9,7 @@ from se_plugin.models import SELayer, squeeze_width
 
 def reference_se(layer, x, pool, gate):
     """The paper's equations, written with functional ops."""
-    z = pool(x)
+    z = pool(x).to(layer.fc1.weight.dtype)
     h = F.relu(F.conv2d(z, layer.fc1.weight, layer.fc1.bias))
     s = gate(F.conv2d(h, layer.fc2.weight, layer.fc2.bias))
     return x * s, s
@@ -30,15 +30,23 @@ def global_max(x):
                                      ('tanh', torch.tanh),
                                      ('relu', torch.relu),
                                      ('hsigmoid', F.hardsigmoid)])
-def test_se_matches_the_equations(squeeze, pool, gate, fn):
+@pytest.mark.parametrize('bias', [True, False])
+def test_se_matches_the_equations(squeeze, pool, gate, fn, bias):
     torch.manual_seed(0)
-    layer = SELayer(32, ratio=4, squeeze=squeeze, gate=gate)
+    layer = SELayer(32, ratio=4, squeeze=squeeze, gate=gate, bias=bias)
     for p in layer.parameters():
         torch.nn.init.normal_(p, std=0.5)
-    x = torch.randn(2, 32, 5, 7)
+    x = torch.randn(2, 32, 5, 7, requires_grad=True)
     expected, s = reference_se(layer, x, pool, fn)
-    torch.testing.assert_close(layer(x), expected)
+    out = layer(x)
+    torch.testing.assert_close(out, expected)
     torch.testing.assert_close(layer.excite(x), s)
+    # The in-place gate and the matrix products keep the gradients too.
+    grads = torch.autograd.grad(out.square().sum(), [x, *layer.parameters()])
+    ref_grads = torch.autograd.grad(expected.square().sum(),
+                                    [x, *layer.parameters()])
+    for g, r in zip(grads, ref_grads):
+        assert (g - r).abs().max() <= 1e-5 * r.abs().max() + 1e-6
     # The squeezed variants give one gate per channel; NoSqueeze one per
     # position, which must then differ across positions.
     if squeeze == 'none':
@@ -46,6 +54,18 @@ def test_se_matches_the_equations(squeeze, pool, gate, fn):
         assert not torch.allclose(s[..., 0, 0], s[..., 1, 1])
     else:
         assert s.shape == (2, 32, 1, 1)
+
+
+def test_float16_squeeze_does_not_overflow():
+    # The float32 path sums over H x W and scales after the first FC; a
+    # float16 sum of 64 x 64 values of 100 would overflow (max 65504).
+    torch.manual_seed(0)
+    layer = SELayer(16, ratio=4)
+    x = torch.full((1, 16, 64, 64), 100.0) + torch.rand(1, 16, 64, 64)
+    expected = layer.excite(x)
+    half = layer.excite.__self__.half().excite(x.half())
+    assert torch.isfinite(half).all()
+    torch.testing.assert_close(half.float(), expected, rtol=2e-2, atol=2e-2)
 
 
 def test_widths_bias_and_parameter_count():

@@ -1,20 +1,33 @@
 """The Squeeze-and-Excitation block (Hu et al., CVPR 2018 / TPAMI 2019)."""
+from functools import partial
 from typing import Optional
 
 import torch
 import torch.nn as nn
-import torch.nn.functional as F
 from mmcv.cnn import build_activation_layer
 from mmengine.model import BaseModule
 
 from se_plugin.registry import MODELS
 
 SQUEEZES = ('avg', 'max', 'none')
+
+
+class InplaceSigmoid(nn.Sigmoid):
+    """``nn.Sigmoid`` written into its input.
+
+    The gate's input is the fresh output of the second FC, and the sigmoid's
+    gradient needs only its output, so nothing is lost by overwriting it.
+    """
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return x.sigmoid_()
+
+
 GATES = {
-    'sigmoid': nn.Sigmoid,
+    'sigmoid': InplaceSigmoid,
     'tanh': nn.Tanh,
-    'relu': nn.ReLU,
-    'hsigmoid': nn.Hardsigmoid,
+    'relu': partial(nn.ReLU, inplace=True),
+    'hsigmoid': partial(nn.Hardsigmoid, inplace=True),
 }
 
 
@@ -65,6 +78,18 @@ def squeeze_width(in_channels: int,
             f'in_channels={in_channels}; the width must be >= 1 (use a '
             f'ratio <= {in_channels} or set squeeze_channels)')
     return width
+
+
+def _matmul(x: torch.Tensor,
+            fc: nn.Conv2d,
+            alpha: float = 1.0) -> torch.Tensor:
+    """``alpha * x @ W.T + b`` for a 1x1 convolution ``fc`` and ``N x C``
+    ``x``: the convolution on a 1x1 input, as one matrix product."""
+    weight = fc.weight.flatten(1).t()
+    if fc.bias is not None:
+        return torch.addmm(fc.bias, x, weight, alpha=alpha)
+    out = torch.mm(x, weight)
+    return out.mul_(alpha) if alpha != 1.0 else out
 
 
 @MODELS.register_module()
@@ -127,13 +152,22 @@ class SELayer(BaseModule):
         ``squeeze='none'``)."""
         if self.squeeze == 'none':
             return self.gate(self.fc2(self.act(self.fc1(x))))
-        s = x.mean((2, 3)) if self.squeeze == 'avg' else x.amax((2, 3))
-        # On the pooled N x C vector the 1x1 convolutions are matrix
-        # products: F.linear on the same weights (a view) skips the
-        # convolution's set-up, half the excitation's time on the CPU.
-        s = F.linear(s, self.fc1.weight.flatten(1), self.fc1.bias)
-        s = F.linear(self.act(s), self.fc2.weight.flatten(1), self.fc2.bias)
-        return self.gate(s[..., None, None])
+        # The pooled N x C vector goes through the FCs (stored as 1x1
+        # convolutions) as matrix products. On the CPU each of these small
+        # operators costs far more than its arithmetic (caches are cold
+        # after the large convolutions around it), so the excitation is
+        # few of them: a sum whose 1 / HW rides on the first product, two
+        # addmm, the activation and the gate in place.
+        alpha = 1.0
+        if self.squeeze == 'max':
+            s = x.amax((2, 3))
+        elif x.dtype == torch.float16:  # a float16 sum over H x W overflows
+            s = x.mean((2, 3))
+        else:
+            s = x.sum((2, 3))
+            alpha = 1.0 / (x.shape[2] * x.shape[3])
+        s = _matmul(self.act(_matmul(s, self.fc1, alpha)), self.fc2)
+        return self.gate(s.view(*s.shape, 1, 1))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return x * self.excite(x)
