@@ -1,5 +1,7 @@
 """Interleaved timing, so that ratios between models share the machine's
 state (clock, cache, other load) of each round."""
+import ctypes
+import ctypes.util
 import statistics
 import time
 from typing import Callable, Dict, List
@@ -54,3 +56,36 @@ def summarize(times: List[float]) -> Dict[str, float]:
         q1, _, q3 = statistics.quantiles(times, n=4, method='inclusive')
     return dict(
         median=statistics.median(times), q1=q1, q3=q3, times=list(times))
+
+
+# glibc's mallopt parameters (malloc.h).
+_M_TRIM_THRESHOLD = -1
+_M_MMAP_MAX = -4
+
+
+def keep_heap() -> None:
+    """Make glibc's malloc keep freed memory for reuse in this process.
+
+    By default glibc serves every block above 32 MB (at batch 32, most
+    ResNet activations) with a fresh ``mmap`` and returns it on ``free``, so
+    each forward pass faults in and zeroes hundreds of MB of new pages; how
+    long that takes varies from call to call with the host's load. With no
+    ``mmap`` and no trimming, the heap grows during warm-up to what a call
+    needs and is then reused: no page faults, repeatable timings. Call it
+    before allocating; it lasts for the process.
+
+    Raises:
+        RuntimeError: Not on glibc, or ``mallopt`` refused a setting.
+    """
+    name = ctypes.util.find_library('c')
+    try:
+        libc = ctypes.CDLL(name)
+        mallopt = libc.mallopt
+    except (OSError, AttributeError, TypeError) as error:
+        raise RuntimeError(
+            f'keep_heap needs glibc (mallopt); the C library here is '
+            f'{name!r}: {error}') from error
+    mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
+    for param, value in ((_M_MMAP_MAX, 0), (_M_TRIM_THRESHOLD, 2**31 - 1)):
+        if mallopt(param, value) != 1:
+            raise RuntimeError(f'mallopt({param}, {value}) failed')

@@ -9,6 +9,8 @@ Examples::
 
     # CPU, fp32: inference at batch 1 and 32, a training step at batch 32
     python tools/analysis/benchmark_speed.py --out work_dirs/speed_cpu.json
+    # the same with freed memory reused (repeatable timings at batch 32)
+    python tools/analysis/benchmark_speed.py --keep-heap
     # GPU: AMP and channels_last, training step at batch 256
     python tools/analysis/benchmark_speed.py --device cuda --amp \\
         --channels-last --modes infer-256 train-256
@@ -23,7 +25,7 @@ import torch
 import torch.nn as nn
 
 from se_plugin.models import SEResNet
-from se_plugin.utils.timing import time_interleaved
+from se_plugin.utils.timing import keep_heap, time_interleaved
 
 
 class Classifier(nn.Module):
@@ -136,8 +138,15 @@ def main():
     parser.add_argument('--size', type=int, default=224)
     parser.add_argument('--repeats', type=int, default=10)
     parser.add_argument('--warmup', type=int, default=2)
+    parser.add_argument(
+        '--keep-heap', action='store_true',
+        help='keep freed memory in the process (glibc: no mmap, no trim), '
+        'so that large activations do not fault in fresh pages on every '
+        'call: repeatable CPU timings (see se_plugin.utils.timing.keep_heap)')
     parser.add_argument('--out', default='work_dirs/benchmark_speed.json')
     args = parser.parse_args()
+    if args.keep_heap:
+        keep_heap()
 
     torch.manual_seed(0)
     results = dict(
@@ -162,7 +171,8 @@ def main():
         mode = f'{kind}-{batch}'
         results['modes'][mode] = dict(times=times, ratios=ratios)
         print(f'\n## {mode} ({results["device"]}, {results["threads"]} '
-              f'threads, amp={args.amp}, channels_last={args.channels_last})')
+              f'threads, amp={args.amp}, channels_last={args.channels_last}, '
+              f'size={args.size}, keep_heap={args.keep_heap})')
         print('| model | median ms | IQR ms |')
         print('|---|---|---|')
         for name, t in times.items():
