@@ -18,7 +18,7 @@ from mmengine.registry import init_default_scope
 from mmpretrain.registry import DATASETS, MODELS
 from test_datasets import write_image, write_places365
 
-from se_plugin.models.blocks.se_layer import SELayer
+from se_plugin.models.blocks.se_layer import GATES, SELayer
 
 CONFIG_DIR = Path(__file__).resolve().parents[1] / 'configs'
 # The ResNet/ResNeXt rows; the other families' configs have their own tests.
@@ -144,9 +144,10 @@ def test_config_builds(name, fake_roots, no_weight_init):
     else:
         assert backbone.se_placement == exp['placement']
         assert backbone.se_stages == exp['stages']
-        assert {(m.squeeze, type(m.gate).__name__.lower(),
-                 m.fc1.bias is not None) for m in se_layers} == {
-                     (exp['squeeze'], exp['gate'], exp['bias'])}
+        assert {(m.squeeze, type(m.gate), m.fc1.bias is not None)
+                for m in se_layers} == {(exp['squeeze'],
+                                         type(GATES[exp['gate']]()),
+                                         exp['bias'])}
         assert all(m.squeeze_channels == m.in_channels // exp['ratio']
                    for m in se_layers)
     params = sum(p.numel() for p in model.parameters())

@@ -7,9 +7,10 @@ FLOP per multiply-add of convs and FCs, two per element of an eval-mode BN
 and one per pooled input element. The paper counts multiply-adds of convs
 and FCs and, for SE, the channel rescaling (its deltas need it: SE-MobileNet
 +3 MFLOPs = 0.5M FC + 2.7M rescaling multiplies), not BN or pooling. So
-``paper_flops`` is mmengine's ``conv + linear`` plus one per SE rescaling
-multiply (``aten::mul``; ``aten::addcmul`` where the trace fuses the
-rescaling with the residual sum), and the tests compare that with the paper.
+``paper_flops`` is mmengine's ``conv + linear`` (SE's FCs: ``addmm``/``mm``)
+plus one per SE rescaling multiply (``aten::mul``; ``aten::addcmul`` where
+the trace fuses the rescaling with the residual sum), and the tests compare
+that with the paper.
 """
 import functools
 
@@ -34,9 +35,12 @@ def count(model, size):
     analyzer.unsupported_ops_warnings(False).uncalled_modules_warnings(False)
     ops = analyzer.by_operator()
     rescaling = ops.pop('mul', 0) + ops.pop('addcmul', 0)
+    # SE's FCs run on the pooled vector as matrix products (addmm, or mm
+    # without biases).
+    fcs = ops.get('linear', 0) + ops.get('addmm', 0) + ops.get('mm', 0)
     return dict(
         params=parameter_count(model)[''],
-        paper_flops=ops['conv'] + ops['linear'] + rescaling,
+        paper_flops=ops['conv'] + fcs + rescaling,
         mmengine_flops=sum(ops.values()))
 
 
