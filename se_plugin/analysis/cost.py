@@ -5,7 +5,7 @@ counter behind ``get_model_complexity_info``): one per multiply-add of
 convolutions and linear layers (biases not counted), two per element of an
 affine batch norm in eval mode, one per input element of adaptive average
 pooling. Element-wise operators are not counted: ReLU, sigmoid, the residual
-sum, max pooling, and for SE the squeeze (``mean``) and the rescaling
+sum, max pooling, and for SE the squeeze (``sum``) and the rescaling
 multiply. So SE adds exactly the multiply-adds of its two FC layers; the
 operators left out are reported per model (:attr:`Cost.uncounted`).
 """
