@@ -5,6 +5,8 @@ import torch.nn.functional as F
 from mmengine.registry import DefaultScope
 
 from se_plugin.models import SELayer, squeeze_width
+from se_plugin.models.blocks.se_layer import (IN_PLACE, InplaceSigmoid,
+                                              activate_)
 
 
 def reference_se(layer, x, pool, gate):
@@ -54,6 +56,42 @@ def test_se_matches_the_equations(squeeze, pool, gate, fn, bias):
         assert not torch.allclose(s[..., 0, 0], s[..., 1, 1])
     else:
         assert s.shape == (2, 32, 1, 1)
+
+
+@pytest.mark.parametrize('module', [
+    torch.nn.ReLU(), torch.nn.ReLU(inplace=True), torch.nn.Sigmoid(),
+    InplaceSigmoid(), torch.nn.Tanh(), torch.nn.Hardsigmoid(),
+    torch.nn.GELU()
+])
+def test_activate_in_place_unless_hooked_or_unlisted(module):
+    torch.manual_seed(0)
+    x = torch.randn(3, 64)
+    expected = module(x.clone())
+    y = x.clone()
+    out = activate_(module, y)
+    torch.testing.assert_close(out, expected)
+    # Listed activations are written into their input; others are called.
+    assert (out.data_ptr() == y.data_ptr()) == (type(module) in IN_PLACE)
+    # A module with a forward hook is always called, so the hook sees it.
+    seen = []
+    handle = module.register_forward_hook(lambda m, i, o: seen.append(o))
+    out = activate_(module, x.clone())
+    handle.remove()
+    assert len(seen) == 1 and seen[0] is out
+    torch.testing.assert_close(out, expected)
+
+
+def test_gate_hook_fires_inside_the_fused_block():
+    from se_plugin.models import SEBottleneck
+    block = SEBottleneck(64, 64, se_cfg=dict(ratio=4)).eval()
+    gates = []
+    block.se.gate.register_forward_hook(lambda m, i, o: gates.append(o))
+    x = torch.randn(2, 64, 6, 6)
+    with torch.no_grad():
+        block(x)
+        expected = block.se.excite(block.residual(x))
+    assert len(gates) == 2 and gates[0].shape == (2, 64, 1, 1)
+    torch.testing.assert_close(gates[0], expected)
 
 
 def test_float16_squeeze_does_not_overflow():

@@ -69,11 +69,6 @@ class SEBlockMixin:
             }.get(se_placement, self.out_channels)
             self.se = build_se(se_cfg, channels)
 
-    def _se_at(self, placement: str, x: torch.Tensor) -> torch.Tensor:
-        if self.se is not None and self.se_placement == placement:
-            return self.se(x)
-        return x
-
     def residual(self, x: torch.Tensor) -> torch.Tensor:
         """The residual branch: conv-BN(-ReLU) layers, the last without
         ReLU (2 for a basic block, 3 for a bottleneck)."""
@@ -81,22 +76,29 @@ class SEBlockMixin:
         out = self.norm2(self.conv2(out))
         if not hasattr(self, 'conv3'):
             return out
-        out = self._se_at('3x3', self.relu(out))
+        out = self.relu(out)
+        if self.se_placement == '3x3' and self.se is not None:
+            out = self.se(out)
         return self.norm3(self.conv3(out))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        # Each submodule lookup costs a Python call; the SE module is looked
+        # up once per forward (at batch 1 on a CPU such overheads add up to
+        # a measurable share of what SE costs).
+        se = self.se
+        placement = None if se is None else self.se_placement
 
         def _inner_forward(x):
             identity = x if self.downsample is None else self.downsample(x)
-            identity = self._se_at('identity', identity)
-            out = self.residual(self._se_at('pre', x))
-            if self.se_placement == 'standard' and isinstance(
-                    self.se, SELayer):
+            if placement == 'identity':
+                identity = se(identity)
+            out = self.residual(se(x) if placement == 'pre' else x)
+            if placement == 'standard' and isinstance(se, SELayer):
                 # SE's time is memory traffic, not FLOPs: scaling and the
                 # sum in one pass (identity + out * gate) leaves the squeeze
                 # as SE's only extra read of the activation. drop_path
                 # scales per sample, so it may act on the gate instead.
-                gate = self.drop_path(self.se.excite(out))
+                gate = self.drop_path(se.excite(out))
                 if torch.is_grad_enabled() and (out.requires_grad
                                                 or gate.requires_grad
                                                 or identity.requires_grad):
@@ -106,7 +108,9 @@ class SEBlockMixin:
                 # ``out += identity`` does. A new activation-sized tensor
                 # per block (fresh pages to fault in) costs more than SE.
                 return torch.addcmul(identity, out, gate, out=out)
-            out = self.drop_path(self._se_at('standard', out))
+            if placement == 'standard':
+                out = se(out)
+            out = self.drop_path(out)
             out += identity
             return out
 
@@ -114,7 +118,8 @@ class SEBlockMixin:
             out = cp.checkpoint(_inner_forward, x, use_reentrant=False)
         else:
             out = _inner_forward(x)
-        return self._se_at('post', self.relu(out))
+        out = self.relu(out)
+        return se(out) if placement == 'post' else out
 
 
 class SEBasicBlock(SEBlockMixin, BasicBlock):
