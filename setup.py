@@ -6,5 +6,8 @@ from setuptools import setup
 # se_plugin/.mim/configs/configs, so that installed packages resolve
 # `_base_ = 'se_plugin::configs/<file>.py'` (see se_plugin/mim.py).
 setup(package_data={
-    'se_plugin': ['.mim/model-index.yml', '.mim/configs/configs/**/*.py']
+    'se_plugin': [
+        '.mim/model-index.yml', '.mim/configs/configs/**/*.py',
+        'ops/csrc/*.cpp'
+    ]
 })

@@ -60,6 +60,8 @@ def build_models(names):
         'se_plugin/se': lambda: Classifier(SEResNet(depth=50)),
         'se_plugin/se-unfused':
         lambda: unfused(Classifier(SEResNet(depth=50))),
+        'se_plugin/se-cpu-kernel':
+        lambda: Classifier(SEResNet(depth=50, se_cfg=dict(cpu_kernel=True))),
         'se_plugin/base': lambda: Classifier(SEResNet(depth=50, se_cfg=None)),
         'mmpretrain/se': lambda: Classifier(MMPretrainSEResNet(depth=50)),
         'mmpretrain/base': lambda: Classifier(ResNet(depth=50)),
@@ -129,7 +131,8 @@ def main():
         default=[('infer', 1), ('infer', 32), ('train', 32)])
     parser.add_argument(
         '--models', nargs='+',
-        default=['se_plugin/se', 'se_plugin/se-unfused', 'se_plugin/base',
+        default=['se_plugin/se', 'se_plugin/se-unfused',
+                 'se_plugin/se-cpu-kernel', 'se_plugin/base',
                  'mmpretrain/se', 'mmpretrain/base', 'timm/se', 'timm/base'])
     parser.add_argument('--device', default='cpu')
     parser.add_argument('--amp', action='store_true')
@@ -164,7 +167,7 @@ def main():
         impls = sorted({name.split('/')[0] for name in steps})
         ratios = {}
         for impl in impls:
-            for variant in ('se', 'se-unfused'):
+            for variant in ('se', 'se-unfused', 'se-cpu-kernel'):
                 se, base = f'{impl}/{variant}', f'{impl}/base'
                 if se in times and base in times:
                     ratios[se] = paired_ratios(times, se, base)

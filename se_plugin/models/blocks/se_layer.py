@@ -7,6 +7,7 @@ import torch.nn as nn
 from mmcv.cnn import build_activation_layer
 from mmengine.model import BaseModule
 
+from se_plugin.ops import excite_kernel
 from se_plugin.registry import MODELS
 
 SQUEEZES = ('avg', 'max', 'none')
@@ -50,9 +51,13 @@ def activate_(module: nn.Module, x: torch.Tensor) -> torch.Tensor:
     :class:`se_plugin.analysis.ExcitationRecorder`'s) is called as usual.
     """
     fn = IN_PLACE.get(type(module))
-    if fn is None or module._forward_hooks or module._forward_pre_hooks:
+    if fn is None or _hooked(module):
         return module(x)
     return fn(x)
+
+
+def _hooked(module: nn.Module) -> bool:
+    return bool(module._forward_hooks or module._forward_pre_hooks)
 
 
 def check_choice(key: str, value, allowed) -> None:
@@ -142,6 +147,15 @@ class SELayer(BaseModule):
             Defaults to ``'sigmoid'``.
         act_cfg (dict): Activation between the FC layers (``delta`` in the
             paper). Defaults to ``dict(type='ReLU', inplace=True)``.
+        cpu_kernel (bool): Compute the excitation of grad-free float32 CPU
+            calls (inference) with one compiled kernel
+            (:func:`se_plugin.ops.excite_kernel`, built when the layer is)
+            instead of about six PyTorch operators: at batch 1 their fixed
+            costs are most of what SE costs. Other calls (autograd, GPU,
+            other dtypes, tracing, torch.compile, hooked ``act``/``gate``)
+            use the operators. Needs the paper's SE: ``squeeze='avg'``,
+            ``gate='sigmoid'``, a ReLU ``act_cfg`` and ``bias=True``.
+            Defaults to False.
         init_cfg (dict, optional): Initialisation config. Defaults to None.
     """
     _abbr_ = 'se'
@@ -155,6 +169,7 @@ class SELayer(BaseModule):
                  squeeze: str = 'avg',
                  gate: str = 'sigmoid',
                  act_cfg: dict = dict(type='ReLU', inplace=True),
+                 cpu_kernel: bool = False,
                  init_cfg: Optional[dict] = None):
         super().__init__(init_cfg=init_cfg)
         if not isinstance(in_channels, int) or in_channels < 1:
@@ -170,12 +185,38 @@ class SELayer(BaseModule):
         self.act = build_activation_layer(act_cfg)
         self.fc2 = nn.Conv2d(self.squeeze_channels, in_channels, 1, bias=bias)
         self.gate = GATES[gate]()
+        if not isinstance(cpu_kernel, bool):
+            raise ValueError(f'cpu_kernel={cpu_kernel!r} is not supported; '
+                             'allowed: (False, True)')
+        if cpu_kernel:
+            needs = dict(
+                squeeze=(squeeze, 'avg', squeeze == 'avg'),
+                gate=(gate, 'sigmoid', gate == 'sigmoid'),
+                act_cfg=(act_cfg, "dict(type='ReLU')",
+                         type(self.act) is nn.ReLU),
+                bias=(bias, True, bias is True))
+            for key, (value, allowed, ok) in needs.items():
+                if not ok:
+                    raise ValueError(
+                        f'cpu_kernel=True computes the paper\'s SE only: '
+                        f'{key}={value!r} is not supported; allowed: '
+                        f'{allowed!r}')
+            excite_kernel()  # build now: errors show when the model is built
+        self.cpu_kernel = cpu_kernel
 
     def excite(self, x: torch.Tensor) -> torch.Tensor:
         """The gate values ``s``: ``N x C x 1 x 1`` (``N x C x H x W`` for
         ``squeeze='none'``)."""
         if self.squeeze == 'none':
             return self.gate(self.fc2(self.act(self.fc1(x))))
+        if (self.cpu_kernel and not torch.is_grad_enabled()
+                and x.device.type == 'cpu' and x.dtype == torch.float32
+                and not torch.jit.is_tracing()
+                and not torch.compiler.is_compiling()
+                and not _hooked(self.act) and not _hooked(self.gate)):
+            fc1, fc2 = self.fc1, self.fc2
+            return excite_kernel().excite(x.contiguous(), fc1.weight,
+                                          fc1.bias, fc2.weight, fc2.bias)
         # The pooled N x C vector goes through the FCs (stored as 1x1
         # convolutions) as matrix products. On the CPU each of these small
         # operators costs far more than its arithmetic (caches are cold
@@ -196,4 +237,5 @@ class SELayer(BaseModule):
         return x * self.excite(x)
 
     def extra_repr(self) -> str:
-        return f'squeeze={self.squeeze!r}'
+        kernel = ', cpu_kernel=True' if self.cpu_kernel else ''
+        return f'squeeze={self.squeeze!r}{kernel}'

@@ -1,0 +1,31 @@
+"""Compiled CPU kernels, built on first use with torch's C++ extension
+loader (a C++ compiler and ninja are needed; the build is cached under
+``TORCH_EXTENSIONS_DIR``, by default ``~/.cache/torch_extensions``)."""
+import functools
+import os.path as osp
+
+_CSRC = osp.join(osp.dirname(osp.abspath(__file__)), 'csrc')
+
+
+@functools.lru_cache(maxsize=None)
+def excite_kernel():
+    """The compiled module whose ``excite(x, w1, b1, w2, b2)`` computes SE's
+    gate ``sigmoid(b2 + W2 relu(b1 + W1 mean_hw(x)))`` in one call, for
+    float32 CPU tensors without autograd (see ``SELayer(cpu_kernel=True)``).
+
+    Raises:
+        RuntimeError: The kernel could not be built, with the reason.
+    """
+    from torch.utils.cpp_extension import load
+    try:
+        return load(
+            name='se_plugin_excite',
+            sources=[osp.join(_CSRC, 'se_excite.cpp')],
+            extra_cflags=['-O3', '-fopenmp'],
+            verbose=False)
+    except Exception as e:  # compiler, ninja or headers missing
+        raise RuntimeError(
+            'cpu_kernel=True: building the SE CPU kernel '
+            f'(se_plugin/ops/csrc/se_excite.cpp) failed: {e}. It needs a C++ '
+            'compiler and ninja; use cpu_kernel=False for the PyTorch '
+            'operators.') from e
