@@ -35,12 +35,13 @@ def test_every_se_model_is_paired_with_its_own_baseline(result):
     assert set(result['modes']) == {'infer-1', 'train-2'}
     for mode in result['modes'].values():
         assert set(mode['times']) == {
-            'se_plugin/se', 'se_plugin/se-unfused', 'se_plugin/base',
-            'mmpretrain/se', 'mmpretrain/base', 'timm/se', 'timm/base'
+            'se_plugin/se', 'se_plugin/se-unfused', 'se_plugin/se-cpu-kernel',
+            'se_plugin/base', 'mmpretrain/se', 'mmpretrain/base', 'timm/se',
+            'timm/base'
         }
         assert set(mode['ratios']) == {
-            'se_plugin/se', 'se_plugin/se-unfused', 'mmpretrain/se',
-            'timm/se'
+            'se_plugin/se', 'se_plugin/se-unfused', 'se_plugin/se-cpu-kernel',
+            'mmpretrain/se', 'timm/se'
         }
         for name, ratio in mode['ratios'].items():
             base = name.split('/')[0] + '/base'
