@@ -7,5 +7,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 bash "$ROOT/tools/setup_env.sh"
 cd "$ROOT"
+# The venv's tools (ninja, for SELayer(cpu_kernel=True)'s C++ build) on PATH.
+export PATH="$ROOT/.venv/bin:$PATH"
 # exec: pytest's exit status is the script's (5 = no tests collected).
 exec .venv/bin/python -m pytest tests/ --durations=15 "$@"
