@@ -46,8 +46,8 @@ def activate_(module: nn.Module, x: torch.Tensor) -> torch.Tensor:
 
     For SE's pooled vector, a fresh tensor the caller owns. Calling the
     in-place function skips nn.Module's call machinery, which at batch 1 on
-    a CPU is a measurable share of SE's time (measured: the ratio to
-    ResNet-50 drops by about 0.3-0.7%). A module with forward hooks (e.g.
+    a CPU costs more than the operator (timed inside SE-ResNet-50: ReLU 43
+    -> 30 us, sigmoid 33 -> 27 us per call). A module with forward hooks (e.g.
     :class:`se_plugin.analysis.ExcitationRecorder`'s) is called as usual.
     """
     fn = IN_PLACE.get(type(module))
