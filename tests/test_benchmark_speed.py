@@ -95,7 +95,7 @@ if sys.argv[1] == 'keep':
     keep_heap()
 def cycle():
     torch.ones(16 * 2**20).sum()  # 64 MB, then freed
-for _ in range(3):  # warm-up: the heap grows to what the loop needs
+for _ in range(8):  # warm-up: the heap grows to what the loop needs
     cycle()
 before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
 for _ in range(5):
@@ -114,5 +114,7 @@ def test_keep_heap_reuses_freed_memory_instead_of_faulting_new_pages():
     # 64 MB is 16384 pages of 4 KB: by default glibc maps every such block
     # afresh (5 x 16384 faults)...
     assert faults['default'] >= 5 * 16384
-    # ...with keep_heap, once warm, the freed pages are reused.
-    assert faults['keep'] < 1000
+    # ...with keep_heap, once warm, the freed pages are reused. (The heap
+    # usually settles in 1-3 cycles; under load one late move of the block,
+    # 16384 faults once, was seen: allowed, a fresh block per cycle is not.)
+    assert faults['keep'] <= 16384 + 1000

@@ -14,6 +14,23 @@ def kernel():
     return excite_kernel()  # built once (cached on disk between runs)
 
 
+class Spy:
+    """The kernel module, recording which functions ran and their args."""
+
+    def __init__(self):
+        self.real, self.used, self.args = excite_kernel(), [], []
+
+    def __getattr__(self, name):
+        fn = getattr(self.real, name)
+
+        def call(*args):
+            self.used.append(name)
+            self.args.append(args)
+            return fn(*args)
+
+        return call
+
+
 def twins(channels=64, **kwargs):
     torch.manual_seed(0)
     fast = SELayer(channels, ratio=4, cpu_kernel=True, **kwargs).eval()
@@ -24,11 +41,13 @@ def twins(channels=64, **kwargs):
     return fast, ref
 
 
+@pytest.mark.parametrize('fmt', [torch.contiguous_format,
+                                 torch.channels_last])
 @pytest.mark.parametrize('shape', [(1, 64, 56, 56), (3, 64, 7, 5),
                                    (2, 64, 1, 1)])
-def test_kernel_equals_the_operators(kernel, shape):
+def test_kernel_equals_the_operators(kernel, shape, fmt):
     fast, ref = twins()
-    x = torch.randn(*shape)
+    x = torch.randn(*shape).contiguous(memory_format=fmt)
     calls = []
     fast.fc1.register_forward_pre_hook(lambda *a: calls.append(1))
     with torch.no_grad():
@@ -46,24 +65,21 @@ def test_kernel_equals_the_operators(kernel, shape):
 def test_kernel_is_what_runs_under_no_grad(monkeypatch):
     fast, ref = twins()
     x = torch.randn(2, 64, 6, 6)
-    used = []
-    real = excite_kernel()
-
-    class Spy:
-
-        def excite(self, *args):
-            used.append(args[0].shape)
-            return real.excite(*args)
-
+    xc = x.contiguous(memory_format=torch.channels_last)
+    spy = Spy()
     monkeypatch.setattr('se_plugin.models.blocks.se_layer.excite_kernel',
-                        lambda: Spy())
+                        lambda: spy)
     with torch.no_grad():
         fast.excite(x)
-        fast.excite(x.double().float().transpose(2, 3))  # non-contiguous
-    assert used == [(2, 64, 6, 6), (2, 64, 6, 6)]
+        fast.excite(x.transpose(2, 3))  # neither layout: copied first
+        fast.excite(xc)  # taken as it is
+    assert spy.used == ['excite'] * 3
+    assert [a[0].shape for a in spy.args] == [(2, 64, 6, 6)] * 3
+    assert spy.args[1][0].is_contiguous() and spy.args[2][0] is xc
+    used = spy.used
     # With autograd: the operators, and gradients reach the FCs.
     out = fast(x)
-    assert len(used) == 2
+    assert len(used) == 3
     out.sum().backward()
     assert fast.fc1.weight.grad.abs().sum() > 0
     # A hook on the gate is honoured: the operators run and it fires.
@@ -71,8 +87,109 @@ def test_kernel_is_what_runs_under_no_grad(monkeypatch):
     fast.gate.register_forward_hook(lambda m, i, o: seen.append(o))
     with torch.no_grad():
         gate = fast.excite(x)
-    assert len(used) == 2 and len(seen) == 1
+    assert len(used) == 3 and len(seen) == 1
     torch.testing.assert_close(gate, ref.excite(x).detach())
+
+
+def block_twins(in_channels=64, out_channels=64, stride=1, fmt=None):
+    torch.manual_seed(0)
+    downsample = None
+    if stride != 1 or in_channels != out_channels:
+        downsample = torch.nn.Sequential(
+            torch.nn.Conv2d(in_channels, out_channels, 1, stride,
+                            bias=False), torch.nn.BatchNorm2d(out_channels))
+    blocks = []
+    for se_cfg in (dict(cpu_kernel=True), dict()):
+        blocks.append(
+            SEBottleneck(in_channels, out_channels, stride=stride,
+                         downsample=copy.deepcopy(downsample),
+                         se_cfg=se_cfg).eval())
+    fast, ref = blocks
+    for p in fast.parameters():  # no zero-initialised BN: a real residual
+        torch.nn.init.normal_(p, std=0.3)
+    ref.load_state_dict(fast.state_dict())
+    if fmt is not None:
+        fast.to(memory_format=fmt), ref.to(memory_format=fmt)
+    return fast, ref
+
+
+
+
+@pytest.mark.parametrize('fmt', [torch.contiguous_format,
+                                 torch.channels_last])
+@pytest.mark.parametrize('shape,stride,out_channels', [
+    ((1, 64, 9, 9), 1, 64), ((3, 64, 7, 5), 2, 128), ((2, 64, 1, 1), 1, 64)])
+def test_block_tail_in_one_pass(monkeypatch, fmt, shape, stride,
+                                out_channels):
+    fast, ref = block_twins(64, out_channels, stride, fmt)
+    spy = Spy()
+    monkeypatch.setattr('se_plugin.models.blocks.residual.excite_kernel',
+                        lambda: spy)
+    branch, relu_calls = [], []
+    fast.norm3.register_forward_hook(lambda m, i, o: branch.append(o))
+    # The block's ReLU module is not called: the kernel applies it.
+    monkeypatch.setattr(fast.relu, 'forward',
+                        lambda t: relu_calls.append(1) or t.relu_())
+    x = torch.randn(*shape).contiguous(memory_format=fmt)
+    with torch.no_grad():
+        out, expected = fast(x), ref(x)
+    assert spy.used == ['scale_add_relu_'] and len(relu_calls) == 2  # 1x1, 3x3
+    assert out.data_ptr() == branch[0].data_ptr()  # written in place
+    assert out.is_contiguous(memory_format=fmt)
+    torch.testing.assert_close(out, expected, rtol=1e-5, atol=1e-5)
+    assert (out >= 0).all() and (out == 0).any()
+
+
+def test_block_tail_takes_the_operators_where_the_kernel_does_not_apply(
+        monkeypatch):
+    fast, ref = block_twins(64, 128)
+    spy = Spy()
+    monkeypatch.setattr('se_plugin.models.blocks.residual.excite_kernel',
+                        lambda: spy)
+    x = torch.randn(2, 64, 6, 6)
+    # Autograd: the operators, with gradients.
+    out = fast(x)
+    out.sum().backward()
+    assert spy.used == [] and fast.se.fc2.weight.grad.abs().sum() > 0
+    with torch.no_grad():
+        expected = ref(x)
+    torch.testing.assert_close(out.detach(), expected, rtol=1e-5, atol=1e-5)
+    # A hook on the block's ReLU is honoured.
+    seen = []
+    handle = fast.relu.register_forward_hook(lambda m, i, o: seen.append(1))
+    with torch.no_grad():
+        torch.testing.assert_close(fast(x), expected, rtol=1e-5, atol=1e-5)
+    assert spy.used == [] and len(seen) == 3  # conv1, conv2 and the tail
+    handle.remove()
+    # Identity and branch in different memory formats: addcmul and ReLU.
+    fast.downsample.append(torch.nn.Identity())
+    fast.downsample[-1].forward = lambda t: t.contiguous()
+    fast.to(memory_format=torch.channels_last)
+    xc = x.contiguous(memory_format=torch.channels_last)
+    with torch.no_grad():
+        torch.testing.assert_close(fast(xc), expected, rtol=1e-5, atol=1e-5)
+    assert spy.used == []
+
+
+def test_scale_add_relu_keeps_nan_and_checks_inputs(kernel):
+    out = torch.randn(2, 8, 3, 4)
+    identity, gate = torch.randn(2, 8, 3, 4), torch.rand(2, 8, 1, 1)
+    identity[0, 1, 2, 3] = float('nan')
+    expected = torch.relu(identity + out * gate)
+    result = kernel.scale_add_relu_(out, identity, gate)
+    assert result.data_ptr() == out.data_ptr()
+    torch.testing.assert_close(result, expected, equal_nan=True)
+    assert result[0, 1, 2, 3].isnan() and (result == 0).any()
+    with pytest.raises(RuntimeError, match="identity's shape"):
+        kernel.scale_add_relu_(out, identity[:1], gate)
+    with pytest.raises(RuntimeError, match="out's memory format"):
+        kernel.scale_add_relu_(
+            out, identity.contiguous(memory_format=torch.channels_last),
+            gate)
+    with pytest.raises(RuntimeError, match='gate must be 2 x 8 x 1 x 1'):
+        kernel.scale_add_relu_(out, identity, gate[:, :4].contiguous())
+    with pytest.raises(RuntimeError, match='contiguous or channels_last'):
+        kernel.scale_add_relu_(out.transpose(2, 3), identity, gate)
 
 
 def test_block_and_copy_with_the_kernel():

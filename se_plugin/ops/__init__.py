@@ -9,9 +9,13 @@ _CSRC = osp.join(osp.dirname(osp.abspath(__file__)), 'csrc')
 
 @functools.lru_cache(maxsize=None)
 def excite_kernel():
-    """The compiled module whose ``excite(x, w1, b1, w2, b2)`` computes SE's
-    gate ``sigmoid(b2 + W2 relu(b1 + W1 mean_hw(x)))`` in one call, for
-    float32 CPU tensors without autograd (see ``SELayer(cpu_kernel=True)``).
+    """The compiled module for float32 CPU tensors without autograd (see
+    ``SELayer(cpu_kernel=True)``), NCHW-contiguous or channels_last:
+
+    - ``excite(x, w1, b1, w2, b2)``: SE's gate
+      ``sigmoid(b2 + W2 relu(b1 + W1 mean_hw(x)))`` in one call;
+    - ``scale_add_relu_(out, identity, gate)``: the residual tail
+      ``relu(identity + out * gate)`` in one pass, written into ``out``.
 
     Raises:
         RuntimeError: The kernel could not be built, with the reason.

@@ -9,13 +9,15 @@ backbone with SE switched off has exactly mmpretrain's ResNet's layers.
 from typing import Optional
 
 import torch
+import torch.nn as nn
 import torch.utils.checkpoint as cp
 from mmpretrain.models.backbones.resnet import BasicBlock, Bottleneck
 from mmpretrain.models.backbones.resnext import \
     Bottleneck as ResNeXtBottleneck
 
+from se_plugin.ops import excite_kernel
 from se_plugin.registry import MODELS
-from .se_layer import SELayer, check_choice
+from .se_layer import SELayer, check_choice, has_hooks
 
 #: Where SE goes in a residual unit (TPAMI Tables 14 and 15):
 #: ``standard``: on the residual branch after its last BN, before the sum;
@@ -87,6 +89,10 @@ class SEBlockMixin:
         # a measurable share of what SE costs).
         se = self.se
         placement = None if se is None else self.se_placement
+        if (placement == 'standard' and isinstance(se, SELayer)
+                and se.kernel_applies(x) and type(self.relu) is nn.ReLU
+                and not has_hooks(self.relu)):
+            return self._kernel_forward(x, se)
 
         def _inner_forward(x):
             identity = x if self.downsample is None else self.downsample(x)
@@ -120,6 +126,24 @@ class SEBlockMixin:
             out = _inner_forward(x)
         out = self.relu(out)
         return se(out) if placement == 'post' else out
+
+
+    def _kernel_forward(self, x: torch.Tensor,
+                        se: SELayer) -> torch.Tensor:
+        """The block with ``SELayer(cpu_kernel=True)`` at the standard
+        placement, in inference: the excitation and ``relu(identity + out *
+        gate)`` are one compiled call each, the second a single pass that
+        writes into the branch's output (the plain block reads and writes
+        it twice: the sum, then the ReLU). Identity and branch in different
+        memory formats take the operators."""
+        identity = x if self.downsample is None else self.downsample(x)
+        out = self.residual(x)
+        gate = self.drop_path(se.excite(out)).contiguous()
+        if out.stride() == identity.stride() and (
+                out.is_contiguous()
+                or out.is_contiguous(memory_format=torch.channels_last)):
+            return excite_kernel().scale_add_relu_(out, identity, gate)
+        return self.relu(torch.addcmul(identity, out, gate, out=out))
 
 
 class SEBasicBlock(SEBlockMixin, BasicBlock):

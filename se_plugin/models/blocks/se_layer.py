@@ -51,12 +51,12 @@ def activate_(module: nn.Module, x: torch.Tensor) -> torch.Tensor:
     :class:`se_plugin.analysis.ExcitationRecorder`'s) is called as usual.
     """
     fn = IN_PLACE.get(type(module))
-    if fn is None or _hooked(module):
+    if fn is None or has_hooks(module):
         return module(x)
     return fn(x)
 
 
-def _hooked(module: nn.Module) -> bool:
+def has_hooks(module: nn.Module) -> bool:
     return bool(module._forward_hooks or module._forward_pre_hooks)
 
 
@@ -151,9 +151,11 @@ class SELayer(BaseModule):
             calls (inference) with one compiled kernel
             (:func:`se_plugin.ops.excite_kernel`, built when the layer is)
             instead of about six PyTorch operators: at batch 1 their fixed
-            costs are most of what SE costs. Other calls (autograd, GPU,
-            other dtypes, tracing, torch.compile, hooked ``act``/``gate``)
-            use the operators. Needs the paper's SE: ``squeeze='avg'``,
+            costs are most of what SE costs. In an SE residual block at the
+            standard placement, ``relu(identity + x * gate)`` is then one
+            compiled pass too. Other calls (autograd, GPU, other dtypes,
+            tracing, torch.compile, hooked ``act``/``gate``) use the
+            operators. Needs the paper's SE: ``squeeze='avg'``,
             ``gate='sigmoid'``, a ReLU ``act_cfg`` and ``bias=True``.
             Defaults to False.
         init_cfg (dict, optional): Initialisation config. Defaults to None.
@@ -204,19 +206,28 @@ class SELayer(BaseModule):
             excite_kernel()  # build now: errors show when the model is built
         self.cpu_kernel = cpu_kernel
 
+    def kernel_applies(self, x: torch.Tensor) -> bool:
+        """Whether ``cpu_kernel=True`` computes this call on ``x``: no
+        autograd, a float32 CPU tensor, eager (not traced or compiled), and
+        no hooks on ``act`` or ``gate`` that the kernel would skip."""
+        return (self.cpu_kernel and not torch.is_grad_enabled()
+                and x.device.type == 'cpu' and x.dtype == torch.float32
+                and not torch.jit.is_tracing()
+                and not torch.compiler.is_compiling()
+                and not has_hooks(self.act) and not has_hooks(self.gate))
+
     def excite(self, x: torch.Tensor) -> torch.Tensor:
         """The gate values ``s``: ``N x C x 1 x 1`` (``N x C x H x W`` for
         ``squeeze='none'``)."""
         if self.squeeze == 'none':
             return self.gate(self.fc2(self.act(self.fc1(x))))
-        if (self.cpu_kernel and not torch.is_grad_enabled()
-                and x.device.type == 'cpu' and x.dtype == torch.float32
-                and not torch.jit.is_tracing()
-                and not torch.compiler.is_compiling()
-                and not _hooked(self.act) and not _hooked(self.gate)):
+        if self.kernel_applies(x):
+            if not (x.is_contiguous() or x.is_contiguous(
+                    memory_format=torch.channels_last)):
+                x = x.contiguous()
             fc1, fc2 = self.fc1, self.fc2
-            return excite_kernel().excite(x.contiguous(), fc1.weight,
-                                          fc1.bias, fc2.weight, fc2.bias)
+            return excite_kernel().excite(x, fc1.weight, fc1.bias,
+                                          fc2.weight, fc2.bias)
         # The pooled N x C vector goes through the FCs (stored as 1x1
         # convolutions) as matrix products. On the CPU each of these small
         # operators costs far more than its arithmetic (caches are cold
