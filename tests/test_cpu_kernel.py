@@ -203,6 +203,8 @@ def test_block_and_copy_with_the_kernel():
         # deepcopy (e.g. EMA) keeps a working layer.
         torch.testing.assert_close(copy.deepcopy(fast)(x), ref(x),
                                    rtol=1e-5, atol=1e-5)
+    with torch.inference_mode():  # grad-free too: the kernel's
+        torch.testing.assert_close(fast(x), ref(x), rtol=1e-5, atol=1e-5)
     assert 'cpu_kernel=True' in repr(fast.se)
 
 

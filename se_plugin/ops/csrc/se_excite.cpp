@@ -46,6 +46,26 @@ int64_t grain(int64_t width) {
                                                             width, 1));
 }
 
+// out[n * rows + j] = act(b[j] + w[j] . in[n]) for the N samples: a fully
+// connected layer whose weight rows are each read once for all samples,
+// split over the threads.
+template <typename Act>
+void fc(const float* w, const float* b, const float* in, float* out,
+        int64_t N, int64_t rows, int64_t cols, Act act) {
+  at::parallel_for(0, rows, grain(N * cols), [&](int64_t begin, int64_t end) {
+    for (int64_t j = begin; j < end; ++j) {
+      const float* row = w + j * cols;
+      for (int64_t n = 0; n < N; ++n) {
+        const float* v = in + n * cols;
+        float acc = 0.f;
+#pragma omp simd reduction(+ : acc)
+        for (int64_t k = 0; k < cols; ++k) acc += row[k] * v[k];
+        out[n * rows + j] = act(acc + b[j]);
+      }
+    }
+  });
+}
+
 }  // namespace
 
 torch::Tensor excite(const torch::Tensor& x, const torch::Tensor& w1,
@@ -98,31 +118,9 @@ torch::Tensor excite(const torch::Tensor& x, const torch::Tensor& w1,
       }
     });
   }
-  // The FCs: each weight row is read once for all N samples.
-  at::parallel_for(0, R, grain(N * C), [&](int64_t begin, int64_t end) {
-    for (int64_t j = begin; j < end; ++j) {
-      const float* row = w1p + j * C;
-      for (int64_t n = 0; n < N; ++n) {
-        const float* sn = s.data() + n * C;
-        float acc = 0.f;
-#pragma omp simd reduction(+ : acc)
-        for (int64_t c = 0; c < C; ++c) acc += row[c] * sn[c];
-        h[n * R + j] = relu(acc + b1p[j]);
-      }
-    }
-  });
-  at::parallel_for(0, C, grain(N * R), [&](int64_t begin, int64_t end) {
-    for (int64_t c = begin; c < end; ++c) {
-      const float* row = w2p + c * R;
-      for (int64_t n = 0; n < N; ++n) {
-        const float* hn = h.data() + n * R;
-        float acc = 0.f;
-#pragma omp simd reduction(+ : acc)
-        for (int64_t j = 0; j < R; ++j) acc += row[j] * hn[j];
-        op[n * C + c] = 1.f / (1.f + std::exp(-(acc + b2p[c])));
-      }
-    }
-  });
+  fc(w1p, b1p, s.data(), h.data(), N, R, C, [](float v) { return relu(v); });
+  fc(w2p, b2p, h.data(), op, N, C, R,
+     [](float v) { return 1.f / (1.f + std::exp(-v)); });
   return out;
 }
 
