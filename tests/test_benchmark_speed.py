@@ -118,3 +118,24 @@ def test_keep_heap_reuses_freed_memory_instead_of_faulting_new_pages():
     # usually settles in 1-3 cycles; under load one late move of the block,
     # 16384 faults once, was seen: allowed, a fresh block per cycle is not.)
     assert faults['keep'] <= 16384 + 1000
+
+
+def test_amp_channels_last_step_is_what_the_gpu_command_runs():
+    # The GPU command's options (--amp --channels-last), on the CPU: the
+    # model and input are channels_last, the forward runs under autocast
+    # (bfloat16 on the CPU) and the training step updates the weights.
+    args = argparse.Namespace(device='cpu', channels_last=True, amp=True,
+                              size=32, compile=False)
+    model = benchmark_speed().build_models(['se_plugin/se'])['se_plugin/se']
+    seen = []
+    conv = model.backbone.layer1[0].conv2
+    conv.register_forward_hook(lambda m, i, o: seen.append(
+        (o.dtype, o.is_contiguous(memory_format=torch.channels_last))))
+    before = conv.weight.detach().clone()
+    step = benchmark_speed().make_step(model, 'train', 2, args)
+    step()
+    assert seen == [(torch.bfloat16, True)]
+    assert conv.weight.is_contiguous(memory_format=torch.channels_last)
+    assert not torch.equal(conv.weight.detach(), before)
+    benchmark_speed().make_step(model, 'infer', 1, args)()
+    assert seen[-1] == (torch.bfloat16, True) and not model.training
