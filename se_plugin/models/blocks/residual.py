@@ -127,7 +127,6 @@ class SEBlockMixin:
         out = self.relu(out)
         return se(out) if placement == 'post' else out
 
-
     def _kernel_forward(self, x: torch.Tensor,
                         se: SELayer) -> torch.Tensor:
         """The block with ``SELayer(cpu_kernel=True)`` at the standard
