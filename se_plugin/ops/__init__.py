@@ -4,6 +4,8 @@ loader (a C++ compiler and ninja are needed; the build is cached under
 import functools
 import os.path as osp
 
+import torch
+
 _CSRC = osp.join(osp.dirname(osp.abspath(__file__)), 'csrc')
 
 
@@ -33,3 +35,10 @@ def excite_kernel():
             f'(se_plugin/ops/csrc/se_excite.cpp) failed: {e}. It needs a C++ '
             'compiler and ninja; use cpu_kernel=False for the PyTorch '
             'operators.') from e
+
+
+def kernel_layout(t: torch.Tensor) -> bool:
+    """Whether the kernels take ``t`` as it is: NCHW-contiguous or
+    channels_last."""
+    return t.is_contiguous() or t.is_contiguous(
+        memory_format=torch.channels_last)

@@ -15,7 +15,7 @@ from mmpretrain.models.backbones.resnet import BasicBlock, Bottleneck
 from mmpretrain.models.backbones.resnext import \
     Bottleneck as ResNeXtBottleneck
 
-from se_plugin.ops import excite_kernel
+from se_plugin.ops import excite_kernel, kernel_layout
 from se_plugin.registry import MODELS
 from .se_layer import SELayer, check_choice, has_hooks
 
@@ -138,9 +138,7 @@ class SEBlockMixin:
         identity = x if self.downsample is None else self.downsample(x)
         out = self.residual(x)
         gate = self.drop_path(se.excite(out)).contiguous()
-        if out.stride() == identity.stride() and (
-                out.is_contiguous()
-                or out.is_contiguous(memory_format=torch.channels_last)):
+        if out.stride() == identity.stride() and kernel_layout(out):
             return excite_kernel().scale_add_relu_(out, identity, gate)
         return self.relu(torch.addcmul(identity, out, gate, out=out))
 

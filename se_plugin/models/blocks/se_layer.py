@@ -7,7 +7,7 @@ import torch.nn as nn
 from mmcv.cnn import build_activation_layer
 from mmengine.model import BaseModule
 
-from se_plugin.ops import excite_kernel
+from se_plugin.ops import excite_kernel, kernel_layout
 from se_plugin.registry import MODELS
 
 SQUEEZES = ('avg', 'max', 'none')
@@ -222,8 +222,7 @@ class SELayer(BaseModule):
         if self.squeeze == 'none':
             return self.gate(self.fc2(self.act(self.fc1(x))))
         if self.kernel_applies(x):
-            if not (x.is_contiguous() or x.is_contiguous(
-                    memory_format=torch.channels_last)):
+            if not kernel_layout(x):
                 x = x.contiguous()
             fc1, fc2 = self.fc1, self.fc2
             return excite_kernel().excite(x, fc1.weight, fc1.bias,
