@@ -305,7 +305,9 @@ def test_checked_coco_api_alone(digits_root):
         str(root / 'annotations' / 'instances_val.json'),
         classes=CLASSES,
         degenerate='error')
-    assert coco.degenerate_ids == [] and len(coco.cats) == 10
+    assert coco.skipped == dict(degenerate=[], outside=[])
+    assert coco.clipped == [] and len(coco.cats) == 10
+    assert coco.box_report() == ''
 
 
 def test_prepare_digits_coco_cli(tmp_path, monkeypatch, capsys):

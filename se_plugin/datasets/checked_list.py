@@ -1,20 +1,30 @@
 """Annotation lists read with clear errors for missing or bad entries.
 
-ImageNet's ``meta/*.txt`` and Places365's ``places365_*.txt`` share one
-format, ``<relative image path> <class index>`` per line. mmpretrain's
-``CustomDataset`` reads it without checks, so a missing image surfaces as an
-``OSError`` from a data-loader worker hours into training and an
-out-of-range label as a CUDA assert in the loss. :class:`CheckedListMixin`
+ImageNet's ``meta/*.txt``, Places365's ``places365_*.txt`` and the digits
+demo's ``meta/*.txt`` share one format, ``<relative image path> <class
+index>`` per line. mmpretrain's ``CustomDataset`` reads it without checks:
+an empty list fails with ``need at least one array to concatenate``, a line
+without label with ``not enough values to unpack``, a label like ``--1`` or
+one past the last class is taken as it is (a CUDA assert in the loss, or a
+silently wrong accuracy), and a missing image surfaces as an ``OSError``
+from a data-loader worker hours into training. :class:`CheckedListMixin`
 reads the same format once at start-up and names the file and line of the
 first bad entry instead.
 """
 import os.path as osp
+import re
 from collections import defaultdict
 from typing import Dict, List, Tuple
 
+
 from mmengine.fileio import exists, get_file_backend, list_from_file
 
-README = 'README.md'
+from .image_check import DecodeCheckMixin
+
+GUIDE = 'docs/user_guides/datasets.md'
+INTEGER = re.compile('-?[0-9]+')
+LINE_FORMAT = ('"<image path> <class index>" (two fields separated by '
+               'white space; image paths with spaces are not supported)')
 
 
 def require_path(path: str, what: str, section: str) -> None:
@@ -23,12 +33,12 @@ def require_path(path: str, what: str, section: str) -> None:
     Args:
         path (str): File or folder that must exist.
         what (str): What the path is, e.g. ``'ImageNet data root'``.
-        section (str): The README section that explains how to prepare it.
+        section (str): The section of the data guide that explains how to prepare it.
     """
     if not exists(path):
         raise FileNotFoundError(
             f'{what} {path!r} does not exist; see the section '
-            f'"{section}" of {README} for how to prepare it')
+            f'"{section}" of {GUIDE} for how to prepare it')
 
 
 def find_missing_files(entries: List[Tuple[int, str]],
@@ -65,56 +75,124 @@ def find_missing_files(entries: List[Tuple[int, str]],
     return sorted(missing)
 
 
-class CheckedListMixin:
-    """Reads ``<path> <label>`` annotation lists of a mmpretrain
-    ``CustomDataset`` with checks; set ``README_SECTION`` in the subclass.
+def parse_line(ann_file: str, lineno: int, line: str,
+               num_classes: int) -> Tuple[str, int]:
+    """``(image path, class index)`` of one list line, checked.
 
-    Every line is checked: two fields, an integer label in
-    ``[0, len(classes))`` and, with ``check_files=True``, an existing image
-    (see :func:`find_missing_files` for the cost). Blank lines are skipped.
-    A leading ``/`` of a path (Places365's lists) is relative to
-    ``data_prefix``, not the file system root.
+    Args:
+        ann_file (str): The list, for messages.
+        lineno (int): The line's number (from 1), for messages.
+        line (str): The line, not blank.
+        num_classes (int): Class indices must lie in ``0..num_classes-1``.
+
+    Returns:
+        tuple[str, int]: The path (a leading ``/`` removed) and the label.
     """
-    README_SECTION = ''
+    fields = line.split()
+    allowed = f'allowed: 0..{num_classes - 1} ({num_classes} classes)'
+    if len(fields) != 2:
+        what = 'has no class index' if len(fields) == 1 else (
+            f'has {len(fields)} fields')
+        raise ValueError(f'{ann_file}, line {lineno}: {line.strip()!r} '
+                         f'{what}; allowed: {LINE_FORMAT}')
+    path, label = fields
+    if not INTEGER.fullmatch(label):
+        raise ValueError(f'{ann_file}, line {lineno}: class index {label!r} '
+                         f'is not an integer; {allowed}')
+    if not 0 <= int(label) < num_classes:
+        raise ValueError(f'{ann_file}, line {lineno}: class index {label} '
+                         f'is out of range; {allowed}')
+    return path.lstrip('/'), int(label)
+
+
+class CheckedListMixin(DecodeCheckMixin):
+    """Reads ``<path> <label>`` annotation lists of a mmpretrain
+    ``CustomDataset`` with checks; set ``GUIDE_SECTION`` in the subclass.
+
+    Every line is checked (:func:`parse_line`): two fields, an integer label
+    in ``[0, len(classes))`` and, with ``check_files=True``, an existing
+    image file (see :func:`find_missing_files` for the cost). Blank lines
+    are skipped; a list without entries is an error. A leading ``/`` of a
+    path (Places365's lists) is relative to ``data_prefix``, not the file
+    system root. Images are not decoded at start-up: an undecodable one
+    raises :class:`~.image_check.BadImageError` naming the file and its
+    list line when it is loaded, or is skipped and counted
+    (``bad_images='skip'``, see :class:`~.image_check.DecodeCheckMixin`).
+
+    Args:
+        check_files (bool): Check that every listed image exists when the
+            dataset is built (one directory listing per image folder).
+            Defaults to True.
+        bad_images (str): ``'error'`` or ``'skip'`` (training only) for an
+            image that cannot be decoded when it is loaded. Defaults to
+            ``'error'``.
+        *args, **kwargs: The arguments of the mmpretrain dataset.
+    """
+    GUIDE_SECTION = ''
+
+    def __init__(self,
+                 *args,
+                 check_files: bool = True,
+                 bad_images: str = 'error',
+                 **kwargs):
+        self.check_files = check_files
+        self._init_bad_images(bad_images, kwargs.get('test_mode', False))
+        super().__init__(*args, **kwargs)
 
     def load_data_list(self) -> List[dict]:
         """Load ``img_path`` and ``gt_label`` of every annotated image."""
         if not self.ann_file:
-            require_path(self.img_prefix, 'Image folder', self.README_SECTION)
+            require_path(self.img_prefix, 'Image folder', self.GUIDE_SECTION)
             return super().load_data_list()
-        require_path(self.ann_file, 'Annotation file', self.README_SECTION)
+        require_path(self.ann_file, 'Annotation file', self.GUIDE_SECTION)
         if not self.with_label:
             return super().load_data_list()
-        num_classes = len(self.CLASSES)
+        if self.CLASSES is None:
+            raise ValueError(
+                f'{type(self).__name__} needs the class names to check the '
+                f'labels of {self.ann_file}: set metainfo=dict(classes=...) '
+                "or classes='<file with one name per line>'")
         entries, labels = [], []
         for lineno, line in enumerate(list_from_file(self.ann_file), 1):
-            if not line.strip():
-                continue
-            fields = line.strip().rsplit(' ', 1)
-            label = fields[-1]
-            if len(fields) != 2 or not label.lstrip('-').isdigit():
-                raise ValueError(
-                    f'{self.ann_file}, line {lineno}: {line!r} is not '
-                    '"<image path> <class index>"')
-            if not 0 <= int(label) < num_classes:
-                raise ValueError(
-                    f'{self.ann_file}, line {lineno}: class index {label} '
-                    f'is out of range; allowed: 0..{num_classes - 1} '
-                    f'({num_classes} classes)')
-            entries.append((lineno, fields[0].lstrip('/')))
-            labels.append(int(label))
+            if line.strip():
+                path, label = parse_line(self.ann_file, lineno, line,
+                                         len(self.CLASSES))
+                entries.append((lineno, path))
+                labels.append(label)
+        if not entries:
+            raise ValueError(
+                f'{self.ann_file} lists no images (it is empty or blank); '
+                f'allowed: lines {LINE_FORMAT}; see "{self.GUIDE_SECTION}" '
+                f'in {GUIDE}')
+        backend = get_file_backend(self.img_prefix, enable_singleton=True)
         if self.check_files:
             missing = find_missing_files(entries, self.img_prefix)
             if missing:
                 lineno, path = missing[0]
+                full = backend.join_path(self.img_prefix, path)
+                what = ('is a directory, not an image file'
+                        if backend.isdir(full) else 'does not exist')
                 raise ValueError(
-                    f'{self.ann_file}, line {lineno}: image '
-                    f'{osp.join(self.img_prefix, path)!r} does not exist '
+                    f'{self.ann_file}, line {lineno}: image {full!r} {what} '
                     f'({len(missing)} of {len(entries)} listed images are '
-                    f'missing); see "{self.README_SECTION}" in {README}')
-        backend = get_file_backend(self.img_prefix, enable_singleton=True)
+                    f'missing); see "{self.GUIDE_SECTION}" in {GUIDE}')
         return [
             dict(img_path=backend.join_path(self.img_prefix, path),
                  gt_label=label)
             for (_, path), label in zip(entries, labels)
         ]
+
+    def describe_image(self, info: dict) -> str:
+        """The list file and line of the image of ``info``.
+
+        Found by reading the list again: this runs only for a bad image,
+        and keeps line numbers out of the 1.28M entries of ImageNet.
+        """
+        if not self.ann_file:
+            return f'found in {self.img_prefix}'
+        path = info['img_path'][len(self.img_prefix):].lstrip('/')
+        for lineno, line in enumerate(list_from_file(self.ann_file), 1):
+            fields = line.split()
+            if fields and fields[0].lstrip('/') == path:
+                return f'{self.ann_file}, line {lineno}'
+        return f'listed in {self.ann_file}'

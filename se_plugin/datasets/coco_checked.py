@@ -3,11 +3,16 @@
 What mmdet's own ``CocoDataset`` does with bad annotations (tested in
 ``tests/test_detection_data.py``):
 
+- an empty or invalid JSON file: ``JSONDecodeError`` without the file name;
+  a missing ``images`` / ``categories`` / ``category_id`` key: ``KeyError``;
+- two images with the same id: one disappears and its boxes are attached to
+  the other (a wrong result, exit 0);
 - an annotation whose ``image_id`` is not in ``images``: silently never read;
 - an annotation whose ``category_id`` is not in ``categories``, or whose
   category is not one of the dataset's ``classes``: silently dropped;
-- a box of zero (or negative, or < 1 px) width or height, zero area, or
-  outside the image: silently dropped;
+- a box of zero (or negative, or < 1 px) width or height, zero area, a NaN
+  size, or fully outside the image: silently dropped; a box partly outside
+  the image: kept unclipped;
 - an image without (kept) boxes: dropped from training by
   ``filter_cfg=dict(filter_empty_gt=True)`` (mmdet's COCO configs), kept in
   test mode; with ``filter_empty_gt=False`` it trains as all background;
@@ -16,11 +21,15 @@ What mmdet's own ``CocoDataset`` does with bad annotations (tested in
 
 :class:`CheckedCocoDataset` keeps mmdet's behaviour for degenerate boxes and
 empty images (real COCO has a few sub-pixel boxes) but logs how many boxes
-it skips, and raises at start-up, naming the file, the annotation and the
-allowed values, for the data bugs: dangling image or category ids, class
-names absent from the categories, malformed boxes and missing image files.
+it skips or clips, and raises at start-up, naming the file, the annotation
+and the allowed values, for the data bugs: invalid JSON, missing keys,
+duplicate ids, dangling image or category ids, class names absent from the
+categories, malformed, non-finite or negative-size boxes and missing image
+files.
 """
-from typing import List, Sequence
+import math
+import json
+from typing import Dict, List, Sequence
 
 from mmdet.datasets import CocoDataset
 from mmdet.datasets.api_wrappers import COCO
@@ -28,36 +37,116 @@ from mmengine.fileio import get_file_backend
 from mmengine.logging import MMLogger
 
 from se_plugin.registry import DATASETS
-from .checked_list import find_missing_files, require_path
+from .checked_list import GUIDE, find_missing_files, require_path
+from .image_check import DecodeCheckMixin
 
-README_SECTION = 'Detection: prepare COCO'
+GUIDE_SECTION = 'Detection: prepare COCO'
 DEGENERATE = ('skip', 'error')
+#: Keys each entry of the three lists must have (what mmdet reads).
+REQUIRED = {
+    'images': ('id', 'file_name', 'width', 'height'),
+    'categories': ('id', 'name'),
+    'annotations': ('id', 'image_id', 'category_id', 'bbox', 'area'),
+}
+COCO_FORMAT = ('a COCO JSON object with the lists "images", "annotations" '
+               'and "categories"')
 
 
 class CheckedCOCO(COCO):
-    """mmdet's COCO API that checks the file's references when indexing.
+    """mmdet's COCO API that checks the file when indexing it.
+
+    Structure (before pycocotools indexes it): the file is a JSON object
+    with ``images`` and ``categories`` lists (and ``annotations``, unless
+    ``require_annotations=False``), each entry with the keys of
+    :data:`REQUIRED` and a unique ``id``; images have a positive width and
+    height. Annotations: ``image_id`` and ``category_id`` refer to entries,
+    ``bbox`` is ``[x, y, width, height]`` of finite numbers with width and
+    height >= 0. Boxes partly outside their image are clipped to it (in
+    this index; mmdet reads the clipped box), boxes fully outside it or
+    degenerate are skipped (mmdet's behaviour) or raise, by ``degenerate``.
 
     Args:
         annotation_file (str): Path of the COCO json file.
         classes (Sequence[str]): Class names the dataset uses; each must be
             the name of a category of the file.
-        degenerate (str): ``'skip'`` degenerate boxes (mmdet's behaviour,
-            counted in ``self.degenerate_ids``) or raise an ``'error'``.
+        degenerate (str): ``'skip'`` degenerate and outside boxes (counted in
+            ``self.skipped``) or raise an ``'error'``.
+        require_annotations (bool): Whether the ``annotations`` key must be
+            present (image-info files for testing have none). Defaults to
+            True.
     """
 
-    def __init__(self, annotation_file: str, classes: Sequence[str],
-                 degenerate: str):
+    def __init__(self,
+                 annotation_file: str,
+                 classes: Sequence[str],
+                 degenerate: str,
+                 require_annotations: bool = True):
         self.path = annotation_file
         self.classes = tuple(classes)
         self.degenerate = degenerate
-        self.degenerate_ids: List[int] = []
-        super().__init__(annotation_file)
+        self.require_annotations = require_annotations
+        # Annotation ids, by what was done to their box.
+        self.skipped: Dict[str, List[int]] = dict(degenerate=[], outside=[])
+        self.clipped: List[int] = []
+        try:
+            super().__init__(annotation_file)
+        except json.JSONDecodeError as error:
+            empty = 'the file is empty; ' if not error.doc.strip() else ''
+            raise ValueError(f'{self.path} is not valid JSON ({empty}{error})'
+                             f'; allowed: {COCO_FORMAT}') from error
+        except AssertionError as error:  # pycocotools: not a JSON object
+            raise ValueError(f'{self.path}: {error}; allowed: '
+                             f'{COCO_FORMAT}') from error
 
     def _fail(self, ann: dict, what: str):
         raise ValueError(f'{self.path}: annotation id={ann.get("id")!r} '
                          f'(image_id={ann.get("image_id")!r}): {what}')
 
+    def _check_structure(self) -> None:
+        data = self.dataset
+        for key, required in REQUIRED.items():
+            if key not in data:
+                if key == 'annotations' and not self.require_annotations:
+                    continue
+                raise ValueError(f'{self.path}: the key "{key}" is missing '
+                                 f'(keys: {sorted(data)}); allowed: '
+                                 f'{COCO_FORMAT}')
+            if not isinstance(data[key], list):
+                raise ValueError(f'{self.path}: "{key}" is a '
+                                 f'{type(data[key]).__name__}, not a list; '
+                                 f'allowed: {COCO_FORMAT}')
+            first_index = {}
+            for index, item in enumerate(data[key]):
+                name = f'{self.path}: {key}[{index}]'
+                if not isinstance(item, dict):
+                    raise ValueError(f'{name} = {item!r} is not an object '
+                                     f'with the keys {required}')
+                if 'file_name' in item:
+                    name += f' (file_name={item["file_name"]!r})'
+                elif 'image_id' in item:
+                    name += f' (image_id={item["image_id"]!r})'
+                missing = [k for k in required if k not in item]
+                if missing:
+                    raise ValueError(f'{name} lacks the keys {missing}; '
+                                     f'required: {required}')
+                if item['id'] in first_index:
+                    raise ValueError(
+                        f'{name} has the same id={item["id"]!r} as {key}['
+                        f'{first_index[item["id"]]}]; ids must be unique in '
+                        f'"{key}" (mmdet would merge the two)')
+                first_index[item['id']] = index
+                if key == 'images' and not all(
+                        _is_number(item[k]) and item[k] > 0
+                        for k in ('width', 'height')):
+                    raise ValueError(
+                        f'{name}: width={item["width"]!r}, height='
+                        f'{item["height"]!r}; allowed: positive numbers')
+        if not data['images']:
+            raise ValueError(f'{self.path} lists no images ("images" is '
+                             f'empty); allowed: {COCO_FORMAT}')
+
     def createIndex(self):
+        self._check_structure()
         super().createIndex()
         names = {cat['name'] for cat in self.cats.values()}
         missing = [name for name in self.classes if name not in names]
@@ -74,41 +163,98 @@ class CheckedCOCO(COCO):
                 self._fail(
                     ann, f'category_id={ann["category_id"]!r} is not an id '
                     f'in "categories"; allowed: {sorted(self.cats)}')
-            bbox = ann.get('bbox')
-            if (not isinstance(bbox, list) or len(bbox) != 4
-                    or not all(isinstance(v, (int, float)) for v in bbox)):
-                self._fail(ann, f'bbox={bbox!r} is not [x, y, width, '
-                           'height] numbers')
-            if bbox[2] < 1 or bbox[3] < 1 or ann.get('area', 1) <= 0:
-                if self.degenerate == 'error':
-                    self._fail(
-                        ann, f'bbox={bbox!r} (area={ann.get("area")!r}) is '
-                        'degenerate; width and height must be >= 1 and area '
-                        "> 0 (degenerate_boxes='skip' drops such boxes, as "
-                        'mmdet does)')
-                self.degenerate_ids.append(ann['id'])
+            self._check_box(ann, self.imgs[ann['image_id']])
+
+    def _check_box(self, ann: dict, img: dict) -> None:
+        """Raise for a malformed box, clip or count it as the policy says."""
+        bbox = ann['bbox']
+        if (not isinstance(bbox, list) or len(bbox) != 4
+                or not all(_is_number(v) for v in bbox)):
+            self._fail(ann, f'bbox={bbox!r} is not [x, y, width, height] '
+                       'numbers')
+        if not all(math.isfinite(v) for v in bbox):
+            self._fail(ann, f'bbox={bbox!r} has a NaN or infinite value; '
+                       'allowed: finite numbers [x, y, width, height]')
+        x, y, w, h = bbox
+        if w < 0 or h < 0:
+            self._fail(ann, f'bbox={bbox!r} has a negative width or height; '
+                       'allowed: [x, y, width, height] with width, height '
+                       '>= 0 (boxes as [x1, y1, x2, y2] must be converted)')
+        if (x >= img['width'] or y >= img['height'] or x + w <= 0
+                or y + h <= 0):
+            self._skip(ann, 'outside', f'bbox={bbox!r} lies outside its '
+                       f'{img["width"]}x{img["height"]} image')
+            return
+        x1, y1 = max(x, 0), max(y, 0)
+        x2, y2 = min(x + w, img['width']), min(y + h, img['height'])
+        if (x1, y1, x2, y2) != (x, y, x + w, y + h):
+            ann['bbox'] = [x1, y1, x2 - x1, y2 - y1]
+            self.clipped.append(ann['id'])
+        area = ann['area']
+        if ann['bbox'][2] < 1 or ann['bbox'][3] < 1 or not (
+                _is_number(area) and area > 0):
+            self._skip(ann, 'degenerate', f'bbox={ann["bbox"]!r} (area='
+                       f'{area!r}) is degenerate; width and height must be '
+                       '>= 1 and area > 0')
+
+    def _skip(self, ann: dict, kind: str, what: str) -> None:
+        if self.degenerate == 'error':
+            self._fail(ann, f"{what} (degenerate_boxes='skip' drops such "
+                       'boxes, as mmdet does)')
+        self.skipped[kind].append(ann['id'])
+
+    def box_report(self) -> str:
+        """One line on the clipped and skipped boxes, '' when there are
+        none."""
+        parts = []
+        if self.clipped:
+            parts.append(f'clipped {len(self.clipped)} boxes partly outside '
+                         f'their image to it (first annotation ids: '
+                         f'{self.clipped[:5]})')
+        for kind, what in (('degenerate', 'degenerate boxes (width or '
+                            'height < 1 or area <= 0)'),
+                           ('outside', 'boxes outside their image')):
+            ids = self.skipped[kind]
+            if ids:
+                parts.append(f'skipped {len(ids)} {what}, as mmdet does '
+                             f'(first annotation ids: {ids[:5]})')
+        return f'{self.path}: ' + '; '.join(parts) if parts else ''
+
+
+def _is_number(value) -> bool:
+    # bool is an int in Python, but never a coordinate.
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 @DATASETS.register_module()
-class CheckedCocoDataset(CocoDataset):
+class CheckedCocoDataset(DecodeCheckMixin, CocoDataset):
     """mmdet's ``CocoDataset`` that fails early and clearly on bad files.
 
     Same arguments and outputs as :class:`mmdet.datasets.CocoDataset` (it
     is a drop-in: ``type='se_plugin.CheckedCocoDataset'``), plus checks when
     the dataset is built: a missing annotation file raises
-    ``FileNotFoundError`` naming it and the README section "Detection:
-    prepare COCO"; an annotation with an ``image_id`` not in ``images``, a
-    ``category_id`` not in ``categories`` or a malformed ``bbox``, and a
-    class name that is no category name, raise ``ValueError`` naming the
-    file and the annotation; a missing image file raises
-    ``FileNotFoundError`` naming the path and how many are missing.
+    ``FileNotFoundError`` naming it and the data guide's section "Detection:
+    prepare COCO"; invalid JSON, a missing key, a duplicate id, an
+    annotation with an ``image_id`` not in ``images``, a ``category_id`` not
+    in ``categories`` or a malformed, non-finite or negative-size ``bbox``,
+    and a class name that is no category name, raise ``ValueError`` naming
+    the file and the entry (see :class:`CheckedCOCO`); a missing image file
+    raises ``FileNotFoundError`` naming the path and how many are missing.
+    Boxes partly outside their image are clipped to it, with one warning
+    per file giving the count. An image that cannot be decoded raises
+    :class:`~.image_check.BadImageError` naming the file and image id when
+    it is loaded.
 
     Args:
-        degenerate_boxes (str): ``'skip'`` boxes with width or height < 1 or
-            area <= 0, as mmdet does, with a warning giving their number;
-            ``'error'`` raises instead. Defaults to ``'skip'``.
+        degenerate_boxes (str): ``'skip'`` boxes with width or height < 1,
+            area <= 0 or no overlap with their image, as mmdet does, with
+            one warning giving their number; ``'error'`` raises instead.
+            Defaults to ``'skip'``.
         check_files (bool): Check that every image file exists (one
             directory listing per image folder). Defaults to True.
+        bad_images (str): ``'error'`` or ``'skip'`` (training only) for an
+            image that cannot be decoded when loaded. Defaults to
+            ``'error'``.
         **kwargs: The arguments of :class:`mmdet.datasets.CocoDataset`.
     """
 
@@ -116,6 +262,7 @@ class CheckedCocoDataset(CocoDataset):
                  *args,
                  degenerate_boxes: str = 'skip',
                  check_files: bool = True,
+                 bad_images: str = 'error',
                  **kwargs):
         if degenerate_boxes not in DEGENERATE:
             raise ValueError(
@@ -123,23 +270,20 @@ class CheckedCocoDataset(CocoDataset):
                 f'is not supported; allowed: {DEGENERATE}')
         self.degenerate_boxes = degenerate_boxes
         self.check_files = check_files
+        self._init_bad_images(bad_images, kwargs.get('test_mode', False))
         super().__init__(*args, **kwargs)
 
     def load_data_list(self) -> List[dict]:
         """Load the annotations through :class:`CheckedCOCO`, then check
         that the images exist."""
-        require_path(self.ann_file, 'COCO annotation file', README_SECTION)
+        require_path(self.ann_file, 'COCO annotation file', GUIDE_SECTION)
         # mmdet builds its COCO API as self.COCOAPI(path) inside
         # load_data_list; an instance attribute gives it our arguments.
         self.COCOAPI = self._make_coco
         data_list = super().load_data_list()
         del self.COCOAPI
-        if self.degenerate_ids:
-            MMLogger.get_current_instance().warning(
-                f'{self.ann_file}: skipped {len(self.degenerate_ids)} '
-                f'degenerate boxes (width or height < 1 or area <= 0), as '
-                f'mmdet does; first annotation ids: '
-                f'{self.degenerate_ids[:5]}')
+        if self.box_report:
+            MMLogger.get_current_instance().warning(self.box_report)
         if self.check_files:
             self._check_images(data_list)
         return data_list
@@ -148,8 +292,10 @@ class CheckedCocoDataset(CocoDataset):
         coco = CheckedCOCO(
             path,
             classes=self.metainfo['classes'],
-            degenerate=self.degenerate_boxes)
-        self.degenerate_ids = coco.degenerate_ids
+            degenerate=self.degenerate_boxes,
+            require_annotations=not self.test_mode)
+        # The index is complete here; mmdet frees it after loading.
+        self.box_report = coco.box_report()
         return coco
 
     def _check_images(self, data_list: List[dict]) -> None:
@@ -161,8 +307,14 @@ class CheckedCocoDataset(CocoDataset):
         missing = find_missing_files(entries, prefix)
         if missing:
             img_id, path = missing[0]
+            full = backend.join_path(prefix, path)
+            what = ('is a directory, not an image file'
+                    if backend.isdir(full) else 'does not exist')
             raise FileNotFoundError(
-                f'{self.ann_file}: image id={img_id} '
-                f'{backend.join_path(prefix, path)!r} does not exist '
+                f'{self.ann_file}: image id={img_id} {full!r} {what} '
                 f'({len(missing)} of {len(entries)} images are missing); '
-                f'see "{README_SECTION}" in README.md')
+                f'see "{GUIDE_SECTION}" in {GUIDE}')
+
+    def describe_image(self, info: dict) -> str:
+        """The annotation file and image id of the image of ``info``."""
+        return f'image id={info["img_id"]} of {self.ann_file}'

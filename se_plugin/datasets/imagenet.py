@@ -13,9 +13,10 @@ class ImageNet(CheckedListMixin, MMPretrainImageNet):
     (``data_root/{train,val}/...`` with ``data_root/meta/{train,val}.txt``,
     or class folders without lists). A missing data root, image folder or
     annotation file raises ``FileNotFoundError`` naming the path and the
-    README section "Prepare ImageNet"; an annotation line with a missing
-    image or a class index outside ``[0, len(classes))`` raises
-    ``ValueError`` naming the file and line.
+    data guide's section "Prepare ImageNet"; an empty list, or a line that is
+    not ``<path> <class index>``, with a missing image or a class index
+    outside ``[0, len(classes))`` raises ``ValueError`` naming the file and
+    line. See :class:`~.checked_list.CheckedListMixin`.
 
     Args:
         data_root (str): Root of the dataset. Defaults to ''.
@@ -23,20 +24,21 @@ class ImageNet(CheckedListMixin, MMPretrainImageNet):
         check_files (bool): Check that every listed image exists when the
             dataset is built (one directory listing per image folder).
             Defaults to True.
+        bad_images (str): ``'error'`` or ``'skip'`` (training only) for an
+            image that cannot be decoded when loaded. Defaults to
+            ``'error'``.
         **kwargs: The arguments of :class:`mmpretrain.datasets.ImageNet`.
 
     Example:
         >>> dataset = ImageNet(data_root='data/imagenet', split='val')
     """
-    README_SECTION = 'Prepare ImageNet'
+    GUIDE_SECTION = 'Prepare ImageNet'
 
     def __init__(self,
                  data_root: str = '',
                  split: str = '',
-                 check_files: bool = True,
                  **kwargs):
         if data_root:
             require_path(data_root, 'ImageNet data root',
-                         self.README_SECTION)
-        self.check_files = check_files
+                         self.GUIDE_SECTION)
         super().__init__(data_root=data_root, split=split, **kwargs)

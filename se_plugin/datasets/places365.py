@@ -56,7 +56,7 @@ class Places365(CheckedListMixin, CustomDataset):
 
     The class names (365) come from ``categories_places365.txt`` as the
     ``classes`` metainfo. Bad paths and lines fail as in
-    :class:`se_plugin.datasets.ImageNet`, pointing to the README section
+    :class:`se_plugin.datasets.ImageNet`, pointing to the data guide's section
     "Prepare Places365".
 
     Args:
@@ -70,28 +70,26 @@ class Places365(CheckedListMixin, CustomDataset):
             release.
         ann_file (str): File list relative to ``data_root``; defaults to the
             split's official list.
-        check_files (bool): Check that every listed image exists (one
-            directory listing per folder). Defaults to True.
-        **kwargs: The arguments of :class:`mmpretrain.datasets.BaseDataset`
-            (``pipeline``, ``indices``, ``test_mode``...).
+        **kwargs: ``check_files`` and ``bad_images`` (see
+            :class:`~.checked_list.CheckedListMixin`) and the arguments of
+            :class:`mmpretrain.datasets.BaseDataset` (``pipeline``,
+            ``indices``, ``test_mode``...).
     """
-    README_SECTION = 'Prepare Places365'
+    GUIDE_SECTION = 'Prepare Places365'
 
     def __init__(self,
                  data_root: str,
                  split: str = 'train-standard',
                  data_prefix: Union[str, dict] = '',
                  ann_file: str = '',
-                 check_files: bool = True,
                  **kwargs):
         check_choice('Places365.split', split, SPLITS)
-        require_path(data_root, 'Places365 data root', self.README_SECTION)
+        require_path(data_root, 'Places365 data root', self.GUIDE_SECTION)
         categories = join_path(data_root, CATEGORIES)
         require_path(categories, 'Places365 categories file',
-                     self.README_SECTION)
+                     self.GUIDE_SECTION)
         default_list, default_folder = SPLITS[split]
         self.split = split
-        self.check_files = check_files
         kwargs.setdefault('metainfo',
                           dict(classes=load_categories(categories)))
         super().__init__(

@@ -1,0 +1,139 @@
+"""Undecodable images: named at run time, all listed by a check mode.
+
+Decoding every image when a dataset is built would take ImageNet's 1.28M
+JPEGs tens of minutes, so the datasets only check that images exist at
+start-up. An image that exists but cannot be read (zero bytes, truncated,
+not an image, a folder) is found in one of two ways:
+
+- at run time, :class:`DecodeCheckMixin` turns the loading pipeline's
+  ``cv2.error`` / ``failed to load image`` into an :class:`BadImageError`
+  naming the file and where it is listed (or skips and counts it);
+- before training, :func:`find_bad_images` (the ``--check-images`` mode of
+  the prepare tools) decodes every image in parallel with a progress bar
+  and lists the bad ones.
+"""
+import os
+from typing import List, Optional, Sequence, Tuple
+
+import mmcv
+from mmengine.fileio import get
+from mmengine.logging import MMLogger
+from mmengine.utils import track_parallel_progress, track_progress
+
+BAD_IMAGES = ('error', 'skip')
+CHECK_MODE = ('tools/dataset_converters/check_images.py <config> lists '
+              'every bad image')
+
+
+class BadImageError(OSError):
+    """An image that is listed but cannot be read or decoded."""
+
+
+def image_problem(path: str) -> Optional[str]:
+    """Why ``path`` cannot be loaded as the pipelines load it, or None.
+
+    Reads the bytes with mmengine's file backends and decodes them with
+    :func:`mmcv.imfrombytes` (cv2), as ``LoadImageFromFile`` does.
+
+    Args:
+        path (str): The image file.
+
+    Returns:
+        str | None: ``'does not exist'``, ``'is a directory'``, ``'is empty
+        (0 bytes)'``, ``'cannot be decoded ...'``, or None when it decodes.
+    """
+    try:
+        data = get(path)
+    except FileNotFoundError:
+        return 'does not exist'
+    except IsADirectoryError:
+        return 'is a directory, not an image file'
+    except OSError as error:
+        return f'cannot be read ({error})'
+    if not data:
+        return 'is empty (0 bytes)'
+    try:
+        image = mmcv.imfrombytes(data)
+    except Exception as error:  # cv2.error has no common base to catch
+        return f'cannot be decoded ({type(error).__name__}: {error})'
+    if image is None:
+        return (f'cannot be decoded ({len(data)} bytes, not an image or '
+                'truncated)')
+    return None
+
+
+def find_bad_images(paths: Sequence[str],
+                    nproc: int = 8) -> List[Tuple[int, str]]:
+    """Decode every image in ``nproc`` processes with a progress bar.
+
+    Args:
+        paths (Sequence[str]): Image files.
+        nproc (int): Worker processes; 1 decodes in this process.
+
+    Returns:
+        list[tuple[int, str]]: ``(index in paths, problem)`` of each image
+        that cannot be loaded, in order.
+    """
+    if nproc > 1:
+        problems = track_parallel_progress(
+            image_problem, list(paths), nproc,
+            chunksize=max(1, min(256, len(paths) // (nproc * 4))))
+    else:
+        problems = track_progress(image_problem, list(paths))
+    return [(i, p) for i, p in enumerate(problems) if p is not None]
+
+
+class DecodeCheckMixin:
+    """Names the file (and where it is listed) of an image that the
+    loading pipeline fails on, or skips it and counts.
+
+    Nothing is added to the normal path: only when the pipeline raises is
+    the image decoded again (:func:`image_problem`); if it is bad the error
+    becomes a :class:`BadImageError`, else the pipeline's own error is
+    raised unchanged. The error's message survives the re-raise of a
+    data-loader worker's exception in the main process.
+
+    Subclasses set ``self.bad_images`` through :meth:`_init_bad_images` and
+    implement :meth:`describe_image`.
+    """
+
+    def _init_bad_images(self, bad_images: str, test_mode: bool) -> None:
+        if bad_images not in BAD_IMAGES:
+            raise ValueError(f'{type(self).__name__}.bad_images='
+                             f'{bad_images!r} is not supported; allowed: '
+                             f'{BAD_IMAGES}')
+        if bad_images == 'skip' and test_mode:
+            raise ValueError(
+                f"{type(self).__name__}.bad_images='skip' needs "
+                'test_mode=False: a test set must not lose images')
+        self.bad_images = bad_images
+        self.skipped_images: List[str] = []
+
+    def describe_image(self, info: dict) -> str:
+        """Where the image of ``info`` comes from, for messages."""
+        raise NotImplementedError
+
+    def prepare_data(self, idx: int):
+        """The pipeline's output, with bad images named or skipped."""
+        try:
+            return super().prepare_data(idx)
+        except Exception as error:
+            info = self.get_data_info(idx)
+            problem = image_problem(info['img_path'])
+            if problem is None:
+                raise
+            where = self.describe_image(info)
+            if self.bad_images == 'error':
+                raise BadImageError(
+                    f'image {info["img_path"]!r} ({where}) {problem}; '
+                    f"bad_images='skip' skips such images when training; "
+                    f'{CHECK_MODE}') from error
+        if info['img_path'] not in self.skipped_images:
+            self.skipped_images.append(info['img_path'])
+            # One warning per image and process: data-loader workers each
+            # hold a copy of the dataset, so the count is per worker.
+            MMLogger.get_current_instance().warning(
+                f'skipped image {info["img_path"]!r} ({where}): {problem}; '
+                f'{len(self.skipped_images)} bad images skipped so far '
+                f'(process {os.getpid()}); {CHECK_MODE}')
+        return None
