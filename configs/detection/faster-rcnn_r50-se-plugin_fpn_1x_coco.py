@@ -15,3 +15,9 @@ model = dict(
                 position='after_conv3')
         ],
         init_cfg=dict(checkpoint=checkpoint, prefix='backbone.')))
+
+# mmdet's COCO reader with start-up checks of the annotations and images
+# (se_plugin.CheckedCocoDataset, a drop-in; docs/user_guides/datasets.md).
+train_dataloader = dict(dataset=dict(type='se_plugin.CheckedCocoDataset'))
+val_dataloader = dict(dataset=dict(type='se_plugin.CheckedCocoDataset'))
+test_dataloader = val_dataloader

@@ -22,3 +22,9 @@ model = dict(
         style='caffe',
         init_cfg=dict(
             type='Pretrained', checkpoint=checkpoint, prefix='backbone.')))
+
+# mmdet's COCO reader with start-up checks of the annotations and images
+# (se_plugin.CheckedCocoDataset, a drop-in; docs/user_guides/datasets.md).
+train_dataloader = dict(dataset=dict(type='se_plugin.CheckedCocoDataset'))
+val_dataloader = dict(dataset=dict(type='se_plugin.CheckedCocoDataset'))
+test_dataloader = val_dataloader

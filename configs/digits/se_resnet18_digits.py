@@ -25,8 +25,12 @@ train_pipeline = [
     dict(type='PackInputs'),
 ]
 test_pipeline = [dict(type='LoadImageFromFile'), dict(type='PackInputs')]
-# What the two splits share (the ImageNet layout of prepare_digits).
-digits = dict(type='CustomDataset', data_root=data_root, metainfo=metainfo)
+# What the two splits share (the ImageNet layout of prepare_digits), read
+# with start-up checks of every list line (labels in 0..9, images exist).
+digits = dict(
+    type='se_plugin.CheckedCustomDataset',
+    data_root=data_root,
+    metainfo=metainfo)
 train_dataloader = dict(
     batch_size=32,
     num_workers=0,

@@ -182,17 +182,22 @@ class CheckedListMixin(DecodeCheckMixin):
             for (_, path), label in zip(entries, labels)
         ]
 
-    def describe_image(self, info: dict) -> str:
-        """The list file and line of the image of ``info``.
+    def describe_images(self, infos: List[dict]) -> List[str]:
+        """The list file and line of the image of each data info.
 
-        Found by reading the list again: this runs only for a bad image,
-        and keeps line numbers out of the 1.28M entries of ImageNet.
+        Found by reading the list again, once for all: this runs only for
+        bad images, and keeps line numbers out of the 1.28M entries of
+        ImageNet.
         """
         if not self.ann_file:
-            return f'found in {self.img_prefix}'
-        path = info['img_path'][len(self.img_prefix):].lstrip('/')
+            return [f'found in {self.img_prefix}'] * len(infos)
+        paths = [
+            info['img_path'][len(self.img_prefix):].lstrip('/')
+            for info in infos
+        ]
+        lines = dict.fromkeys(paths)
         for lineno, line in enumerate(list_from_file(self.ann_file), 1):
             fields = line.split()
-            if fields and fields[0].lstrip('/') == path:
-                return f'{self.ann_file}, line {lineno}'
-        return f'listed in {self.ann_file}'
+            if fields and lines.get(fields[0].lstrip('/'), 0) is None:
+                lines[fields[0].lstrip('/')] = lineno
+        return [f'{self.ann_file}, line {lines[path]}' for path in paths]

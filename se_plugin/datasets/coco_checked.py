@@ -315,6 +315,7 @@ class CheckedCocoDataset(DecodeCheckMixin, CocoDataset):
                 f'({len(missing)} of {len(entries)} images are missing); '
                 f'see "{GUIDE_SECTION}" in {GUIDE}')
 
-    def describe_image(self, info: dict) -> str:
-        """The annotation file and image id of the image of ``info``."""
-        return f'image id={info["img_id"]} of {self.ann_file}'
+    def describe_images(self, infos: List[dict]) -> List[str]:
+        """The annotation file and image id of each data info's image."""
+        return [f'image id={info["img_id"]} of {self.ann_file}'
+                for info in infos]

@@ -8,12 +8,13 @@ not an image, a folder) is found in one of two ways:
 - at run time, :class:`DecodeCheckMixin` turns the loading pipeline's
   ``cv2.error`` / ``failed to load image`` into an :class:`BadImageError`
   naming the file and where it is listed (or skips and counts it);
-- before training, :func:`find_bad_images` (the ``--check-images`` mode of
-  the prepare tools) decodes every image in parallel with a progress bar
-  and lists the bad ones.
+- before training, :func:`report_bad_images` (the check mode of the
+  prepare tools and ``tools/dataset_converters/check_images.py``) decodes
+  every image in parallel with a progress bar and lists the bad ones.
 """
 import os
-from typing import List, Optional, Sequence, Tuple
+import sys
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 import mmcv
 from mmengine.fileio import get
@@ -83,6 +84,61 @@ def find_bad_images(paths: Sequence[str],
     return [(i, p) for i, p in enumerate(problems) if p is not None]
 
 
+def report_bad_images(dataset, name: str, nproc: int = 8) -> int:
+    """Decode every image of ``dataset``, print the bad ones and a count.
+
+    The check mode of the prepare tools: build the dataset with
+    ``check_files=False`` so that missing files are listed here too.
+
+    Args:
+        dataset: A dataset with :class:`DecodeCheckMixin`.
+        name (str): The split's name, for the output.
+        nproc (int): Decoding processes.
+
+    Returns:
+        int: The number of images that cannot be loaded.
+    """
+    infos = [dataset.get_data_info(i) for i in range(len(dataset))]
+    print(f'{name}: decoding {len(infos):,} images with {nproc} processes')
+    bad = find_bad_images([info['img_path'] for info in infos], nproc)
+    wheres = dataset.describe_images([infos[i] for i, _ in bad])
+    print(f'{name}: {len(bad):,} of {len(infos):,} images cannot be loaded'
+          + (':' if bad else ''))
+    for (i, problem), where in zip(bad, wheres):
+        print(f'  {infos[i]["img_path"]} ({where}): {problem}')
+    return len(bad)
+
+
+def check_splits(build: Callable[[str, bool], Any],
+                 splits: Sequence[str],
+                 nproc: int = 0) -> Dict[str, int]:
+    """Build each split (its start-up checks run) and, with ``nproc > 0``,
+    decode its images (:func:`report_bad_images`): the tools' check mode.
+
+    Args:
+        build (Callable): ``build(split, check_files)`` returns the dataset.
+        splits (Sequence[str]): The splits to check.
+        nproc (int): Decoding processes; 0 does not decode. When decoding,
+            the datasets are built with ``check_files=False``: missing files
+            are listed with the undecodable ones.
+
+    Returns:
+        dict: Number of images per split.
+
+    Raises:
+        SystemExit: With status 1 when an image cannot be loaded.
+    """
+    counts, bad = {}, 0
+    for split in splits:
+        dataset = build(split, not nproc)
+        counts[split] = len(dataset)
+        if nproc:
+            bad += report_bad_images(dataset, split, nproc)
+    if bad:
+        sys.exit(f'{bad:,} images cannot be loaded')
+    return counts
+
+
 class DecodeCheckMixin:
     """Names the file (and where it is listed) of an image that the
     loading pipeline fails on, or skips it and counts.
@@ -94,7 +150,7 @@ class DecodeCheckMixin:
     data-loader worker's exception in the main process.
 
     Subclasses set ``self.bad_images`` through :meth:`_init_bad_images` and
-    implement :meth:`describe_image`.
+    implement :meth:`describe_images`.
     """
 
     def _init_bad_images(self, bad_images: str, test_mode: bool) -> None:
@@ -109,8 +165,8 @@ class DecodeCheckMixin:
         self.bad_images = bad_images
         self.skipped_images: List[str] = []
 
-    def describe_image(self, info: dict) -> str:
-        """Where the image of ``info`` comes from, for messages."""
+    def describe_images(self, infos: List[dict]) -> List[str]:
+        """Where the image of each data info comes from, for messages."""
         raise NotImplementedError
 
     def prepare_data(self, idx: int):
@@ -122,7 +178,7 @@ class DecodeCheckMixin:
             problem = image_problem(info['img_path'])
             if problem is None:
                 raise
-            where = self.describe_image(info)
+            where = self.describe_images([info])[0]
             if self.bad_images == 'error':
                 raise BadImageError(
                     f'image {info["img_path"]!r} ({where}) {problem}; '

@@ -21,6 +21,8 @@ Examples:
     python tools/dataset_converters/prepare_imagenet.py data/imagenet \
         --devkit data/imagenet/ILSVRC2012_devkit_t12
     python tools/dataset_converters/prepare_imagenet.py data/imagenet --check
+    python tools/dataset_converters/prepare_imagenet.py data/imagenet \
+        --check-images --nproc 16
 """
 import argparse
 import os
@@ -106,20 +108,26 @@ def write_meta(root: str, devkit: Optional[str] = None) -> Dict[str, int]:
     return {split: len(split_lines) for split, split_lines in lines.items()}
 
 
-def check(root: str) -> Dict[str, int]:
+def check(root: str, nproc: int = 0) -> Dict[str, int]:
     """Build both splits with se_plugin.ImageNet (all its checks).
 
     Args:
         root (str): The ImageNet data root.
+        nproc (int): With ``nproc > 0``, also decode every image in that
+            many processes and list the bad ones (missing files included).
 
     Returns:
         dict: Number of images per split.
+
+    Raises:
+        SystemExit: When an image cannot be loaded.
     """
     from se_plugin.datasets import ImageNet
-    return {
-        split: len(ImageNet(data_root=root, split=split, lazy_init=False))
-        for split in NUM_IMAGES
-    }
+    from se_plugin.datasets.image_check import check_splits
+    return check_splits(
+        lambda split, check_files: ImageNet(
+            data_root=root, split=split, check_files=check_files),
+        NUM_IMAGES, nproc)
 
 
 def main(argv=None):
@@ -128,9 +136,16 @@ def main(argv=None):
     parser.add_argument('--devkit', help='extracted ILSVRC2012_devkit_t12')
     parser.add_argument('--check', action='store_true',
                         help='only check the layout and meta files')
+    parser.add_argument('--check-images', action='store_true',
+                        help='--check, and decode every image in parallel '
+                        'and list the bad ones')
+    parser.add_argument('--nproc', type=int, default=8,
+                        help='decoding processes of --check-images')
     args = parser.parse_args(argv)
-    counts = check(args.root) if args.check else write_meta(
-        args.root, args.devkit)
+    if args.check or args.check_images:
+        counts = check(args.root, args.nproc if args.check_images else 0)
+    else:
+        counts = write_meta(args.root, args.devkit)
     for split, n in counts.items():
         note = '' if n == NUM_IMAGES[split] else (
             f' (ImageNet-1k has {NUM_IMAGES[split]:,})')

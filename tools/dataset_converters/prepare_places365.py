@@ -5,9 +5,14 @@ The official archives already have the layout se_plugin.Places365 reads
 dataset's checks (every listed image exists, every label in 0..364) and
 prints the counts next to the official ones.
 
+With ``--check-images`` it also decodes every image in parallel (progress
+bar) and lists those that cannot be loaded (missing, empty, undecodable).
+
 Example:
     python tools/dataset_converters/prepare_places365.py data/places365 \
         --splits train-challenge val
+    python tools/dataset_converters/prepare_places365.py data/places365 \
+        --splits val --check-images --nproc 16
 """
 import argparse
 from typing import Dict, Sequence
@@ -21,19 +26,27 @@ NUM_IMAGES = {
 }
 
 
-def check(root: str, splits: Sequence[str]) -> Dict[str, int]:
+def check(root: str, splits: Sequence[str], nproc: int = 0) -> Dict[str, int]:
     """Build the splits with se_plugin.Places365.
 
     Args:
         root (str): The Places365 data root.
         splits (Sequence[str]): Splits to check.
+        nproc (int): With ``nproc > 0``, also decode every image in that
+            many processes and list the bad ones (missing files included).
 
     Returns:
         dict: Number of images per split.
+
+    Raises:
+        SystemExit: When an image cannot be loaded.
     """
     from se_plugin.datasets import Places365
-    return {split: len(Places365(data_root=root, split=split))
-            for split in splits}
+    from se_plugin.datasets.image_check import check_splits
+    return check_splits(
+        lambda split, check_files: Places365(
+            data_root=root, split=split, check_files=check_files),
+        splits, nproc)
 
 
 def main(argv=None):
@@ -41,8 +54,14 @@ def main(argv=None):
     parser.add_argument('root', help='Places365 data root')
     parser.add_argument('--splits', nargs='+', choices=tuple(SPLITS),
                         default=['train-challenge', 'val'])
+    parser.add_argument('--check-images', action='store_true',
+                        help='also decode every image in parallel and list '
+                        'the bad ones')
+    parser.add_argument('--nproc', type=int, default=8,
+                        help='decoding processes of --check-images')
     args = parser.parse_args(argv)
-    for split, n in check(args.root, args.splits).items():
+    nproc = args.nproc if args.check_images else 0
+    for split, n in check(args.root, args.splits, nproc).items():
         note = '' if n == NUM_IMAGES[split] else (
             f' (the official list has {NUM_IMAGES[split]:,})')
         print(f'{split}: {n:,} images{note}')
