@@ -94,20 +94,6 @@ def test_imagenet_reads_meta_list(imagenet_root):
     assert len(dataset.CLASSES) == 1000
 
 
-def test_imagenet_missing_root(tmp_path):
-    root = str(tmp_path / 'nowhere')
-    with pytest.raises(FileNotFoundError,
-                       match=re.escape(root) + '.*"Prepare ImageNet"'):
-        ImageNet(data_root=root, split='val')
-
-
-def test_imagenet_missing_annotation_file(imagenet_root):
-    with pytest.raises(FileNotFoundError,
-                       match=r'meta/missing\.txt.*"Prepare ImageNet"'):
-        ImageNet(data_root=str(imagenet_root), split='val',
-                 ann_file='meta/missing.txt')
-
-
 def test_imagenet_missing_split_folder(imagenet_root):
     # No meta/train.txt: mmpretrain falls back to scanning train/, absent.
     with pytest.raises(FileNotFoundError,
@@ -130,24 +116,7 @@ def test_imagenet_line_with_missing_image(imagenet_root):
     assert len(dataset) == 4
 
 
-@pytest.mark.parametrize('line, error', [
-    ('n02/c.JPEG 1000', r'line 2: class index 1000 is out of range; '
-     r'allowed: 0\.\.999'),
-    ('n02/c.JPEG -1', r'line 2: class index -1 is out of range'),
-    ('n02/c.JPEG', r'line 2: .* is not "<image path> <class index>"'),
-    ('n02/c.JPEG x', r'line 2: .* is not "<image path> <class index>"'),
-])
-def test_imagenet_bad_line(imagenet_root, line, error):
-    (imagenet_root / 'meta' / 'val.txt').write_text(f'n01/a.JPEG 0\n{line}\n')
-    with pytest.raises(ValueError, match=r'meta/val\.txt, ' + error):
-        ImageNet(data_root=str(imagenet_root), split='val')
-
-
-def test_imagenet_label_range_follows_classes(imagenet_root):
-    (imagenet_root / 'meta' / 'val.txt').write_text('n01/a.JPEG 3\n')
-    with pytest.raises(ValueError, match=r'allowed: 0\.\.2 \(3 classes\)'):
-        ImageNet(data_root=str(imagenet_root), split='val',
-                 metainfo=dict(classes=('a', 'b', 'c')))
+# Bad lines, labels, lists and images: tests/bad_inputs/data.py.
 
 
 def test_file_check_lists_each_folder_once(tmp_path, monkeypatch):

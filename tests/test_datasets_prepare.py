@@ -81,3 +81,95 @@ def test_prepare_places365_check(tmp_path, capsys):
     assert 'val: 2 images' in out
     with pytest.raises(SystemExit):
         tool.main([str(tmp_path), '--splits', 'test'])
+
+
+def write_bad_images(root, names):
+    """Break listed images: the first empty, the second truncated, the
+    third removed."""
+    empty, truncated, gone = (root / name for name in names)
+    empty.write_bytes(b'')
+    truncated.write_bytes(truncated.read_bytes()[:200])
+    gone.unlink()
+
+
+def test_prepare_imagenet_check_images_lists_every_bad_image(
+        tmp_path, capsys):
+    tool = load_tool('prepare_imagenet')
+    root = tmp_path / 'imagenet'
+    for split in ('train', 'val'):
+        for c, wnid in enumerate(['n01', 'n02']):
+            for k in range(3):
+                write_image(root / split / wnid / f'{k}.JPEG', c * 3 + k, 32)
+    tool.write_meta(str(root))
+    tool.main([str(root), '--check-images', '--nproc', '2'])
+    out = capsys.readouterr().out
+    assert 'train: 0 of 6 images cannot be loaded' in out
+    assert 'val: 6 images' in out
+
+    write_bad_images(root / 'val', ['n01/1.JPEG', 'n02/0.JPEG', 'n02/2.JPEG'])
+    with pytest.raises(SystemExit, match='3 images cannot be loaded'):
+        tool.main([str(root), '--check-images', '--nproc', '2'])
+    out = capsys.readouterr().out
+    val_list = root / 'meta' / 'val.txt'
+    assert 'val: decoding 6 images with 2 processes' in out
+    assert '6/6' in out  # mmengine's progress bar
+    assert 'val: 3 of 6 images cannot be loaded:' in out
+    assert (f'{root}/val/n01/1.JPEG ({val_list}, line 2): is empty (0 bytes)'
+            in out)
+    assert (f'{root}/val/n02/0.JPEG ({val_list}, line 4): cannot be decoded'
+            in out)
+    assert f'{root}/val/n02/2.JPEG ({val_list}, line 6): does not exist' in out
+    # Without decoding, the first missing file stops the check.
+    with pytest.raises(ValueError, match=r'val\.txt, line 6: image'):
+        tool.main([str(root), '--check'])
+
+
+def test_prepare_places365_check_images(tmp_path, capsys):
+    tool = load_tool('prepare_places365')
+    write_places365(tmp_path, per_class=1, num_labelled=3)
+    write_bad_images(tmp_path / 'val_256', [
+        f'Places365_val_{i:08d}.jpg' for i in (1, 2, 3)])
+    with pytest.raises(SystemExit, match='3 images cannot be loaded'):
+        tool.main([str(tmp_path), '--splits', 'val', '--check-images',
+                   '--nproc', '1'])
+    out = capsys.readouterr().out
+    assert 'val: 3 of 3 images cannot be loaded:' in out
+    assert ('Places365_val_00000002.jpg (' f'{tmp_path}/places365_val.txt, '
+            'line 2): cannot be decoded') in out
+
+
+def test_check_images_tool_on_the_digits_config(tmp_path, capsys):
+    tool = load_tool('check_images')
+    config = str(TOOLS.parents[1] / 'configs/digits/se_resnet18_digits.py')
+    # The layout of prepare_digits, 5 images per split.
+    root = tmp_path / 'digits'
+    (root / 'meta').mkdir(parents=True)
+    for split in ('train', 'val'):
+        names = [f'{k}/{split}{k}.png' for k in range(5)]
+        for k, name in enumerate(names):
+            write_image(root / split / name, k, 8)
+        (root / 'meta' / f'{split}.txt').write_text(''.join(
+            f'{name} {k}\n' for k, name in enumerate(names)))
+    options = ['--cfg-options'] + [
+        f'{s}_dataloader.dataset.{key}'
+        for s in ('train', 'val', 'test')
+        for key in (f'data_root={root}', 'serialize_data=False')
+    ]
+    tool.main([config, '--nproc', '2', *options])
+    out = capsys.readouterr().out
+    assert 'train: 5 images, all load' in out
+    assert 'val: 5 images, all load' in out
+    assert 'test:' not in out  # the same dataset as val, checked once
+
+    bad = 'val3.png'
+    (root / 'val' / '3' / bad).write_bytes(b'not a png')
+    with pytest.raises(SystemExit, match='1 images cannot be loaded'):
+        tool.main([config, '--splits', 'val', *options])
+    out = capsys.readouterr().out
+    assert (f'{root}/val/3/{bad} ({root}/meta/val.txt, line 4): cannot be '
+            'decoded (9 bytes, not an image or truncated)') in out
+
+    with pytest.raises(SystemExit, match="type='CustomDataset' is not one of"
+                       " se_plugin's checked datasets"):
+        tool.main([config, *options,
+                   'train_dataloader.dataset.type=CustomDataset'])

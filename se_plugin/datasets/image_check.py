@@ -75,12 +75,14 @@ def find_bad_images(paths: Sequence[str],
         list[tuple[int, str]]: ``(index in paths, problem)`` of each image
         that cannot be loaded, in order.
     """
+    # mmengine binds its default output at import; print where stdout is now.
     if nproc > 1:
         problems = track_parallel_progress(
             image_problem, list(paths), nproc,
-            chunksize=max(1, min(256, len(paths) // (nproc * 4))))
+            chunksize=max(1, min(256, len(paths) // (nproc * 4))),
+            file=sys.stdout)
     else:
-        problems = track_progress(image_problem, list(paths))
+        problems = track_progress(image_problem, list(paths), file=sys.stdout)
     return [(i, p) for i, p in enumerate(problems) if p is not None]
 
 

@@ -428,6 +428,14 @@ def _coco_outside_error(tmp_path):
     build_coco(root, coco, degenerate_boxes='error')
 
 
+@case('data-coco-degenerate-boxes-option', ValueError,
+      ("CheckedCocoDataset.degenerate_boxes='drop' is not supported",
+       "allowed: ('skip', 'error')"))
+def _coco_degenerate_option(tmp_path):
+    root, coco = coco_json(tmp_path)
+    build_coco(root, coco, degenerate_boxes='drop')
+
+
 @case('data-coco-missing-image-file', FileNotFoundError,
       ('ann.json: image id=1', "img/1.png' does not exist",
        '(1 of 2 images are missing)', '"Detection: prepare COCO"'))
