@@ -14,7 +14,8 @@ from mmengine.config import Config
 
 CONFIGS = Path(__file__).resolve().parents[1] / 'configs'
 EXPECTED = {
-    'digits/se_resnet18_digits.py': 'se_plugin.CheckedCustomDataset',
+    'digits/se_resnet18_digits.py':
+    'se_plugin.CheckedCustomDataset',
     'detection/digits/faster-rcnn_se-r50_fpn_digits.py':
     'se_plugin.CheckedCocoDataset',
     'detection/faster-rcnn_se-r50_fpn_1x_coco.py':
@@ -29,10 +30,12 @@ EXPECTED = {
 def test_the_other_configs_inherit_one_of_these():
     # A detection or digits config whose base is a toolbox config (not one
     # of ours) sets the dataset type itself: it must be listed above.
-    for path in [*CONFIGS.glob('detection/**/*.py'),
-                 *CONFIGS.glob('digits/*.py')]:
-        bases = re.findall(r"'([^']+\.py)'", path.read_text().split(
-            '_base_ =', 1)[1].split('\n\n', 1)[0])
+    for path in [
+            *CONFIGS.glob('detection/**/*.py'), *CONFIGS.glob('digits/*.py')
+    ]:
+        bases = re.findall(
+            r"'([^']+\.py)'",
+            path.read_text().split('_base_ =', 1)[1].split('\n\n', 1)[0])
         own = [b for b in bases if '::' not in b]
         if not own:
             assert path.relative_to(CONFIGS).as_posix() in EXPECTED, path

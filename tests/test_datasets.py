@@ -4,7 +4,6 @@
 end-to-end tests import it too.
 """
 import os.path as osp
-import re
 from pathlib import Path
 
 import numpy as np

@@ -33,7 +33,7 @@ def require_path(path: str, what: str, section: str) -> None:
     Args:
         path (str): File or folder that must exist.
         what (str): What the path is, e.g. ``'ImageNet data root'``.
-        section (str): The section of the data guide that explains how to prepare it.
+        section (str): The section of the data guide on preparing it.
     """
     if not exists(path):
         raise FileNotFoundError(

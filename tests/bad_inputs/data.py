@@ -86,28 +86,34 @@ def _image_is_a_directory(tmp_path):
     imagenet(tmp_path, ['n01/a.JPEG 0', 'n01/dir.JPEG 0'])
 
 
-_list_line_without_label = case('data-list-line-without-label', ValueError,
-     ('meta/val.txt, line 2', "'n01/b.JPEG'", 'has no class index',
-      '"<image path> <class index>"'))(list_line('n01/b.JPEG'))
-_list_line_extra_field = case('data-list-line-extra-field', ValueError,
-     ('meta/val.txt, line 2', "'n01/b.JPEG 0 1'", 'has 3 fields',
-      '"<image path> <class index>"', 'spaces are not supported'))(
-          list_line('n01/b.JPEG 0 1'))
-_list_label_not_integer = case('data-list-label-not-integer', ValueError,
-     ('meta/val.txt, line 2', "class index 'x' is not an integer",
-      'allowed: 0..999'))(list_line('n01/b.JPEG x'))
-_list_label_double_minus = case('data-list-label-double-minus', ValueError,
-     ('meta/val.txt, line 2', "class index '--1' is not an integer",
-      'allowed: 0..999'))(list_line('n01/b.JPEG --1'))
+_list_line_without_label = case(
+    'data-list-line-without-label', ValueError,
+    ('meta/val.txt, line 2', "'n01/b.JPEG'", 'has no class index',
+     '"<image path> <class index>"'))(list_line('n01/b.JPEG'))
+_list_line_extra_field = case(
+    'data-list-line-extra-field', ValueError,
+    ('meta/val.txt, line 2', "'n01/b.JPEG 0 1'", 'has 3 fields',
+     '"<image path> <class index>"', 'spaces are not supported'))(
+         list_line('n01/b.JPEG 0 1'))
+_list_label_not_integer = case(
+    'data-list-label-not-integer', ValueError,
+    ('meta/val.txt, line 2', "class index 'x' is not an integer",
+     'allowed: 0..999'))(list_line('n01/b.JPEG x'))
+_list_label_double_minus = case(
+    'data-list-label-double-minus', ValueError,
+    ('meta/val.txt, line 2', "class index '--1' is not an integer",
+     'allowed: 0..999'))(list_line('n01/b.JPEG --1'))
 _list_label_float = case('data-list-label-float', ValueError,
-     ('line 2', "class index '1.0' is not an integer"))(
-         list_line('n01/b.JPEG 1.0'))
-_list_label_negative = case('data-list-label-negative', ValueError,
-     ('meta/val.txt, line 2', 'class index -1 is out of range',
-      'allowed: 0..999 (1000 classes)'))(list_line('n01/b.JPEG -1'))
-_list_label_out_of_range = case('data-list-label-out-of-range', ValueError,
-     ('meta/val.txt, line 2', 'class index 1000 is out of range',
-      'allowed: 0..999'))(list_line('n01/b.JPEG 1000'))
+                         ('line 2', "class index '1.0' is not an integer"))(
+                             list_line('n01/b.JPEG 1.0'))
+_list_label_negative = case(
+    'data-list-label-negative', ValueError,
+    ('meta/val.txt, line 2', 'class index -1 is out of range',
+     'allowed: 0..999 (1000 classes)'))(list_line('n01/b.JPEG -1'))
+_list_label_out_of_range = case(
+    'data-list-label-out-of-range', ValueError,
+    ('meta/val.txt, line 2', 'class index 1000 is out of range',
+     'allowed: 0..999'))(list_line('n01/b.JPEG 1000'))
 
 
 @case('data-list-label-out-of-range-of-classes', ValueError,
@@ -134,9 +140,9 @@ def _blank_list(tmp_path):
       ('CheckedCustomDataset needs the class names', 'meta/val.txt',
        'metainfo=dict(classes=...)'))
 def _custom_without_classes(tmp_path):
-    CheckedCustomDataset(
-        data_root=str(write_imagenet(tmp_path)), ann_file='meta/val.txt',
-        data_prefix='val')
+    CheckedCustomDataset(data_root=str(write_imagenet(tmp_path)),
+                         ann_file='meta/val.txt',
+                         data_prefix='val')
 
 
 def digits_config_dataset(tmp_path, split, lines):
@@ -144,8 +150,8 @@ def digits_config_dataset(tmp_path, split, lines):
     root = tmp_path / 'digits'
     write_image(root / split / '3' / '0001.png')
     (root / 'meta').mkdir()
-    (root / 'meta' / f'{split}.txt').write_text(''.join(
-        f'{x}\n' for x in lines))
+    (root / 'meta' / f'{split}.txt').write_text(''.join(f'{x}\n'
+                                                        for x in lines))
     cfg = Config.fromfile(REPO / 'configs/digits/se_resnet18_digits.py')
     init_default_scope(cfg.default_scope)
     dataset_cfg = cfg[f'{split}_dataloader'].dataset
@@ -200,8 +206,10 @@ def load_bad_image(tmp_path, content, **kwargs):
         path.mkdir()
     else:
         path.write_bytes(content)
-    dataset = imagenet(tmp_path, pipeline=[LoadImageFromFile()],
-                       check_files=content is not None, **kwargs)
+    dataset = imagenet(tmp_path,
+                       pipeline=[LoadImageFromFile()],
+                       check_files=content is not None,
+                       **kwargs)
     return dataset[1]
 
 
@@ -218,8 +226,7 @@ def _empty_image(tmp_path):
 
 
 @case('data-image-truncated', BadImageError,
-      ('n01/b.JPEG', 'meta/val.txt, line 2', 'cannot be decoded',
-       'truncated'))
+      ('n01/b.JPEG', 'meta/val.txt, line 2', 'cannot be decoded', 'truncated'))
 def _truncated_image(tmp_path):
     load_bad_image(tmp_path, truncated_jpeg(tmp_path))
 
@@ -236,9 +243,10 @@ def _directory_image(tmp_path):
     load_bad_image(tmp_path, None)
 
 
-@case('data-image-skipped-and-counted', None,
-      ('skipped image', 'n01/b.JPEG', 'meta/val.txt, line 2',
-       'is empty (0 bytes)', '1 bad images skipped so far'), warns='log')
+@case('data-image-skipped-and-counted',
+      None, ('skipped image', 'n01/b.JPEG', 'meta/val.txt, line 2',
+             'is empty (0 bytes)', '1 bad images skipped so far'),
+      warns='log')
 def _skipped_image(tmp_path):
     # In training mode mmengine draws another image for a skipped one.
     out = load_bad_image(tmp_path, b'', bad_images='skip')
@@ -246,7 +254,7 @@ def _skipped_image(tmp_path):
 
 
 @case('data-image-skip-in-test-mode', ValueError,
-      ("ImageNet.bad_images='skip' needs test_mode=False",))
+      ("ImageNet.bad_images='skip' needs test_mode=False", ))
 def _skip_in_test_mode(tmp_path):
     imagenet(tmp_path, bad_images='skip', test_mode=True)
 
@@ -266,7 +274,8 @@ def _worker_image(tmp_path):
     root = write_imagenet(tmp_path)
     (root / 'val' / 'n01' / 'b.JPEG').write_bytes(b'')
     # Serialized, as the Runner's datasets are.
-    dataset = imagenet(tmp_path, pipeline=[LoadImageFromFile()],
+    dataset = imagenet(tmp_path,
+                       pipeline=[LoadImageFromFile()],
                        serialize_data=True)
     list(DataLoader(dataset, num_workers=1, collate_fn=list))
 
@@ -280,16 +289,19 @@ def coco_json(tmp_path):
     root = tmp_path / 'coco'
     for name in ('0.png', '1.png'):
         write_image(root / 'img' / name)
-    coco = dict(
-        images=[
-            dict(id=i, file_name=f'{i}.png', width=32, height=24)
-            for i in range(2)
-        ],
-        categories=[dict(id=1, name='a'), dict(id=2, name='b')],
-        annotations=[
-            dict(id=10 + i, image_id=i, category_id=1 + i,
-                 bbox=[2, 3, 10, 8], area=80, iscrowd=0) for i in range(2)
-        ])
+    coco = dict(images=[
+        dict(id=i, file_name=f'{i}.png', width=32, height=24) for i in range(2)
+    ],
+                categories=[dict(id=1, name='a'),
+                            dict(id=2, name='b')],
+                annotations=[
+                    dict(id=10 + i,
+                         image_id=i,
+                         category_id=1 + i,
+                         bbox=[2, 3, 10, 8],
+                         area=80,
+                         iscrowd=0) for i in range(2)
+                ])
     return root, coco
 
 
@@ -298,10 +310,11 @@ def build_coco(root, coco=None, text=None, **kwargs):
     (root / 'ann.json').write_text(json.dumps(coco) if text is None else text)
     kwargs.setdefault('pipeline', [])
     kwargs.setdefault('serialize_data', False)
-    return CheckedCocoDataset(
-        data_root=str(root), ann_file='ann.json',
-        data_prefix=dict(img='img/'), metainfo=dict(classes=('a', 'b')),
-        **kwargs)
+    return CheckedCocoDataset(data_root=str(root),
+                              ann_file='ann.json',
+                              data_prefix=dict(img='img/'),
+                              metainfo=dict(classes=('a', 'b')),
+                              **kwargs)
 
 
 def broken_coco(change):
@@ -339,81 +352,97 @@ def _coco_list(tmp_path):
     build_coco(coco_json(tmp_path)[0], text='[]')
 
 
-_coco_missing_categories = case('data-coco-missing-categories', ValueError,
-     ('ann.json', 'the key "categories" is missing', "keys: ['annotations', "
-      "'images']"))(broken_coco(lambda coco: coco.pop('categories')))
+_coco_missing_categories = case(
+    'data-coco-missing-categories', ValueError,
+    ('ann.json', 'the key "categories" is missing', "keys: ['annotations', "
+     "'images']"))(broken_coco(lambda coco: coco.pop('categories')))
 _coco_missing_images = case('data-coco-missing-images', ValueError,
-     ('ann.json', 'the key "images" is missing'))(
-         broken_coco(lambda coco: coco.pop('images')))
-_coco_missing_annotations = case('data-coco-missing-annotations', ValueError,
-     ('ann.json', 'the key "annotations" is missing'))(
-         broken_coco(lambda coco: coco.pop('annotations')))
-_coco_no_images = case('data-coco-no-images', ValueError,
-     ('ann.json lists no images', '"images" is empty'))(
-         broken_coco(lambda coco: coco.update(images=[], annotations=[])))
-_coco_annotation_without_category_id = case('data-coco-annotation-without-category_id', ValueError,
-     ('ann.json: annotations[0] (image_id=0)', "lacks the keys "
-      "['category_id']", 'required:'))(
-          broken_coco(lambda coco: coco['annotations'][0].pop(
-              'category_id')))
-_coco_image_without_width = case('data-coco-image-without-width', ValueError,
-     ("ann.json: images[1] (file_name='1.png')", "lacks the keys "
-      "['width']"))(broken_coco(lambda coco: coco['images'][1].pop('width')))
-_coco_image_size_zero = case('data-coco-image-size-zero', ValueError,
-     ("images[0] (file_name='0.png')", 'width=0', 'allowed: positive '
-      'numbers'))(broken_coco(lambda coco: coco['images'][0].update(width=0)))
-_coco_duplicate_image_id = case('data-coco-duplicate-image-id', ValueError,
-     ("ann.json: images[1] (file_name='1.png') has the same id=0 as "
-      'images[0]', 'ids must be unique in "images"'))(
-          broken_coco(lambda coco: coco['images'][1].update(id=0)))
-_coco_duplicate_annotation_id = case('data-coco-duplicate-annotation-id', ValueError,
-     ('annotations[1] (image_id=1) has the same id=10 as annotations[0]',))(
-         broken_coco(lambda coco: coco['annotations'][1].update(id=10)))
-_coco_dangling_image_id = case('data-coco-dangling-image-id', ValueError,
-     ('ann.json: annotation id=10 (image_id=555)',
-      'image_id is not an id in "images" (the file has 2 images)'))(
-          annotation(image_id=555))
-_coco_dangling_category_id = case('data-coco-dangling-category-id', ValueError,
-     ('annotation id=10', 'category_id=42 is not an id in "categories"',
-      'allowed: [1, 2]'))(annotation(category_id=42))
-_coco_bbox_three_numbers = case('data-coco-bbox-three-numbers', ValueError,
-     ('annotation id=10 (image_id=0)', 'bbox=[2, 3, 10]',
-      'is not [x, y, width, height] numbers'))(annotation(bbox=[2, 3, 10]))
+                            ('ann.json', 'the key "images" is missing'))(
+                                broken_coco(lambda coco: coco.pop('images')))
+_coco_missing_annotations = case(
+    'data-coco-missing-annotations', ValueError,
+    ('ann.json', 'the key "annotations" is missing'))(
+        broken_coco(lambda coco: coco.pop('annotations')))
+_coco_no_images = case(
+    'data-coco-no-images', ValueError,
+    ('ann.json lists no images', '"images" is empty'))(
+        broken_coco(lambda coco: coco.update(images=[], annotations=[])))
+_coco_annotation_without_category_id = case(
+    'data-coco-annotation-without-category_id', ValueError,
+    ('ann.json: annotations[0] (image_id=0)', "lacks the keys "
+     "['category_id']", 'required:'))(
+         broken_coco(lambda coco: coco['annotations'][0].pop('category_id')))
+_coco_image_without_width = case(
+    'data-coco-image-without-width', ValueError,
+    ("ann.json: images[1] (file_name='1.png')", "lacks the keys "
+     "['width']"))(broken_coco(lambda coco: coco['images'][1].pop('width')))
+_coco_image_size_zero = case(
+    'data-coco-image-size-zero', ValueError,
+    ("images[0] (file_name='0.png')", 'width=0', 'allowed: positive '
+     'numbers'))(broken_coco(lambda coco: coco['images'][0].update(width=0)))
+_coco_duplicate_image_id = case(
+    'data-coco-duplicate-image-id', ValueError,
+    ("ann.json: images[1] (file_name='1.png') has the same id=0 as "
+     'images[0]', 'ids must be unique in "images"'))(
+         broken_coco(lambda coco: coco['images'][1].update(id=0)))
+_coco_duplicate_annotation_id = case(
+    'data-coco-duplicate-annotation-id', ValueError,
+    ('annotations[1] (image_id=1) has the same id=10 as annotations[0]', ))(
+        broken_coco(lambda coco: coco['annotations'][1].update(id=10)))
+_coco_dangling_image_id = case(
+    'data-coco-dangling-image-id', ValueError,
+    ('ann.json: annotation id=10 (image_id=555)',
+     'image_id is not an id in "images" (the file has 2 images)'))(
+         annotation(image_id=555))
+_coco_dangling_category_id = case(
+    'data-coco-dangling-category-id', ValueError,
+    ('annotation id=10', 'category_id=42 is not an id in "categories"',
+     'allowed: [1, 2]'))(annotation(category_id=42))
+_coco_bbox_three_numbers = case(
+    'data-coco-bbox-three-numbers', ValueError,
+    ('annotation id=10 (image_id=0)', 'bbox=[2, 3, 10]',
+     'is not [x, y, width, height] numbers'))(annotation(bbox=[2, 3, 10]))
 _coco_bbox_strings = case('data-coco-bbox-strings', ValueError,
-     ('annotation id=10', "bbox=['2', '3', '10', '8']",
-      'is not [x, y, width, height] numbers'))(
-          annotation(bbox=['2', '3', '10', '8']))
+                          ('annotation id=10', "bbox=['2', '3', '10', '8']",
+                           'is not [x, y, width, height] numbers'))(
+                               annotation(bbox=['2', '3', '10', '8']))
 _coco_bbox_nan = case('data-coco-bbox-nan', ValueError,
-     ('annotation id=10', 'bbox=[2, 3, nan, 8]', 'NaN or infinite',
-      'allowed: finite numbers'))(annotation(bbox=[2, 3, float('nan'), 8]))
-_coco_bbox_negative_width = case('data-coco-bbox-negative-width', ValueError,
-     ('annotation id=10', 'bbox=[12, 3, -10, 8]', 'negative width or '
-      'height', '[x1, y1, x2, y2] must be converted'))(
-          annotation(bbox=[12, 3, -10, 8]))
-_coco_unknown_class_name = case('data-coco-unknown-class-name', ValueError,
-     ("classes ['b'] are not category names", "allowed: ['a', 'c']"))(
-         broken_coco(lambda coco: coco['categories'][1].update(name='c')))
+                      ('annotation id=10', 'bbox=[2, 3, nan, 8]',
+                       'NaN or infinite', 'allowed: finite numbers'))(
+                           annotation(bbox=[2, 3, float('nan'), 8]))
+_coco_bbox_negative_width = case(
+    'data-coco-bbox-negative-width', ValueError,
+    ('annotation id=10', 'bbox=[12, 3, -10, 8]', 'negative width or '
+     'height', '[x1, y1, x2, y2] must be converted'))(
+         annotation(bbox=[12, 3, -10, 8]))
+_coco_unknown_class_name = case(
+    'data-coco-unknown-class-name', ValueError,
+    ("classes ['b'] are not category names", "allowed: ['a', 'c']"))(
+        broken_coco(lambda coco: coco['categories'][1].update(name='c')))
 
 
-@case('data-coco-box-partly-outside-is-clipped', None,
-      ('ann.json: clipped 1 boxes partly outside their image to it',
-       'first annotation ids: [10]'), warns='log')
+@case('data-coco-box-partly-outside-is-clipped',
+      None, ('ann.json: clipped 1 boxes partly outside their image to it',
+             'first annotation ids: [10]'),
+      warns='log')
 def _coco_partly_outside(tmp_path):
     dataset = annotation(bbox=[-4, 20, 10, 8])(tmp_path)
     assert dataset[0]['instances'][0]['bbox'] == [0, 20, 6, 24]
 
 
-@case('data-coco-box-fully-outside-is-skipped', None,
-      ('ann.json: skipped 1 boxes outside their image, as mmdet does',
-       'first annotation ids: [10]'), warns='log')
+@case('data-coco-box-fully-outside-is-skipped',
+      None, ('ann.json: skipped 1 boxes outside their image, as mmdet does',
+             'first annotation ids: [10]'),
+      warns='log')
 def _coco_outside(tmp_path):
     dataset = annotation(bbox=[40, 3, 10, 8])(tmp_path)
     assert dataset[0]['instances'] == []
 
 
-@case('data-coco-degenerate-box-is-skipped', None,
-      ('ann.json: skipped 1 degenerate boxes (width or height < 1',
-       'first annotation ids: [10]'), warns='log')
+@case('data-coco-degenerate-box-is-skipped',
+      None, ('ann.json: skipped 1 degenerate boxes (width or height < 1',
+             'first annotation ids: [10]'),
+      warns='log')
 def _coco_degenerate(tmp_path):
     dataset = annotation(bbox=[2, 3, 0.5, 8], area=4)(tmp_path)
     assert dataset[0]['instances'] == []
@@ -466,9 +495,9 @@ def _detection_config(tmp_path):
         REPO / 'configs/detection/digits/faster-rcnn_se-r50_fpn_digits.py')
     init_default_scope(cfg.default_scope)
     dataset_cfg = cfg.train_dataloader.dataset
-    dataset_cfg.update(
-        data_root=str(root), data_prefix=dict(img='img/'),
-        serialize_data=False)
+    dataset_cfg.update(data_root=str(root),
+                       data_prefix=dict(img='img/'),
+                       serialize_data=False)
     DATASETS.build(dataset_cfg)
 
 
