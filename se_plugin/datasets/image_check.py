@@ -118,7 +118,8 @@ def check_splits(build: Callable[[str, bool], Any],
     decode its images (:func:`report_bad_images`): the tools' check mode.
 
     Args:
-        build (Callable): ``build(split, check_files)`` returns the dataset.
+        build (Callable): ``build(split=..., check_files=...)`` returns the
+            dataset, e.g. ``functools.partial(ImageNet, data_root=root)``.
         splits (Sequence[str]): The splits to check.
         nproc (int): Decoding processes; 0 does not decode. When decoding,
             the datasets are built with ``check_files=False``: missing files
@@ -132,7 +133,7 @@ def check_splits(build: Callable[[str, bool], Any],
     """
     counts, bad = {}, 0
     for split in splits:
-        dataset = build(split, not nproc)
+        dataset = build(split=split, check_files=not nproc)
         counts[split] = len(dataset)
         if nproc:
             bad += report_bad_images(dataset, split, nproc)

@@ -27,6 +27,7 @@ Examples:
 import argparse
 import os
 import os.path as osp
+from functools import partial
 from typing import Dict, List, Optional
 
 NUM_IMAGES = {'train': 1_281_167, 'val': 50_000}
@@ -124,10 +125,7 @@ def check(root: str, nproc: int = 0) -> Dict[str, int]:
     """
     from se_plugin.datasets import ImageNet
     from se_plugin.datasets.image_check import check_splits
-    return check_splits(
-        lambda split, check_files: ImageNet(
-            data_root=root, split=split, check_files=check_files),
-        NUM_IMAGES, nproc)
+    return check_splits(partial(ImageNet, data_root=root), NUM_IMAGES, nproc)
 
 
 def main(argv=None):

@@ -15,6 +15,7 @@ Example:
         --splits val --check-images --nproc 16
 """
 import argparse
+from functools import partial
 from typing import Dict, Sequence
 
 from se_plugin.datasets.places365 import SPLITS
@@ -43,10 +44,7 @@ def check(root: str, splits: Sequence[str], nproc: int = 0) -> Dict[str, int]:
     """
     from se_plugin.datasets import Places365
     from se_plugin.datasets.image_check import check_splits
-    return check_splits(
-        lambda split, check_files: Places365(
-            data_root=root, split=split, check_files=check_files),
-        splits, nproc)
+    return check_splits(partial(Places365, data_root=root), splits, nproc)
 
 
 def main(argv=None):
