@@ -196,3 +196,19 @@ def test_places365_bad_lines(tmp_path):
     cats.write_text('/a/airfield 0\n/a/airport_terminal 2\n')
     with pytest.raises(ValueError, match=r'categories_places365\.txt, line 2'):
         Places365(data_root=str(root), split='val')
+
+
+def test_images_load_and_other_pipeline_errors_pass_unchanged(imagenet_root):
+    from mmcv.transforms import LoadImageFromFile
+
+    def fail(results):
+        raise KeyError('gt_score')
+
+    dataset = ImageNet(data_root=str(imagenet_root), split='val',
+                       pipeline=[LoadImageFromFile()])
+    assert dataset[2]['img'].shape == (8, 8, 3)
+    # The image decodes, so the pipeline's own error is not renamed.
+    dataset = ImageNet(data_root=str(imagenet_root), split='val',
+                       pipeline=[LoadImageFromFile(), fail])
+    with pytest.raises(KeyError, match='gt_score'):
+        dataset[0]
