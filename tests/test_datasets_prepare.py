@@ -157,14 +157,14 @@ def test_check_images_tool_on_the_digits_config(tmp_path, capsys):
     ]
     tool.main([config, '--nproc', '2', *options])
     out = capsys.readouterr().out
-    assert 'train: 5 images, all load' in out
-    assert 'val: 5 images, all load' in out
+    assert 'train: 0 of 5 images cannot be loaded' in out
+    assert 'val: 0 of 5 images cannot be loaded' in out
     assert 'test:' not in out  # the same dataset as val, checked once
 
     bad = 'val3.png'
     (root / 'val' / '3' / bad).write_bytes(b'not a png')
     with pytest.raises(SystemExit, match='1 images cannot be loaded'):
-        tool.main([config, '--splits', 'val', *options])
+        tool.main([config, '--splits', 'val', '--nproc', '1', *options])
     out = capsys.readouterr().out
     assert (f'{root}/val/3/{bad} ({root}/meta/val.txt, line 4): cannot be '
             'decoded (9 bytes, not an image or truncated)') in out
@@ -173,3 +173,12 @@ def test_check_images_tool_on_the_digits_config(tmp_path, capsys):
                        " se_plugin's checked datasets"):
         tool.main([config, *options,
                    'train_dataloader.dataset.type=CustomDataset'])
+
+
+def test_prepare_digits_check_images(digits_root, capsys):
+    tool = load_tool('prepare_digits')
+    tool.main([str(digits_root), '--check-images', '--nproc', '2'])
+    out = capsys.readouterr().out
+    assert 'train: 0 of 1,437 images cannot be loaded' in out
+    assert 'val: 0 of 360 images cannot be loaded' in out
+    assert 'Wrote' not in out  # the check writes nothing

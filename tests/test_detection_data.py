@@ -317,3 +317,13 @@ def test_prepare_digits_coco_cli(tmp_path, monkeypatch, capsys):
     assert 'Wrote 3 train images' in capsys.readouterr().out
     assert len(load(tmp_path, 'train')['images']) == 3
     assert len(load(tmp_path, 'val')['images']) == 2
+
+    (tmp_path / 'val' / '000001.png').write_bytes(b'')
+    monkeypatch.setattr('sys.argv', [
+        str(script), str(tmp_path), '--check-images', '--nproc', '1'])
+    with pytest.raises(SystemExit, match='1 images cannot be loaded'):
+        runpy.run_path(str(script), run_name='__main__')
+    out = capsys.readouterr().out
+    assert 'train: 0 of 3 images cannot be loaded' in out
+    assert (f"val/000001.png (image id=1 of {tmp_path}/annotations/"
+            'instances_val.json): is empty (0 bytes)') in out

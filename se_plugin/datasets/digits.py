@@ -2,8 +2,9 @@
 
 scikit-learn ships the 1,797 8x8 digit images (UCI optdigits test set), so
 the demo needs no download. They are written in the ImageNet folder and
-annotation layout, so training reads them through mmpretrain's own
-``CustomDataset`` exactly as it would read ImageNet::
+annotation layout, so training reads them exactly as it would read
+ImageNet, through :class:`se_plugin.datasets.CheckedCustomDataset`
+(mmpretrain's ``CustomDataset`` with the checks of the ImageNet lists)::
 
     root/train/<class>/<n>.png   root/val/<class>/<n>.png
     root/meta/train.txt          root/meta/val.txt  ("<class>/<n>.png <label>")

@@ -111,6 +111,22 @@ def report_bad_images(dataset, name: str, nproc: int = 8) -> int:
     return len(bad)
 
 
+def add_check_args(parser, what: str) -> None:
+    """Add ``--check-images`` and ``--nproc`` to a prepare tool's parser.
+
+    Args:
+        parser (argparse.ArgumentParser): The tool's parser.
+        what (str): What ``--check-images`` does besides decoding.
+    """
+    parser.add_argument(
+        '--check-images', action='store_true',
+        help=f'{what}, and decode every image in parallel and list the bad '
+        'ones')
+    parser.add_argument(
+        '--nproc', type=int, default=8,
+        help='decoding processes of --check-images')
+
+
 def check_splits(build: Callable[[str, bool], Any],
                  splits: Sequence[str],
                  nproc: int = 0) -> Dict[str, int]:
@@ -118,8 +134,9 @@ def check_splits(build: Callable[[str, bool], Any],
     decode its images (:func:`report_bad_images`): the tools' check mode.
 
     Args:
-        build (Callable): ``build(split=..., check_files=...)`` returns the
-            dataset, e.g. ``functools.partial(ImageNet, data_root=root)``.
+        build (Callable): ``build(split=..., check_files=...,
+            serialize_data=...)`` returns the dataset, e.g.
+            ``functools.partial(ImageNet, data_root=root)``.
         splits (Sequence[str]): The splits to check.
         nproc (int): Decoding processes; 0 does not decode. When decoding,
             the datasets are built with ``check_files=False``: missing files
@@ -133,7 +150,9 @@ def check_splits(build: Callable[[str, bool], Any],
     """
     counts, bad = {}, 0
     for split in splits:
-        dataset = build(split=split, check_files=not nproc)
+        # Not serialized: the check reads each entry once, never trains.
+        dataset = build(
+            split=split, check_files=not nproc, serialize_data=False)
         counts[split] = len(dataset)
         if nproc:
             bad += report_bad_images(dataset, split, nproc)

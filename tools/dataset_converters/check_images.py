@@ -53,12 +53,10 @@ def main(argv=None):
                      'se_plugin.Places365, se_plugin.CheckedCustomDataset, '
                      'se_plugin.CheckedCocoDataset')
         datasets[split] = dataset_cfg
-    counts = check_splits(
-        lambda split, check_files: DATASETS.build(
-            dict(datasets[split], check_files=check_files)),
+    check_splits(
+        lambda split, **kwargs: DATASETS.build(
+            dict(datasets[split], **kwargs)),
         list(datasets), args.nproc)
-    for split, n in counts.items():
-        print(f'{split}: {n:,} images, all load')
 
 
 if __name__ == '__main__':

@@ -2,13 +2,16 @@
 
 Example:
     python tools/dataset_converters/prepare_digits.py data/digits
+    python tools/dataset_converters/prepare_digits.py data/digits \
+        --check-images     # check what is there: lists, labels, every image
 """
 import argparse
 
-from se_plugin.datasets.digits import prepare_digits
+from se_plugin.datasets.digits import SPLITS, prepare_digits
+from se_plugin.datasets.image_check import add_check_args, check_splits
 
 
-def parse_args():
+def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         'root', nargs='?', default='data/digits', help='output folder')
@@ -17,11 +20,32 @@ def parse_args():
     parser.add_argument('--seed', type=int, default=0, help='split seed')
     parser.add_argument(
         '--image-size', type=int, default=32, help='image side in pixels')
-    return parser.parse_args()
+    add_check_args(parser, 'write nothing: check the lists')
+    return parser.parse_args(argv)
 
 
-def main():
-    args = parse_args()
+def check(root: str, nproc: int):
+    """Build both splits as the demo config does and decode every image.
+
+    Raises:
+        SystemExit: When an image cannot be loaded.
+    """
+    from se_plugin.datasets import CheckedCustomDataset
+
+    def build(split, **kwargs):
+        return CheckedCustomDataset(
+            data_root=root, ann_file=f'meta/{split}.txt', data_prefix=split,
+            metainfo=dict(classes=[str(c) for c in range(10)]),
+            **kwargs)
+
+    return check_splits(build, SPLITS, nproc)
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    if args.check_images:
+        check(args.root, args.nproc)
+        return
     counts = prepare_digits(
         args.root,
         val_ratio=args.val_ratio,

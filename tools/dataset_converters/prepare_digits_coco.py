@@ -5,10 +5,30 @@ per image; see :mod:`se_plugin.datasets.digits_coco`.
 
 Example:
     python tools/dataset_converters/prepare_digits_coco.py data/digits_coco
+    python tools/dataset_converters/prepare_digits_coco.py data/digits_coco \
+        --check-images     # check what is there: annotations, every image
 """
 import argparse
 
-from se_plugin.datasets.digits_coco import make_digits_coco
+from se_plugin.datasets.digits_coco import CLASSES, SPLITS, make_digits_coco
+from se_plugin.datasets.image_check import add_check_args, check_splits
+
+
+def check(root: str, nproc: int):
+    """Build both splits as the toy config does and decode every image.
+
+    Raises:
+        SystemExit: When an image cannot be loaded.
+    """
+    from se_plugin.datasets import CheckedCocoDataset
+
+    def build(split, **kwargs):
+        return CheckedCocoDataset(
+            data_root=root, ann_file=f'annotations/instances_{split}.json',
+            data_prefix=dict(img=f'{split}/'), metainfo=dict(classes=CLASSES),
+            pipeline=[], **kwargs)
+
+    return check_splits(build, SPLITS, nproc)
 
 
 def main(argv=None):
@@ -23,7 +43,11 @@ def main(argv=None):
         metavar=('TRAIN', 'VAL'),
         help='canvases in the train and val splits')
     parser.add_argument('--seed', type=int, default=0, help='random seed')
+    add_check_args(parser, 'write nothing: check the annotations')
     args = parser.parse_args(argv)
+    if args.check_images:
+        check(args.root, args.nproc)
+        return
     counts = make_digits_coco(
         args.root,
         num_images=dict(zip(('train', 'val'), args.num_images)),

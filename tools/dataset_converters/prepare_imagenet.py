@@ -30,6 +30,8 @@ import os.path as osp
 from functools import partial
 from typing import Dict, List, Optional
 
+from se_plugin.datasets.image_check import add_check_args, check_splits
+
 NUM_IMAGES = {'train': 1_281_167, 'val': 50_000}
 IMAGE_EXTENSIONS = ('.jpeg', '.jpg', '.png')
 
@@ -124,7 +126,6 @@ def check(root: str, nproc: int = 0) -> Dict[str, int]:
         SystemExit: When an image cannot be loaded.
     """
     from se_plugin.datasets import ImageNet
-    from se_plugin.datasets.image_check import check_splits
     return check_splits(partial(ImageNet, data_root=root), NUM_IMAGES, nproc)
 
 
@@ -134,11 +135,7 @@ def main(argv=None):
     parser.add_argument('--devkit', help='extracted ILSVRC2012_devkit_t12')
     parser.add_argument('--check', action='store_true',
                         help='only check the layout and meta files')
-    parser.add_argument('--check-images', action='store_true',
-                        help='--check, and decode every image in parallel '
-                        'and list the bad ones')
-    parser.add_argument('--nproc', type=int, default=8,
-                        help='decoding processes of --check-images')
+    add_check_args(parser, '--check')
     args = parser.parse_args(argv)
     if args.check or args.check_images:
         counts = check(args.root, args.nproc if args.check_images else 0)

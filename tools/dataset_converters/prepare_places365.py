@@ -18,6 +18,7 @@ import argparse
 from functools import partial
 from typing import Dict, Sequence
 
+from se_plugin.datasets.image_check import add_check_args, check_splits
 from se_plugin.datasets.places365 import SPLITS
 
 NUM_IMAGES = {
@@ -43,7 +44,6 @@ def check(root: str, splits: Sequence[str], nproc: int = 0) -> Dict[str, int]:
         SystemExit: When an image cannot be loaded.
     """
     from se_plugin.datasets import Places365
-    from se_plugin.datasets.image_check import check_splits
     return check_splits(partial(Places365, data_root=root), splits, nproc)
 
 
@@ -52,11 +52,7 @@ def main(argv=None):
     parser.add_argument('root', help='Places365 data root')
     parser.add_argument('--splits', nargs='+', choices=tuple(SPLITS),
                         default=['train-challenge', 'val'])
-    parser.add_argument('--check-images', action='store_true',
-                        help='also decode every image in parallel and list '
-                        'the bad ones')
-    parser.add_argument('--nproc', type=int, default=8,
-                        help='decoding processes of --check-images')
+    add_check_args(parser, 'check the lists and labels')
     args = parser.parse_args(argv)
     nproc = args.nproc if args.check_images else 0
     for split, n in check(args.root, args.splits, nproc).items():
