@@ -133,7 +133,7 @@ class CheckedCOCO(COCO):
                     raise ValueError(
                         f'{name} has the same id={item["id"]!r} as {key}['
                         f'{first_index[item["id"]]}]; ids must be unique in '
-                        f'"{key}" (mmdet would merge the two)')
+                        f'"{key}"')
                 first_index[item['id']] = index
                 if key == 'images' and not all(
                         _is_number(item[k]) and item[k] > 0

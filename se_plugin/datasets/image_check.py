@@ -6,7 +6,7 @@ start-up. An image that exists but cannot be read (zero bytes, truncated,
 not an image, a folder) is found in one of two ways:
 
 - at run time, :class:`DecodeCheckMixin` turns the loading pipeline's
-  ``cv2.error`` / ``failed to load image`` into an :class:`BadImageError`
+  ``cv2.error`` / ``failed to load image`` into a :class:`BadImageError`
   naming the file and where it is listed (or skips and counts it);
 - before training, :func:`report_bad_images` (the check mode of the
   prepare tools and ``tools/dataset_converters/check_images.py``) decodes
@@ -14,7 +14,8 @@ not an image, a folder) is found in one of two ways:
 """
 import os
 import sys
-from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
+from typing import (Any, Callable, Dict, List, Optional, Sequence, Set,
+                    Tuple)
 
 import mmcv
 from mmengine.fileio import get
@@ -127,7 +128,7 @@ def add_check_args(parser, what: str) -> None:
         help='decoding processes of --check-images')
 
 
-def check_splits(build: Callable[[str, bool], Any],
+def check_splits(build: Callable[..., Any],
                  splits: Sequence[str],
                  nproc: int = 0) -> Dict[str, int]:
     """Build each split (its start-up checks run) and, with ``nproc > 0``,
@@ -185,7 +186,7 @@ class DecodeCheckMixin:
                 f"{type(self).__name__}.bad_images='skip' needs "
                 'test_mode=False: a test set must not lose images')
         self.bad_images = bad_images
-        self.skipped_images: List[str] = []
+        self.skipped_images: Set[str] = set()
 
     def describe_images(self, infos: List[dict]) -> List[str]:
         """Where the image of each data info comes from, for messages."""
@@ -207,7 +208,7 @@ class DecodeCheckMixin:
                     f"bad_images='skip' skips such images when training; "
                     f'{CHECK_MODE}') from error
         if info['img_path'] not in self.skipped_images:
-            self.skipped_images.append(info['img_path'])
+            self.skipped_images.add(info['img_path'])
             # One warning per image and process: data-loader workers each
             # hold a copy of the dataset, so the count is per worker.
             MMLogger.get_current_instance().warning(
