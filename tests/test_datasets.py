@@ -205,10 +205,11 @@ def test_images_load_and_other_pipeline_errors_pass_unchanged(imagenet_root):
         raise KeyError('gt_score')
 
     dataset = ImageNet(data_root=str(imagenet_root), split='val',
-                       pipeline=[LoadImageFromFile()])
+                       pipeline=[LoadImageFromFile()], serialize_data=False)
     assert dataset[2]['img'].shape == (8, 8, 3)
     # The image decodes, so the pipeline's own error is not renamed.
     dataset = ImageNet(data_root=str(imagenet_root), split='val',
-                       pipeline=[LoadImageFromFile(), fail])
+                       pipeline=[LoadImageFromFile(), fail],
+                       serialize_data=False)
     with pytest.raises(KeyError, match='gt_score'):
         dataset[0]
