@@ -2,7 +2,7 @@
 
 Every check raises an :class:`OptionError` whose message names the option
 (``Class.key``), the value and what is allowed, e.g. ``SEResNet.num_stages=5
-is not allowed; allowed: an int in 1..4``. Python's ``bool`` is an ``int``,
+is not supported; allowed: an int in 1..4``. Python's ``bool`` is an ``int``,
 so ``True`` would pass as ``1``; here it is no number, and numbers must be
 finite. The inherited mmpretrain/mmdet options are checked here too, before
 the parent's bare ``assert`` (or a silent fallback) is reached.
@@ -22,7 +22,8 @@ class OptionError(ValueError, TypeError):
 
 def fail(name: str, value: Any, allowed: str):
     """Raise an :class:`OptionError` for ``name=value``."""
-    raise OptionError(f'{name}={value!r} is not allowed; allowed: {allowed}')
+    raise OptionError(
+        f'{name}={value!r} is not supported; allowed: {allowed}')
 
 
 def is_int(value) -> bool:

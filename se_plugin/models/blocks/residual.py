@@ -100,12 +100,11 @@ class SEBlockMixin:
             isinstance(self, Bottleneck))
         check_se_cfg(f'{name}.se_cfg', se_cfg)
         check_choice(f'{name}.se_placement', se_placement, PLACEMENTS)
+        if se_placement == '3x3' and not isinstance(self, Bottleneck):
+            fail(f'{name}.se_placement', se_placement,
+                 f'{tuple(p for p in PLACEMENTS if p != "3x3")} (3x3 needs '
+                 'a bottleneck block, a 1x1-3x3-1x1 branch)')
         super().__init__(*args, **kwargs)
-        if se_placement == '3x3' and not hasattr(self, 'conv3'):
-            raise ValueError(
-                f"se_placement='3x3' needs a bottleneck block; "
-                f'{type(self).__name__} has no 1x1-3x3-1x1 branch (allowed '
-                f'here: {tuple(p for p in PLACEMENTS if p != "3x3")})')
         self.se_placement = se_placement
         self.se = None
         if se_cfg is not None:
