@@ -310,9 +310,11 @@ class SELayer(BaseModule):
         tensors (a comparison would warn) and no raise is recorded anyway;
         torch.compile turns it into guards.
         """
-        if torch.jit.is_tracing() or (x.dim() == 4
-                                      and x.shape[1] == self.in_channels
-                                      and x.shape[2] > 0 and x.shape[3] > 0):
+        if torch.jit.is_tracing():
+            return
+        shape = x.shape  # one look-up: this runs on every call
+        if (len(shape) == 4 and shape[1] == self.in_channels
+                and shape[2] > 0 and shape[3] > 0):
             return
         raise ValueError(
             f'SELayer(in_channels={self.in_channels}) takes N x '
