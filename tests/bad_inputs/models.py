@@ -192,6 +192,9 @@ VALUE_ERRORS = [
     ('dropouthead-rate-bool', lambda: DropoutLinearClsHead(
         dropout_rate=True, num_classes=2, in_channels=4),
      'DropoutLinearClsHead.dropout_rate=True', 'a number in [0, 1)'),
+    ('dropouthead-num_classes',
+     lambda: DropoutLinearClsHead(0.2, num_classes=True, in_channels=4),
+     'DropoutLinearClsHead.num_classes=True', 'an int >= 1'),
     ('block-style', lambda: SEBottleneck(64, 64, style='tf'),
      "SEBottleneck.style='tf'", "('pytorch', 'caffe')"),
     ('block-expansion', lambda: SEBasicBlock(8, 8, expansion=2),

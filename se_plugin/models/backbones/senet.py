@@ -11,7 +11,7 @@ from mmpretrain.models.heads import LinearClsHead
 
 from se_plugin.registry import MODELS
 from ..blocks.residual import SEResNeXtBottleneck
-from ..checks import check_choice, check_number
+from ..checks import check_choice, check_int, check_number
 from .se_resnet import SEResNeXt
 
 
@@ -126,8 +126,12 @@ class DropoutLinearClsHead(LinearClsHead):
     """
 
     def __init__(self, dropout_rate: float, **kwargs):
-        check_number('DropoutLinearClsHead.dropout_rate', dropout_rate, 0,
-                     1, high_open=True)
+        name = 'DropoutLinearClsHead'
+        check_number(f'{name}.dropout_rate', dropout_rate, 0, 1,
+                     high_open=True)
+        for key in ('num_classes', 'in_channels'):
+            if key in kwargs:  # missing: Python names it
+                check_int(f'{name}.{key}', kwargs[key], 1)
         super().__init__(**kwargs)
         self.dropout = nn.Dropout(dropout_rate)
 
