@@ -1,4 +1,6 @@
 """The SE module: its maths, options, errors, and use as an mmcv plugin."""
+import warnings
+
 import pytest
 import torch
 import torch.nn.functional as F
@@ -143,6 +145,39 @@ def test_bad_options_name_key_value_and_allowed(kwargs, words):
         SELayer(32, **kwargs)
     for word in words:
         assert word in str(err.value)
+
+
+def test_option_error_is_a_value_and_a_type_error():
+    # mmpretrain raises either for its own options; callers catching one
+    # of them still catch ours.
+    from se_plugin.models.checks import OptionError
+    with pytest.raises(OptionError) as err:
+        SELayer(32, ratio=True)
+    assert isinstance(err.value, ValueError)
+    assert isinstance(err.value, TypeError)
+    assert str(err.value) == ('SELayer.ratio=True is not supported; '
+                              'allowed: a finite number > 0')
+
+
+def test_an_empty_batch_passes_the_input_check():
+    # N = 0 (e.g. an RoI head with no boxes) is a tensor SE can take.
+    layer = SELayer(8, ratio=2).eval()
+    assert layer(torch.rand(0, 8, 3, 3)).shape == (0, 8, 3, 3)
+
+
+def test_input_check_leaves_tracing_and_compile_alone():
+    torch.manual_seed(0)
+    layer = SELayer(8, ratio=2).eval()
+    x, other = torch.rand(2, 8, 5, 5), torch.rand(3, 8, 4, 6)
+    with torch.no_grad(), warnings.catch_warnings():
+        # A shape comparison on traced sizes would warn (TracerWarning).
+        warnings.simplefilter('error', torch.jit.TracerWarning)
+        traced = torch.jit.trace(layer, x)
+        torch.testing.assert_close(traced(other), layer(other))
+        compiled = torch.compile(layer, fullgraph=True, backend='eager')
+        torch.testing.assert_close(compiled(other), layer(other))
+    with pytest.raises(ValueError, match=r'N x 8 x H x W.*\(2, 4, 5, 5\)'):
+        layer(torch.rand(2, 4, 5, 5))
 
 
 def test_registered_under_its_own_scope_without_clash():

@@ -67,6 +67,8 @@ class SEBNInception(StagedBackbone):
             for BN-Inception without SE, ``out_indices``, ...).
     """
 
+    num_stages = len(INCEPTION_MODULES) + 1  # the stem first
+
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         # Caffe rounds pooled sizes up: 112 -> 56 -> 28 at 224 input.

@@ -57,6 +57,8 @@ class SEInceptionResNetV2(StagedBackbone):
             ``out_indices``, ...).
     """
 
+    num_stages = len(STAGES) + 1  # the stem first
+
     def __init__(self, norm_cfg: dict = dict(type='BN', eps=0.001),
                  **kwargs):
         super().__init__(norm_cfg=norm_cfg, **kwargs)

@@ -7,6 +7,7 @@ from mmcv.cnn import ConvModule, DepthwiseSeparableConvModule
 from torch import nn
 
 from se_plugin.registry import MODELS
+from ..checks import check_number
 from .se_attach import attach_se
 from .staged import StagedBackbone
 
@@ -42,11 +43,12 @@ class SEMobileNetV1(StagedBackbone):
         ((1024, 2), (1024, 1)),
     )
 
+    num_stages = len(arch)
+
     def __init__(self, widen_factor: float = 1.0, **kwargs):
         super().__init__(**kwargs)
-        if not isinstance(widen_factor, (int, float)) or widen_factor <= 0:
-            raise ValueError(f'SEMobileNetV1.widen_factor={widen_factor!r} '
-                             'must be a number > 0')
+        # The 32-channel stem must keep at least one channel.
+        check_number('SEMobileNetV1.widen_factor', widen_factor, 1 / 32)
         in_channels = int(32 * widen_factor)
         conv_cfgs = dict(norm_cfg=self.norm_cfg, act_cfg=self.act_cfg)
         stages = []

@@ -20,18 +20,6 @@ import torch.nn as nn
 from ..blocks.residual import build_se
 
 
-def check_se_cfg(owner: str, se_cfg: Optional[dict]) -> None:
-    """Raise a TypeError unless ``se_cfg`` is a dict or None.
-
-    Args:
-        owner (str): Name used in the message, e.g. ``'SEVGG.se_cfg'``.
-        se_cfg (dict, optional): The value to check.
-    """
-    if se_cfg is not None and not isinstance(se_cfg, dict):
-        raise TypeError(f'{owner}={se_cfg!r} must be a dict (SE options, '
-                        'dict() for the defaults) or None (no SE)')
-
-
 def _apply_se(module: nn.Module, args, output):
     return module.se(output)
 

@@ -12,9 +12,64 @@ from mmpretrain.models.backbones import ResNet, ResNeXt
 from mmpretrain.models.backbones.resnet import Bottleneck
 
 from se_plugin.registry import MODELS
-from ..blocks.residual import (PLACEMENTS, SEBasicBlock, SEBottleneck,
-                               SEResNeXtBottleneck)
-from ..blocks.se_layer import check_choice
+from ..blocks.residual import (PLACEMENTS, STYLES, SEBasicBlock,
+                               SEBottleneck, SEResNeXtBottleneck)
+from ..blocks.se_layer import check_se_cfg
+from ..checks import (OptionError, bind, check_bool, check_bools, check_cfg,
+                      check_choice, check_indices, check_init_cfg, check_int,
+                      check_ints, check_number)
+
+
+def check_resnet_options(name: str, depth: int, kwargs: dict,
+                         block: type) -> int:
+    """Check the options of mmpretrain's ``ResNet`` (and ``ResNeXt``'s
+    ``groups``, ``width_per_group``) before its bare asserts.
+
+    mmpretrain asserts ``num_stages``, the lengths of ``strides`` and
+    ``dilations`` and ``max(out_indices)``, fails with an AttributeError on
+    a large ``frozen_stages`` and ignores negative or repeated
+    ``out_indices``; every option here gets an :class:`OptionError` instead.
+
+    Args:
+        name (str): The backbone's class name, for the messages.
+        depth (int): The checked depth.
+        kwargs (dict): The other arguments given to the backbone.
+        block (type): The depth's block class.
+
+    Returns:
+        int: ``num_stages``.
+    """
+    kwargs = dict(kwargs)
+    for key in ('groups', 'width_per_group'):
+        if key in kwargs:
+            check_int(f'{name}.{key}', kwargs.pop(key), 1)
+    options = bind(name, ResNet.__init__, None, depth, **kwargs)
+    num = options['num_stages']
+    check_int(f'{name}.num_stages', num, 1, 4)
+    for key in ('in_channels', 'stem_channels', 'base_channels'):
+        check_int(f'{name}.{key}', options[key], 1)
+    if issubclass(block, Bottleneck):
+        check_int(f'{name}.expansion', options['expansion'], 1, none=True)
+    else:  # mmpretrain's BasicBlock asserts expansion == 1
+        expansion = options['expansion']
+        if expansion is not None:
+            check_choice(f'{name}.expansion', expansion, (1, ))
+    check_ints(f'{name}.strides', options['strides'], num)
+    check_ints(f'{name}.dilations', options['dilations'], num)
+    # mmpretrain's forward skips an index it never reaches, so -1 or a
+    # repeated index would silently return fewer outputs.
+    check_indices(f'{name}.out_indices', options['out_indices'], num)
+    check_choice(f'{name}.style', options['style'], STYLES)
+    for key in ('deep_stem', 'avg_down', 'norm_eval', 'with_cp',
+                'zero_init_residual'):
+        check_bool(f'{name}.{key}', options[key])
+    check_int(f'{name}.frozen_stages', options['frozen_stages'], -1, num)
+    check_cfg(f'{name}.conv_cfg', options['conv_cfg'], none=True)
+    check_cfg(f'{name}.norm_cfg', options['norm_cfg'])
+    check_init_cfg(f'{name}.init_cfg', options['init_cfg'])
+    check_number(f'{name}.drop_path_rate', options['drop_path_rate'], 0, 1,
+                 high_open=True)
+    return num
 
 
 class SEBackboneMixin:
@@ -42,27 +97,20 @@ class SEBackboneMixin:
                  se_stages: Optional[Sequence[bool]] = None,
                  **kwargs):
         name = type(self).__name__
-        check_choice(f'{name}.depth', depth, self.arch_settings)
+        check_choice(f'{name}.depth', depth, tuple(self.arch_settings))
+        check_se_cfg(f'{name}.se_cfg', se_cfg)
         check_choice(f'{name}.se_placement', se_placement, PLACEMENTS)
-        if se_cfg is not None and not isinstance(se_cfg, dict):
-            raise TypeError(f'{name}.se_cfg={se_cfg!r} must be a dict or '
-                            'None')
-        num_stages = kwargs.get('num_stages', 4)
+        num_stages = check_resnet_options(name, depth, kwargs,
+                                          self.arch_settings[depth][0])
         if se_stages is None:
             se_stages = (True, ) * num_stages
-        if (not isinstance(se_stages, Sequence)
-                or len(se_stages) != num_stages
-                or not all(isinstance(s, bool) for s in se_stages)):
-            raise ValueError(
-                f'{name}.se_stages={se_stages!r} must be a tuple of '
-                f'{num_stages} bools (one per stage, num_stages='
-                f'{num_stages})')
+        check_bools(f'{name}.se_stages', se_stages, num_stages)
         if se_placement == '3x3' and not issubclass(
                 self.arch_settings[depth][0], Bottleneck):
             bottleneck_depths = tuple(
                 d for d, (block, _) in self.arch_settings.items()
                 if issubclass(block, Bottleneck))
-            raise ValueError(
+            raise OptionError(
                 f"{name}.se_placement='3x3' needs bottleneck blocks; depth="
                 f'{depth} uses basic blocks (allowed depths for 3x3: '
                 f'{bottleneck_depths})')

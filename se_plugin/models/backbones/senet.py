@@ -11,6 +11,7 @@ from mmpretrain.models.heads import LinearClsHead
 
 from se_plugin.registry import MODELS
 from ..blocks.residual import SEResNeXtBottleneck
+from ..checks import check_choice, check_int, check_number
 from .se_resnet import SEResNeXt
 
 
@@ -98,11 +99,9 @@ class SENet154(SEResNeXt):
                  deep_stem: bool = True,
                  stem_channels: int = 128,
                  **kwargs):
-        if kwargs.get('avg_down', False):
-            raise ValueError(
-                f"SENet154.avg_down={kwargs['avg_down']!r} is not supported:"
-                ' SENet-154 down-samples its shortcuts with 3x3 stride-2 '
-                'convs (allowed: False)')
+        # SENet-154 down-samples its shortcuts with 3x3 stride-2 convs.
+        check_choice('SENet154.avg_down', kwargs.get('avg_down', False),
+                     (False, ))
         super().__init__(
             depth,
             groups=groups,
@@ -127,11 +126,12 @@ class DropoutLinearClsHead(LinearClsHead):
     """
 
     def __init__(self, dropout_rate: float, **kwargs):
-        if (not isinstance(dropout_rate, (int, float))
-                or not 0 <= dropout_rate < 1):
-            raise ValueError(
-                f'DropoutLinearClsHead.dropout_rate={dropout_rate!r} must be '
-                'a number in [0, 1)')
+        name = 'DropoutLinearClsHead'
+        check_number(f'{name}.dropout_rate', dropout_rate, 0, 1,
+                     high_open=True)
+        for key in ('num_classes', 'in_channels'):
+            if key in kwargs:  # missing: Python names it
+                check_int(f'{name}.{key}', kwargs[key], 1)
         super().__init__(**kwargs)
         self.dropout = nn.Dropout(dropout_rate)
 

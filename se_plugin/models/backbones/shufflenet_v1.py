@@ -4,7 +4,35 @@ from typing import Optional
 from mmpretrain.models.backbones import ShuffleNetV1
 
 from se_plugin.registry import MODELS
-from .se_attach import attach_se, check_se_cfg
+from ..blocks.se_layer import check_se_cfg
+from ..checks import (bind, check_bool, check_cfg, check_choice,
+                      check_indices, check_init_cfg, check_int, check_number)
+from .se_attach import attach_se
+
+#: The cardinalities mmpretrain's ShuffleNetV1 has widths for.
+GROUPS = (1, 2, 3, 4, 8)
+#: mmpretrain's ShuffleNetV1 has three stages (4, 8 and 4 units).
+NUM_STAGES = 3
+
+
+def check_shufflenet_options(kwargs: dict) -> None:
+    """Check the options of mmpretrain's ``ShuffleNetV1``, which takes
+    ``True`` for a stage index and repeated ``out_indices``."""
+    name = 'SEShuffleNetV1'
+    options = bind(name, ShuffleNetV1.__init__, None, **kwargs)
+    check_choice(f'{name}.groups', options['groups'], GROUPS)
+    # The 24-channel stem must keep at least one channel.
+    check_number(f'{name}.widen_factor', options['widen_factor'], 1 / 24)
+    check_indices(f'{name}.out_indices', options['out_indices'], NUM_STAGES)
+    # mmpretrain allows freezing the stem and up to two of the three stages.
+    check_int(f'{name}.frozen_stages', options['frozen_stages'], -1,
+              NUM_STAGES - 1)
+    check_cfg(f'{name}.conv_cfg', options['conv_cfg'], none=True)
+    check_cfg(f'{name}.norm_cfg', options['norm_cfg'])
+    check_cfg(f'{name}.act_cfg', options['act_cfg'])
+    for key in ('norm_eval', 'with_cp'):
+        check_bool(f'{name}.{key}', options[key])
+    check_init_cfg(f'{name}.init_cfg', options['init_cfg'])
 
 
 @MODELS.register_module()
@@ -29,6 +57,7 @@ class SEShuffleNetV1(ShuffleNetV1):
 
     def __init__(self, se_cfg: Optional[dict] = dict(), **kwargs):
         check_se_cfg('SEShuffleNetV1.se_cfg', se_cfg)
+        check_shufflenet_options(kwargs)
         super().__init__(**kwargs)
         for layer in self.layers:
             for unit in layer:

@@ -7,7 +7,9 @@ from mmengine.model import ModuleList
 from mmpretrain.models.backbones.base_backbone import BaseBackbone
 from torch.nn.modules.batchnorm import _BatchNorm
 
-from .se_attach import check_se_cfg
+from ..blocks.se_layer import check_se_cfg
+from ..checks import (check_bool, check_cfg, check_indices, check_init_cfg,
+                      check_int)
 
 #: He (MSRA) initialisation, as the paper trains every network from scratch.
 MSRA_INIT = [
@@ -19,9 +21,10 @@ MSRA_INIT = [
 class StagedBackbone(BaseBackbone):
     """Runs ``self.stages`` in order and returns the outputs it is asked for.
 
-    Holds the options every such network takes; a subclass builds its
-    stages from ``self.se_cfg``, ``self.norm_cfg`` and ``self.act_cfg`` and
-    registers them with :meth:`_set_stages`.
+    Holds the options every such network takes; a subclass sets
+    ``num_stages``, builds its stages from ``self.se_cfg``,
+    ``self.norm_cfg`` and ``self.act_cfg`` and registers them with
+    :meth:`_set_stages`.
 
     Args:
         se_cfg (dict, optional): Options of every SE module (see
@@ -38,6 +41,8 @@ class StagedBackbone(BaseBackbone):
         init_cfg (dict | list[dict], optional): Initialisation config.
             Defaults to He (MSRA) init, the paper's.
     """
+    #: How many stages the subclass builds (the range of ``out_indices``).
+    num_stages: int
 
     def __init__(self,
                  se_cfg: Optional[dict] = dict(),
@@ -48,30 +53,27 @@ class StagedBackbone(BaseBackbone):
                  norm_eval: bool = False,
                  init_cfg=MSRA_INIT):
         super().__init__(init_cfg)
-        check_se_cfg(f'{type(self).__name__}.se_cfg', se_cfg)
+        name = type(self).__name__
+        check_se_cfg(f'{name}.se_cfg', se_cfg)
+        check_cfg(f'{name}.norm_cfg', norm_cfg)
+        check_cfg(f'{name}.act_cfg', act_cfg)
+        check_bool(f'{name}.norm_eval', norm_eval)
+        check_init_cfg(f'{name}.init_cfg', init_cfg)
+        # Checked before a subclass builds anything (Inception-ResNet-v2
+        # is 55M parameters).
+        num = self.num_stages
+        check_int(f'{name}.frozen_stages', frozen_stages, -1, num)
+        self.out_indices = check_indices(f'{name}.out_indices', out_indices,
+                                         num, negative=True)
         self.se_cfg = se_cfg
-        self.out_indices = out_indices
         self.frozen_stages = frozen_stages
         self.norm_cfg = norm_cfg
         self.act_cfg = act_cfg
         self.norm_eval = norm_eval
 
     def _set_stages(self, stages: Sequence[nn.Module]) -> None:
-        """Register the stages and check the stage options against them."""
-        num = len(stages)
-        name = type(self).__name__
-        if (not isinstance(self.out_indices, Sequence)
-                or not self.out_indices
-                or any(not isinstance(i, int) or not -num <= i < num
-                       for i in self.out_indices)):
-            raise ValueError(f'{name}.out_indices={self.out_indices!r} must '
-                             f'be a non-empty sequence of ints in '
-                             f'[{-num}, {num - 1}] ({num} stages)')
-        if (not isinstance(self.frozen_stages, int)
-                or not -1 <= self.frozen_stages <= num):
-            raise ValueError(f'{name}.frozen_stages={self.frozen_stages!r} '
-                             f'must be an int in [-1, {num}]')
-        self.out_indices = tuple(i % num for i in self.out_indices)
+        """Register the stages (``num_stages`` of them)."""
+        assert len(stages) == self.num_stages, 'num_stages is wrong'
         self.stages = ModuleList(stages)
 
     def forward(self, x):

@@ -17,7 +17,9 @@ from mmpretrain.models.backbones.resnext import \
 
 from se_plugin.ops import excite_kernel, kernel_layout
 from se_plugin.registry import MODELS
-from .se_layer import SELayer, check_choice, has_hooks
+from ..checks import (bind, check_bool, check_cfg, check_choice,
+                      check_init_cfg, check_int, check_number, fail)
+from .se_layer import SELayer, check_se_cfg, has_hooks
 
 #: Where SE goes in a residual unit (TPAMI Tables 14 and 15):
 #: ``standard``: on the residual branch after its last BN, before the sum;
@@ -26,6 +28,43 @@ from .se_layer import SELayer, check_choice, has_hooks
 #: ``identity``: on the identity branch (after any downsample);
 #: ``3x3``: right after the 3x3 conv (and its BN and ReLU) of a bottleneck.
 PLACEMENTS = ('standard', 'pre', 'post', 'identity', '3x3')
+
+#: mmpretrain's ``style``: the stride on the 3x3 conv or on the first 1x1.
+STYLES = ('pytorch', 'caffe')
+
+
+def check_block_options(name: str, options: dict, bottleneck: bool) -> None:
+    """Check the options of an mmpretrain residual block before its
+    constructor's bare asserts (``style``, ``expansion``) are reached.
+
+    Args:
+        name (str): The block's class name, for the messages.
+        options (dict): The block's bound arguments (``**kwargs`` of a
+            ResNeXt block merged in).
+        bottleneck (bool): Whether it is a bottleneck (expansion 4 by
+            default, else 1).
+    """
+    options = dict(options.pop('kwargs', {}), **options)
+    for key in ('in_channels', 'out_channels', 'stride', 'dilation',
+                'base_channels', 'groups', 'width_per_group'):
+        if key in options:
+            check_int(f'{name}.{key}', options[key], 1)
+    expansion = options.get('expansion', 4 if bottleneck else 1)
+    if bottleneck:
+        check_int(f'{name}.expansion', expansion, 1)
+    else:  # mmpretrain's BasicBlock asserts it
+        check_choice(f'{name}.expansion', expansion, (1, ))
+    if options['out_channels'] % expansion:
+        fail(f'{name}.out_channels', options['out_channels'],
+             f'a multiple of expansion={expansion}')
+    check_choice(f'{name}.style', options.get('style', 'pytorch'), STYLES)
+    check_bool(f'{name}.with_cp', options.get('with_cp', False))
+    check_cfg(f'{name}.conv_cfg', options.get('conv_cfg'), none=True)
+    check_cfg(f'{name}.norm_cfg', options.get('norm_cfg', dict(type='BN')))
+    check_cfg(f'{name}.act_cfg', options.get('act_cfg', dict(type='ReLU')))
+    check_number(f'{name}.drop_path_rate', options.get('drop_path_rate', 0.),
+                 0, 1, high_open=True)
+    check_init_cfg(f'{name}.init_cfg', options.get('init_cfg'))
 
 
 def build_se(se_cfg: dict, in_channels: int):
@@ -55,13 +94,17 @@ class SEBlockMixin:
                  se_cfg: Optional[dict] = None,
                  se_placement: str = 'standard',
                  **kwargs):
+        name = type(self).__name__
+        check_block_options(
+            name, bind(name, super().__init__, *args, **kwargs),
+            isinstance(self, Bottleneck))
+        check_se_cfg(f'{name}.se_cfg', se_cfg)
+        check_choice(f'{name}.se_placement', se_placement, PLACEMENTS)
+        if se_placement == '3x3' and not isinstance(self, Bottleneck):
+            fail(f'{name}.se_placement', se_placement,
+                 f'{tuple(p for p in PLACEMENTS if p != "3x3")} (3x3 needs '
+                 'a bottleneck block, a 1x1-3x3-1x1 branch)')
         super().__init__(*args, **kwargs)
-        check_choice('se_placement', se_placement, PLACEMENTS)
-        if se_placement == '3x3' and not hasattr(self, 'conv3'):
-            raise ValueError(
-                f"se_placement='3x3' needs a bottleneck block; "
-                f'{type(self).__name__} has no 1x1-3x3-1x1 branch (allowed '
-                f'here: {tuple(p for p in PLACEMENTS if p != "3x3")})')
         self.se_placement = se_placement
         self.se = None
         if se_cfg is not None:

@@ -9,6 +9,9 @@ from mmengine.model import BaseModule
 
 from se_plugin.ops import excite_kernel, kernel_layout
 from se_plugin.registry import MODELS
+from ..checks import (OptionError, check_bool, check_cfg, check_choice,
+                      check_init_cfg, check_int, check_keys, check_number,
+                      fail)
 
 SQUEEZES = ('avg', 'max', 'none')
 
@@ -60,11 +63,65 @@ def has_hooks(module: nn.Module) -> bool:
     return bool(module._forward_hooks or module._forward_pre_hooks)
 
 
-def check_choice(key: str, value, allowed) -> None:
-    """Raise a ValueError naming ``key``, ``value`` and the allowed values."""
-    if value not in allowed:
-        raise ValueError(f'{key}={value!r} is not supported; allowed: '
-                         f'{tuple(allowed)}')
+#: How each option of :class:`SELayer` (but ``in_channels``) is checked.
+SE_CHECKS = dict(
+    ratio=lambda key, v: check_number(key, v, 0, low_open=True),
+    squeeze_channels=lambda key, v: check_int(key, v, 1, none=True),
+    divisor=lambda key, v: check_int(key, v, 1, none=True),
+    bias=check_bool,
+    squeeze=lambda key, v: check_choice(key, v, SQUEEZES),
+    gate=lambda key, v: check_choice(key, v, tuple(GATES)),
+    act_cfg=check_cfg,
+    cpu_kernel=check_bool,
+    init_cfg=check_init_cfg)
+
+#: The default reduction ratio, the paper's.
+RATIO = 16
+
+
+def check_se_options(name: str, **options) -> None:
+    """Check any of :class:`SELayer`'s options (not ``in_channels``) by type
+    and range.
+
+    Args:
+        name (str): Owner in the messages, e.g. ``'SEResNet.se_cfg'``.
+        **options: The options to check.
+    """
+    for key, value in options.items():
+        SE_CHECKS[key](f'{name}.{key}', value)
+    # squeeze_channels sets the width alone: a ratio or divisor next to it
+    # would be accepted and ignored.
+    if options.get('squeeze_channels') is not None:
+        for key, unset in (('ratio', RATIO), ('divisor', None)):
+            if options.get(key, unset) != unset:
+                raise OptionError(
+                    f'{name}.{key}={options[key]!r} is not allowed with '
+                    f'squeeze_channels={options["squeeze_channels"]!r}, '
+                    f'which sets the squeeze width alone; allowed: '
+                    f'{key}={unset!r} (the default)')
+
+
+def check_se_cfg(name: str, se_cfg: Optional[dict]) -> None:
+    """Check a block's or backbone's ``se_cfg`` before anything is built.
+
+    Args:
+        name (str): Owner in the messages, e.g. ``'SEVGG.se_cfg'``.
+        se_cfg (dict, optional): None (no SE), :class:`SELayer`'s options
+            (their keys and values are checked) or a config with a ``type``
+            of any registered module (which checks its own options).
+    """
+    if se_cfg is None:
+        return
+    if not isinstance(se_cfg, dict):
+        fail(name, se_cfg, 'a dict (SE options, dict() for the defaults) '
+             'or None (no SE)')
+    if 'type' in se_cfg:
+        if MODELS.get(se_cfg['type']) is None:
+            fail(f'{name}.type', se_cfg['type'], 'a module registered in '
+                 "se_plugin's or a parent's MODELS registry")
+        return
+    check_keys(name, se_cfg, tuple(SE_CHECKS))
+    check_se_options(name, **se_cfg)
 
 
 def squeeze_width(in_channels: int,
@@ -84,19 +141,13 @@ def squeeze_width(in_channels: int,
     Returns:
         int: The squeeze width.
     """
+    check_se_options('squeeze_width', ratio=ratio,
+                     squeeze_channels=squeeze_channels, divisor=divisor)
     if squeeze_channels is not None:
-        if not isinstance(squeeze_channels, int) or squeeze_channels < 1:
-            raise ValueError(f'squeeze_channels={squeeze_channels!r} must be '
-                             'an int >= 1')
         return squeeze_channels
-    if not isinstance(ratio, (int, float)) or ratio <= 0:
-        raise ValueError(f'ratio={ratio!r} must be a number > 0')
     if divisor is None:
         width = int(in_channels / ratio)
     else:
-        if not isinstance(divisor, int) or divisor < 1:
-            raise ValueError(f'divisor={divisor!r} must be an int >= 1 or '
-                             'None')
         value = in_channels / ratio
         width = max(divisor, int(value + divisor / 2) // divisor * divisor)
         if width < 0.9 * value:
@@ -174,22 +225,29 @@ class SELayer(BaseModule):
                  cpu_kernel: bool = False,
                  init_cfg: Optional[dict] = None):
         super().__init__(init_cfg=init_cfg)
-        if not isinstance(in_channels, int) or in_channels < 1:
-            raise ValueError(
-                f'in_channels={in_channels!r} must be an int >= 1')
-        check_choice('squeeze', squeeze, SQUEEZES)
-        check_choice('gate', gate, GATES)
+        check_int('SELayer.in_channels', in_channels, 1)
+        check_se_options(
+            'SELayer',
+            ratio=ratio,
+            squeeze_channels=squeeze_channels,
+            divisor=divisor,
+            bias=bias,
+            squeeze=squeeze,
+            gate=gate,
+            act_cfg=act_cfg,
+            cpu_kernel=cpu_kernel,
+            init_cfg=init_cfg)
         self.in_channels = in_channels
         self.squeeze = squeeze
         self.squeeze_channels = squeeze_width(in_channels, ratio,
                                               squeeze_channels, divisor)
         self.fc1 = nn.Conv2d(in_channels, self.squeeze_channels, 1, bias=bias)
-        self.act = build_activation_layer(act_cfg)
+        try:
+            self.act = build_activation_layer(act_cfg)
+        except KeyError as e:  # a type no registry holds
+            fail('SELayer.act_cfg', act_cfg, f'an activation config ({e})')
         self.fc2 = nn.Conv2d(self.squeeze_channels, in_channels, 1, bias=bias)
         self.gate = GATES[gate]()
-        if not isinstance(cpu_kernel, bool):
-            raise ValueError(f'cpu_kernel={cpu_kernel!r} is not supported; '
-                             'allowed: (False, True)')
         if cpu_kernel:
             needs = dict(
                 squeeze=(squeeze, 'avg', squeeze == 'avg'),
@@ -243,7 +301,28 @@ class SELayer(BaseModule):
                     self.fc2)
         return activate_(self.gate, s.view(*s.shape, 1, 1))
 
+    def check_input(self, x: torch.Tensor) -> None:
+        """Raise a ValueError unless ``x`` is ``N x C x H x W`` with this
+        layer's ``C`` and ``H, W >= 1`` (``N = 0`` is fine).
+
+        Shape comparisons only, no work per element and no device sync.
+        Skipped while ``torch.jit.trace`` records, where shapes are traced
+        tensors (a comparison would warn) and no raise is recorded anyway;
+        torch.compile turns it into guards.
+        """
+        if torch.jit.is_tracing():
+            return
+        shape = x.shape  # one look-up: this runs on every call
+        if (len(shape) == 4 and shape[1] == self.in_channels
+                and shape[2] > 0 and shape[3] > 0):
+            return
+        raise ValueError(
+            f'SELayer(in_channels={self.in_channels}) takes N x '
+            f'{self.in_channels} x H x W tensors with H, W >= 1; got shape '
+            f'{tuple(x.shape)}')
+
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        self.check_input(x)
         return x * self.excite(x)
 
     def extra_repr(self) -> str:

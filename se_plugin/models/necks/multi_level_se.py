@@ -7,6 +7,15 @@ from mmengine.model import BaseModule
 
 from se_plugin.registry import MODELS
 from ..blocks.residual import build_se
+from ..blocks.se_layer import check_se_cfg
+from ..checks import check_init_cfg, fail, is_int
+
+
+def check_neck_se_cfg(name: str, se_cfg: dict) -> None:
+    """A neck's ``se_cfg``: a dict (a neck without SE is no SE neck)."""
+    if not isinstance(se_cfg, dict):
+        fail(name, se_cfg, 'a dict of SE options (dict() for the defaults)')
+    check_se_cfg(name, se_cfg)
 
 
 @MODELS.register_module()
@@ -36,14 +45,16 @@ class MultiLevelSE(BaseModule):
                  se_cfg: dict = dict(),
                  init_cfg=None):
         super().__init__(init_cfg=init_cfg)
-        self.single = isinstance(in_channels, int)
-        channels = [in_channels] if self.single else list(in_channels)
-        if not channels or not all(
-                isinstance(c, int) and c >= 1 for c in channels):
-            raise ValueError(f'MultiLevelSE.in_channels={in_channels!r} must '
-                             'be an int >= 1 or a non-empty sequence of them')
-        if not isinstance(se_cfg, dict):
-            raise TypeError(f'MultiLevelSE.se_cfg={se_cfg!r} must be a dict')
+        check_init_cfg('MultiLevelSE.init_cfg', init_cfg)
+        self.single = is_int(in_channels)
+        channels = [in_channels] if self.single else in_channels
+        if (isinstance(channels, str) or not isinstance(channels, Sequence)
+                or not channels
+                or not all(is_int(c) and c >= 1 for c in channels)):
+            fail('MultiLevelSE.in_channels', in_channels,
+                 'an int >= 1 or a non-empty sequence of them')
+        check_neck_se_cfg('MultiLevelSE.se_cfg', se_cfg)
+        channels = list(channels)
         self.in_channels = channels
         self.se = nn.ModuleList(build_se(se_cfg, c) for c in channels)
 

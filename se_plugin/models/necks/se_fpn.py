@@ -7,9 +7,45 @@ from mmdet.models.necks import FPN
 
 from se_plugin.registry import MODELS
 from ..blocks.residual import build_se
-from ..blocks.se_layer import check_choice
+from ..checks import (bind, check_bool, check_cfg, check_choice,
+                      check_init_cfg, check_int, fail, is_int)
+from .multi_level_se import check_neck_se_cfg
 
 SE_POSITIONS = ('lateral', 'output')
+EXTRA_CONVS = ('on_input', 'on_lateral', 'on_output')
+
+
+def check_fpn_options(options: dict) -> None:
+    """Check the options of mmdet's ``FPN`` before its bare asserts (a
+    tuple ``in_channels``, the levels and ``num_outs``,
+    ``add_extra_convs``)."""
+    channels = options['in_channels']
+    if (not isinstance(channels, list) or not channels
+            or not all(is_int(c) and c >= 1 for c in channels)):
+        fail('SEFPN.in_channels', channels,
+             'a non-empty list of ints >= 1 (one per backbone level)')
+    num_ins = len(channels)
+    check_int('SEFPN.out_channels', options['out_channels'], 1)
+    start = options['start_level']
+    check_int('SEFPN.start_level', start, 0, num_ins - 1)
+    end = options['end_level']
+    if end != -1:
+        check_int('SEFPN.end_level', end, start, num_ins - 1)
+    num_outs = options['num_outs']
+    if end in (-1, num_ins - 1):
+        check_int('SEFPN.num_outs', num_outs, num_ins - start)
+    else:  # no extra levels after an earlier end level
+        check_choice('SEFPN.num_outs', num_outs, (end - start + 1, ))
+    extra = options['add_extra_convs']
+    if not isinstance(extra, bool):
+        check_choice('SEFPN.add_extra_convs', extra,
+                     (False, True) + EXTRA_CONVS)
+    for key in ('relu_before_extra_convs', 'no_norm_on_lateral'):
+        check_bool(f'SEFPN.{key}', options[key])
+    for key in ('conv_cfg', 'norm_cfg', 'act_cfg'):
+        check_cfg(f'SEFPN.{key}', options[key], none=True)
+    check_cfg('SEFPN.upsample_cfg', options['upsample_cfg'], typed=False)
+    check_init_cfg('SEFPN.init_cfg', options['init_cfg'])
 
 # Module-level hook functions bound to their SE module by functools.partial:
 # copy.deepcopy of the neck (mmengine does it, e.g. for EMA) then rebinds each
@@ -56,13 +92,16 @@ class SEFPN(FPN):
                  **kwargs):
         if (isinstance(se_positions, str)
                 or not isinstance(se_positions, Sequence)
-                or len(se_positions) == 0):
-            raise ValueError(f'SEFPN.se_positions={se_positions!r} must be a '
-                             f'non-empty tuple of {SE_POSITIONS}')
+                or len(se_positions) == 0
+                or len(set(se_positions)) != len(se_positions)):
+            fail('SEFPN.se_positions', se_positions,
+                 f'a non-empty tuple of distinct values of {SE_POSITIONS}')
         for position in se_positions:
             check_choice('SEFPN.se_positions', position, SE_POSITIONS)
-        if not isinstance(se_cfg, dict):
-            raise TypeError(f'SEFPN.se_cfg={se_cfg!r} must be a dict')
+        check_neck_se_cfg('SEFPN.se_cfg', se_cfg)
+        check_fpn_options(
+            bind('SEFPN', FPN.__init__, None, in_channels, out_channels,
+                 num_outs, **kwargs))
         super().__init__(in_channels, out_channels, num_outs, **kwargs)
         self.se_positions = tuple(se_positions)
         self.lateral_se = None

@@ -7,8 +7,10 @@ from mmpretrain.models.backbones.resnet import get_expansion
 
 from se_plugin.registry import MODELS
 from ..backbones.se_resnet import SEResNet
-from ..blocks.residual import PLACEMENTS
-from ..blocks.se_layer import check_choice
+from ..blocks.residual import PLACEMENTS, STYLES, SEBottleneck
+from ..blocks.se_layer import check_se_cfg
+from ..checks import (check_bool, check_cfg, check_choice, check_init_cfg,
+                      check_int, fail)
 
 
 @MODELS.register_module()
@@ -57,9 +59,23 @@ class SEResLayer(ResLayer):
                  se_cfg: Optional[dict] = dict(),
                  se_placement: str = 'standard',
                  init_cfg: Optional[dict] = None):
-        check_choice('SEResLayer.depth', depth, SEResNet.arch_settings)
-        check_choice('SEResLayer.stage', stage, (1, 2, 3))
-        check_choice('SEResLayer.se_placement', se_placement, PLACEMENTS)
+        name = 'SEResLayer'
+        check_choice(f'{name}.depth', depth, tuple(SEResNet.arch_settings))
+        check_choice(f'{name}.stage', stage, (1, 2, 3))
+        check_int(f'{name}.stride', stride, 1)
+        check_int(f'{name}.dilation', dilation, 1)
+        check_choice(f'{name}.style', style, STYLES)
+        check_cfg(f'{name}.norm_cfg', norm_cfg)
+        check_bool(f'{name}.norm_eval', norm_eval)
+        check_bool(f'{name}.with_cp', with_cp)
+        check_se_cfg(f'{name}.se_cfg', se_cfg)
+        check_choice(f'{name}.se_placement', se_placement, PLACEMENTS)
+        block, stage_blocks = SEResNet.arch_settings[depth]
+        if se_placement == '3x3' and block is not SEBottleneck:
+            fail(f'{name}.se_placement', se_placement,
+                 f'{tuple(p for p in PLACEMENTS if p != "3x3")} with '
+                 f'depth={depth} (basic blocks)')
+        check_init_cfg(f'{name}.init_cfg', init_cfg)
         # The stage options mmdet's ResLayer and the SE stage both take.
         stage_cfg = dict(
             stride=stride,
@@ -73,7 +89,6 @@ class SEResLayer(ResLayer):
             norm_eval=norm_eval,
             init_cfg=init_cfg,
             **stage_cfg)
-        block, stage_blocks = SEResNet.arch_settings[depth]
         out_channels = 64 * 2**stage * get_expansion(block)
         # mmdet's ResLayer hard-codes mmdet's Bottleneck; the SE stage
         # replaces it under the same name, so its keys are SEResNet's.
