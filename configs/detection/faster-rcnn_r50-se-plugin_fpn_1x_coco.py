@@ -15,3 +15,6 @@ model = dict(
                 position='after_conv3')
         ],
         init_cfg=dict(checkpoint=checkpoint, prefix='backbone.')))
+# Atomic saves that never remove a checkpoint before the next is complete,
+# strict loads (docs/user_guides/checkpoints.md).
+default_hooks = dict(checkpoint=dict(type='se_plugin.SafeCheckpointHook'))

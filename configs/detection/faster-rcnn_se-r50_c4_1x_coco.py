@@ -40,3 +40,6 @@ model = dict(
             stage=3,
             stride=2,
             **stage_cfg)))
+# Atomic saves that never remove a checkpoint before the next is complete,
+# strict loads (docs/user_guides/checkpoints.md).
+default_hooks = dict(checkpoint=dict(type='se_plugin.SafeCheckpointHook'))

@@ -22,3 +22,6 @@ model = dict(
         style='caffe',
         init_cfg=dict(
             type='Pretrained', checkpoint=checkpoint, prefix='backbone.')))
+# Atomic saves that never remove a checkpoint before the next is complete,
+# strict loads (docs/user_guides/checkpoints.md).
+default_hooks = dict(checkpoint=dict(type='se_plugin.SafeCheckpointHook'))
