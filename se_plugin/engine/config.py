@@ -82,6 +82,10 @@ def warn_new_keys(cfg, options):
     Args:
         cfg (mmengine.Config): The config before the options are merged.
         options (dict): The parsed ``--cfg-options``.
+
+    Raises:
+        ConfigError: A key goes below a plain value (``a.b.c`` where
+            ``a.b`` is a number).
     """
     for key in options:
         node, parts = cfg.to_dict(), key.split('.')
@@ -93,14 +97,15 @@ def warn_new_keys(cfg, options):
                     and index < len(node):
                 node = node[index]
             else:
-                where = ('the config has no top-level key '
-                         f'{part!r}' if depth == 0 else
-                         f'{".".join(parts[:depth])!r} has no {part!r}')
-                if depth and isinstance(node, (dict, list, tuple)):
-                    where += f' (it has: {", ".join(_keys(node))})'
-                elif depth:
-                    where += (f' (it is a {type(node).__name__}, not a '
-                              'dict)')
+                parent = ".".join(parts[:depth])
+                if depth and not isinstance(node, (dict, list, tuple)):
+                    # mmengine's merge would fail with a TypeError.
+                    raise ConfigError(
+                        f'--cfg-options {key}: {parent!r} is a '
+                        f'{type(node).__name__} ({node!r}), it has no keys')
+                where = (f'the config has no top-level key {part!r}'
+                         if depth == 0 else f'{parent!r} has no {part!r} '
+                         f'(it has: {", ".join(_keys(node))})')
                 warnings.warn(
                     f'--cfg-options {key}: {where}; it is added as a new '
                     'key, check its spelling', UserWarning, stacklevel=2)

@@ -48,11 +48,13 @@ def read_checkpoint(path):
     try:
         checkpoint = torch.load(path, map_location='cpu', weights_only=True)
     except pickle.UnpicklingError as error:
-        # torch's text goes on with advice to turn weights_only off.
-        first = str(error).split('\n')[0].split('. ')[0]
+        # torch's text goes on with advice to turn weights_only off; keep
+        # only what it refused ("Unsupported global: GLOBAL x.Y ...").
+        refused = re.search(r'Unsupported global: GLOBAL (\S+)', str(error))
+        what = refused[1] if refused else str(error).split('. ')[0]
         raise CheckpointError(
-            f'{path}: holds objects that may not be loaded safely ({first})'
-        ) from None
+            f'{path}: holds objects that may not be loaded safely ({what} is '
+            'not among the allowed types)') from None
     except (RuntimeError, EOFError, zipfile.BadZipFile, KeyError) as error:
         raise CheckpointError(
             f'{path}: not a readable torch checkpoint '
