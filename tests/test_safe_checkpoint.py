@@ -1,0 +1,75 @@
+"""SafeCheckpointHook is what every shipped config saves with, and atomic
+writes leave the old file or the new one. The faults themselves (SIGKILL,
+full disk, bad checkpoints) are cases of tests/bad_inputs/checkpoints.py."""
+import ast
+import warnings
+from pathlib import Path
+
+import pytest
+from mmengine.config import Config
+
+from bad_inputs.tools import DIGITS, train_config
+from se_plugin.engine.atomic import atomic_write
+
+CONFIG_ROOT = Path(__file__).parents[1] / 'configs'
+SAFE = "type='se_plugin.SafeCheckpointHook'"
+
+
+def local_bases(path):
+    """The ``_base_`` files of a config that are in this repo."""
+    for node in ast.parse(path.read_text()).body:
+        if isinstance(node, ast.Assign) and any(
+                getattr(t, 'id', None) == '_base_' for t in node.targets):
+            bases = ast.literal_eval(node.value)
+            bases = [bases] if isinstance(bases, str) else bases
+            return [(path.parent / b).resolve() for b in bases if '::' not in b]
+    return []
+
+
+def sets_safe_hook(path):
+    """The config, or a local base of it, names the safe hook."""
+    return SAFE in path.read_text() or any(
+        sets_safe_hook(b) for b in local_bases(path))
+
+
+def test_every_shipped_config_saves_with_the_safe_hook():
+    """Checked on the text (loading the 70 configs takes over a minute):
+    every config reaches a file that sets it, and none names another."""
+    configs = sorted(CONFIG_ROOT.rglob('*.py'))
+    assert len(configs) > 50
+    assert [p for p in configs if not sets_safe_hook(p)] == []
+    assert [
+        p for p in configs
+        if 'CheckpointHook' in p.read_text().replace(SAFE, '')
+    ] == []
+
+
+@pytest.mark.parametrize('config', [
+    'digits/se_resnet18_digits.py',
+    'detection/digits/faster-rcnn_se-r50_fpn_digits.py'
+])
+def test_the_merged_config_has_it(config):
+    cfg = Config.fromfile(CONFIG_ROOT / config)
+    assert cfg.default_hooks.checkpoint.type == 'se_plugin.SafeCheckpointHook'
+
+
+def test_known_keys_and_list_items_do_not_warn():
+    with warnings.catch_warnings():
+        warnings.simplefilter('error', UserWarning)
+        cfg = train_config([
+            DIGITS, '--cfg-options', 'train_cfg.max_epochs=2',
+            'train_dataloader.dataset.pipeline.1.crop_size=28'
+        ])
+    assert cfg.train_dataloader.dataset.pipeline[1].crop_size == 28
+    assert cfg.train_cfg.max_epochs == 2
+
+
+def test_atomic_write_keeps_the_old_file_on_failure(tmp_path):
+    path = tmp_path / 'a.pth'
+    atomic_write(path, b'old')
+    with pytest.raises(TypeError):  # fails halfway: the file is open
+        atomic_write(path, object())
+    assert path.read_bytes() == b'old'
+    atomic_write(path, 'new text')
+    assert path.read_text() == 'new text'
+    assert [p.name for p in tmp_path.iterdir()] == ['a.pth']
