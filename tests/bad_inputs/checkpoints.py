@@ -8,6 +8,7 @@ must be killed with SIGKILL at a fixed point run in a child process that
 blocks inside mmengine's file backend (:data:`CHILD`); the others run here,
 with the same number of threads, so the float sums agree.
 """
+import argparse
 import atexit
 import errno
 import functools
@@ -32,7 +33,7 @@ from bad_inputs import case, collect
 from bad_inputs.tools import (DIGITS, REPO, ToolExit, run_tool, train_config,
                                write)
 from se_plugin.datasets.digits import prepare_digits
-from se_plugin.engine import CheckpointError
+from se_plugin.engine import CheckpointError, SafeCheckpointHook
 from se_plugin.engine.loading import find_resumable, read_checkpoint
 
 EPOCHS = 3
@@ -191,41 +192,43 @@ def _sigkill_during_removal(tmp_path):
     assert_same_weights(work / final, reference() / final)
 
 
-def _disk_fault(code):
+def _disk_fault(code, epoch):
+    """The disk fails ``code`` in the middle of epoch ``epoch``'s save."""
 
     def action(tmp_path):
         work = tmp_path / 'work'
         put = LocalBackend.put
 
         def failing_put(self, obj, path):
-            if '.epoch_2.pth.' in str(path):
+            if f'.epoch_{epoch}.pth.' in str(path):
                 with open(path, 'wb') as f:
                     f.write(obj[:1000])
                 raise OSError(code, os.strerror(code), str(path))
             put(self, obj, path)
 
+        kept = [f'epoch_{e}.pth' for e in range(1, epoch)]
+        expected = reference()  # not under the patch
         with mock.patch.object(LocalBackend, 'put', failing_put):
             try:
                 run_tool('train.py', train_argv(work))
             finally:
-                assert sorted(p.name for p in work.glob('*.pth')) == [
-                    'epoch_1.pth'
-                ]
-                assert_same_weights(work / 'epoch_1.pth',
-                                    reference() / 'epoch_1.pth')
-                assert (work / 'last_checkpoint').read_text() == str(
-                    work / 'epoch_1.pth')
+                assert sorted(p.name for p in work.glob('*.pth')) == kept
+                for name in kept:
+                    assert_same_weights(work / name, expected / name)
+                pointer = work / 'last_checkpoint'
+                assert (pointer.read_text() if kept else pointer.exists()
+                        ) == (str(work / kept[-1]) if kept else False)
                 assert_no_temporary_files(work)
 
-    return action
+    return case(f'checkpoints-save-{errno.errorcode[code].lower()}',
+                ToolExit, ('could not write the checkpoint',
+                           f'work/epoch_{epoch}.pth', os.strerror(code),
+                           'the previous checkpoints are kept'))(action)
 
 
-for _code, _name in ((errno.ENOSPC, 'enospc'), (errno.EFBIG, 'efbig')):
-    globals()[f'_save_{_name}'] = case(
-        f'checkpoints-save-{_name}', ToolExit,
-        ('could not write the checkpoint', 'work/epoch_2.pth',
-         os.strerror(_code), 'the previous checkpoints are kept'))(
-             _disk_fault(_code))
+# A full disk after a checkpoint; a file-size limit at the first one.
+_save_enospc = _disk_fault(errno.ENOSPC, epoch=2)
+_save_efbig = _disk_fault(errno.EFBIG, epoch=1)
 
 
 # --- resuming --------------------------------------------------------------
@@ -351,11 +354,33 @@ def _without_se(tmp_path):
     return path
 
 
-def _test_case(id, words, make):
-    def action(tmp_path):
-        run_tool('test.py', test_argv(make(tmp_path)))
+@functools.lru_cache(maxsize=None)
+def _model():
+    """The tiny digits model, for the cases that only need the hook."""
+    from mmpretrain.registry import MODELS
+    args = ['--cfg-options', *tiny_options()]
+    return MODELS.build(train_config([DIGITS, *args]).model)
 
-    globals()[f'_{id}'] = case(f'checkpoints-test-{id}', ToolExit,
+
+def _hook_loads(path):
+    """What SafeCheckpointHook does once the Runner has read ``path``."""
+    hook = SafeCheckpointHook()
+    hook.after_load_checkpoint(SimpleNamespace(model=_model()),
+                               read_checkpoint(path))
+
+
+def _test_case(id, words, make, through_tool=False):
+    """A checkpoint that tools/test.py must refuse; ``through_tool`` runs
+    the tool (a few seconds), else what it runs on the file (read, then
+    the hook's check)."""
+    def action(tmp_path):
+        if through_tool:
+            run_tool('test.py', test_argv(make(tmp_path)))
+        else:
+            _hook_loads(make(tmp_path))
+
+    error = ToolExit if through_tool else CheckpointError
+    globals()[f'_{id}'] = case(f'checkpoints-test-{id}', error,
                                words)(action)
 
 
@@ -377,7 +402,7 @@ def _saved(name, obj):
 _test_case('1000-class-head', (
     'does not fit the model ImageClassifier', 'mis-shaped keys',
     'head.fc.bias (1000,) in the checkpoint, (10,) in the model',
-    '--allow-partial'), lambda tmp_path: _with_head(tmp_path, 1000))
+    '--allow-partial'), lambda tmp_path: _with_head(tmp_path, 1000), True)
 _test_case('plain-resnet-into-se', (
     '32 missing keys: backbone.layer1.0.se.', 'and 27 more'), _without_se)
 _test_case('other-architecture', (
@@ -386,18 +411,18 @@ _test_case('other-architecture', (
 _test_case('no-weights', ('it holds no weights', 'epoch, notes'),
            _saved('meta.pth', lambda: dict(epoch=1, notes='x')))
 _test_case('empty', ('empty.pth: the file is empty (0 bytes)', ),
-           _file('empty.pth', b''))
+           _file('empty.pth', b''), True)
 _test_case('truncated', ('cut.pth: truncated', ),
            _file('cut.pth', lambda: (reference() / 'epoch_1.pth')
                  .read_bytes()[:100000]))
 _test_case('text', ('notes.pth: not a torch checkpoint', ),
-           _file('notes.pth', b'epoch 3: top-1 97 %\n'))
+           _file('notes.pth', b'epoch 3: top-1 97 %\n'), True)
 _test_case('random-bytes', ('random.pth: not a torch checkpoint', ),
            _file('random.pth', lambda: os.urandom(4096)))
 _test_case('unsafe-pickle', (
     'unsafe.pth: holds objects that may not be loaded safely',
     'argparse.Namespace'), _saved('unsafe.pth', lambda: dict(
-        state_dict={}, args=__import__('argparse').Namespace(lr=1))))
+        state_dict={}, args=argparse.Namespace(lr=1))), True)
 _test_case('tensor-not-dict', ('holds a Tensor, not the dict', ),
            _saved('tensor.pth', lambda: torch.zeros(3)))
 _test_case('missing-file', ('nothing.pth: no such file', ),
