@@ -22,7 +22,8 @@ def local_bases(path):
                 getattr(t, 'id', None) == '_base_' for t in node.targets):
             bases = ast.literal_eval(node.value)
             bases = [bases] if isinstance(bases, str) else bases
-            return [(path.parent / b).resolve() for b in bases if '::' not in b]
+            return [(path.parent / b).resolve() for b in bases
+                    if '::' not in b]
     return []
 
 

@@ -164,6 +164,12 @@ def _other_checkpoint_hook_warns(tmp_path):
 # --- tools/model_converters/to_se_plugin.py --------------------------------
 
 
+def convert(src, dst, *more):
+    """to_se_plugin.py on torchvision's ResNet-18 weights."""
+    return run_tool('model_converters/to_se_plugin.py',
+                    ['torchvision', 'resnet18', src, dst, *more])
+
+
 def _converter_source(tmp_path):
     src = tmp_path / 'resnet18.pth'
     torch.save(torchvision.models.resnet18().state_dict(), src)
@@ -175,8 +181,7 @@ def _converter_source(tmp_path):
 def _convert_dst_is_src(tmp_path):
     src = write(tmp_path / 'w.pth', 'not read')
     try:
-        run_tool('model_converters/to_se_plugin.py',
-                 ['torchvision', 'resnet18', src, src])
+        convert(src, src)
     finally:
         assert src.read_text() == 'not read'
 
@@ -186,9 +191,7 @@ def _convert_dst_is_src(tmp_path):
 def _convert_dst_links_to_src(tmp_path):
     src = write(tmp_path / 'w.pth', 'not read')
     os.symlink(src, tmp_path / 'link.pth')
-    run_tool('model_converters/to_se_plugin.py',
-             ['torchvision', 'resnet18', src, tmp_path / 'link.pth',
-              '--force'])
+    convert(src, tmp_path / 'link.pth', '--force')
 
 
 @case('tools-convert-config-exists', ToolExit,
@@ -196,9 +199,7 @@ def _convert_dst_links_to_src(tmp_path):
 def _convert_config_exists(tmp_path):
     mine = write(tmp_path / 'out.py', '# my config\n')
     try:
-        run_tool('model_converters/to_se_plugin.py',
-                 ['torchvision', 'resnet18', _converter_source(tmp_path),
-                  tmp_path / 'out.pth'])
+        convert(_converter_source(tmp_path), tmp_path / 'out.pth')
     finally:
         assert mine.read_text() == '# my config\n'
         assert not (tmp_path / 'out.pth').exists()
@@ -208,18 +209,14 @@ def _convert_config_exists(tmp_path):
       ('out.pth already exist', '--force'))
 def _convert_weights_exist(tmp_path):
     write(tmp_path / 'out.pth', 'mine')
-    run_tool('model_converters/to_se_plugin.py',
-             ['torchvision', 'resnet18', tmp_path / 'w.pth',
-              tmp_path / 'out.pth'])
+    convert(tmp_path / 'w.pth', tmp_path / 'out.pth')
 
 
 @case('tools-convert-force-replaces')
 def _convert_force_replaces(tmp_path):
     src = _converter_source(tmp_path)
     write(tmp_path / 'out.py', '# old\n')
-    run_tool('model_converters/to_se_plugin.py',
-             ['torchvision', 'resnet18', src, tmp_path / 'out.pth',
-              '--force'])
+    convert(src, tmp_path / 'out.pth', '--force')
     weights = torch.load(tmp_path / 'out.pth')['state_dict']
     assert weights['head.fc.weight'].shape == (1000, 512)
     assert 'se_plugin.SEResNet' in (tmp_path / 'out.py').read_text()
@@ -233,9 +230,7 @@ def _convert_force_replaces(tmp_path):
       ('empty.pth: the file is empty', ))
 def _convert_src_empty(tmp_path):
     write(tmp_path / 'empty.pth', '')
-    run_tool('model_converters/to_se_plugin.py',
-             ['torchvision', 'resnet18', tmp_path / 'empty.pth',
-              tmp_path / 'out.pth'])
+    convert(tmp_path / 'empty.pth', tmp_path / 'out.pth')
 
 
 CASES = collect(globals())
