@@ -101,6 +101,20 @@ class SafeCheckpointHook(CheckpointHook):
         self.strict_load = strict_load
         self._saving = None
 
+    def before_train(self, runner):
+        """Set up the file backend; say when saves cannot be atomic."""
+        super().before_train(runner)
+        if not self._local():
+            runner.logger.warning(
+                f'SafeCheckpointHook: {self.out_dir} is not on a local disk, '
+                "where a rename is atomic; checkpoints are saved as mmengine's"
+                ' CheckpointHook saves them (removal before the new write)')
+
+    def _local(self):
+        return isinstance(
+            getattr(self.file_backend, 'backend', self.file_backend),
+            LocalBackend)
+
     def _save_checkpoint_with_step(self, runner, step, meta):
         with self._safely(runner) as view:
             super()._save_checkpoint_with_step(view, step, meta)
@@ -113,9 +127,7 @@ class SafeCheckpointHook(CheckpointHook):
     def _safely(self, runner):
         # _save_best_checkpoint calls _save_checkpoint_with_step: the
         # outermost call publishes and removes.
-        if self._saving is not None or not isinstance(
-                getattr(self.file_backend, 'backend', self.file_backend),
-                LocalBackend):
+        if self._saving is not None or not self._local():
             yield runner
             return
         removals = self.file_backend = _DeferredRemovals(self.file_backend)

@@ -132,7 +132,7 @@ def use_safe_checkpoint_hook(cfg):
     if hook is None:
         return
     kind = hook.get('type')
-    if kind in PLAIN_HOOKS:
+    if kind is None or kind in PLAIN_HOOKS:
         hook['type'] = SAFE_HOOK
     elif kind not in (SAFE_HOOK, SafeCheckpointHook):
         warnings.warn(

@@ -231,6 +231,12 @@ _save_enospc = _disk_fault(errno.ENOSPC, epoch=2)
 _save_efbig = _disk_fault(errno.EFBIG, epoch=1)
 
 
+@case('checkpoints-strict-load-not-bool', TypeError,
+      ("default_hooks.checkpoint.strict_load='no'", 'True or False'))
+def _strict_load_not_bool(tmp_path):
+    SafeCheckpointHook(strict_load='no')
+
+
 # --- resuming --------------------------------------------------------------
 
 
