@@ -2,13 +2,16 @@
 writes leave the old file or the new one. The faults themselves (SIGKILL,
 full disk, bad checkpoints) are cases of tests/bad_inputs/checkpoints.py."""
 import ast
+import os
+import subprocess
+import sys
 import warnings
 from pathlib import Path
 
 import pytest
 from mmengine.config import Config
 
-from bad_inputs.tools import DIGITS, train_config
+from bad_inputs.tools import DIGITS, REPO, train_config, write
 from se_plugin.engine.atomic import atomic_write
 
 CONFIG_ROOT = Path(__file__).parents[1] / 'configs'
@@ -74,3 +77,19 @@ def test_atomic_write_keeps_the_old_file_on_failure(tmp_path):
     atomic_write(path, 'new text')
     assert path.read_text() == 'new text'
     assert [p.name for p in tmp_path.iterdir()] == ['a.pth']
+
+
+@pytest.mark.slow
+def test_tool_error_is_one_line_on_stderr(tmp_path):
+    """What run_tool (tests/bad_inputs/tools.py) reads from SystemExit, seen
+    from outside: status 1, one line on stderr, nothing on stdout. Slow for
+    what it shows (a fresh interpreter imports torch and mmengine)."""
+    src = write(tmp_path / 'w.pth', 'x')
+    result = subprocess.run(
+        [sys.executable, REPO / 'tools/model_converters/to_se_plugin.py',
+         'torchvision', 'resnet18', src, src], capture_output=True,
+        text=True, env=dict(os.environ, PYTHONPATH=str(REPO)), timeout=300)
+    assert (result.returncode, result.stdout) == (1, '')
+    assert result.stderr == (f'error: the output {src} is the source {src};'
+                             ' the converter never overwrites its input, '
+                             'give another dst\n')
