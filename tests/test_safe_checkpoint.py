@@ -9,9 +9,13 @@ import warnings
 from pathlib import Path
 
 import pytest
+import torch
 from mmengine.config import Config
+from mmengine.fileio import LocalBackend
+from mmengine.logging import MessageHub, MMLogger
 
 from bad_inputs.tools import DIGITS, REPO, train_config, write
+from se_plugin.engine import SafeCheckpointHook
 from se_plugin.engine.atomic import atomic_write
 
 CONFIG_ROOT = Path(__file__).parents[1] / 'configs'
@@ -93,3 +97,58 @@ def test_tool_error_is_one_line_on_stderr(tmp_path):
     assert result.stderr == (f'error: the output {src} is the source {src};'
                              ' the converter never overwrites its input, '
                              'give another dst\n')
+
+
+class _RecordingRunner:
+    """What the hook uses of a Runner; it logs every write and removal
+    with the checkpoints that exist at that moment."""
+
+    def __init__(self, work_dir):
+        self.work_dir = str(work_dir)
+        self.message_hub = MessageHub.get_instance(f'safe-{work_dir}')
+        self.logger = MMLogger.get_instance(f'safe-{work_dir}')
+        self.epoch = self.iter = 0
+        self.events = []
+
+    def listing(self):
+        return sorted(p.name for p in Path(self.work_dir).glob('*.pth'))
+
+    def save_checkpoint(self, out_dir, filename, *args, **kwargs):
+        self.events.append(('write', self.listing()))
+        torch.save(dict(epoch=self.epoch), Path(out_dir) / filename)
+
+
+def test_removals_come_after_the_new_checkpoint(tmp_path, monkeypatch):
+    runner = _RecordingRunner(tmp_path)
+    remove = LocalBackend.remove
+
+    def recorded_remove(backend, path):
+        runner.events.append(('remove', Path(path).name, runner.listing()))
+        remove(backend, path)
+
+    monkeypatch.setattr(LocalBackend, 'remove', recorded_remove)
+    hook = SafeCheckpointHook(
+        interval=1, max_keep_ckpts=1, save_best='acc', rule='greater')
+    hook.before_train(runner)
+    for epoch, acc in ((1, 50), (2, 70)):
+        runner.epoch, runner.iter = epoch - 1, 2 * epoch
+        hook._save_checkpoint(runner)
+        runner.epoch = epoch
+        hook._save_best_checkpoint(runner, dict(acc=acc))
+    best_1, best_2 = 'best_acc_epoch_1.pth', 'best_acc_epoch_2.pth'
+    # mmengine saves epoch_N.pth, the new best, then epoch_N.pth again (to
+    # store the best score); each removal waits until its successor is
+    # complete, where mmengine removes first.
+    assert runner.events[3:] == [
+        ('write', [best_1, 'epoch_1.pth']),
+        ('remove', 'epoch_1.pth', [best_1, 'epoch_1.pth', 'epoch_2.pth']),
+        ('write', [best_1, 'epoch_2.pth']),
+        ('write', [best_1, best_2, 'epoch_2.pth']),
+        ('remove', best_1, [best_1, best_2, 'epoch_2.pth']),
+    ]
+    assert runner.listing() == [best_2, 'epoch_2.pth']
+    assert (tmp_path / 'last_checkpoint').read_text() == str(
+        tmp_path / 'epoch_2.pth')
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        best_2, 'epoch_2.pth', 'last_checkpoint'
+    ]
