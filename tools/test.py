@@ -1,6 +1,8 @@
 """Evaluate a checkpoint on a config's test set with mmengine's Runner.
 
-Works for mmpretrain and mmdet configs alike and prints the metrics.
+Works for mmpretrain and mmdet configs alike and prints the metrics. The
+checkpoint must fit the config's model (``--allow-partial`` to load what
+fits); see docs/user_guides/checkpoints.md.
 
 Example:
     python tools/test.py configs/digits/se_resnet18_digits.py \
@@ -20,6 +22,7 @@ from train import (add_runner_args, build_runner, load_config,  # noqa: E402
                    report_user_errors)
 
 from se_plugin.engine import UserInputError  # noqa: E402
+from se_plugin.engine.atomic import atomic_write  # noqa: E402
 from se_plugin.engine.config import SAFE_HOOK  # noqa: E402
 from se_plugin.engine.loading import read_checkpoint  # noqa: E402
 
@@ -99,8 +102,7 @@ def main(argv=None):
     text = json.dumps(metrics, indent=1, default=float)
     print(f'Test metrics of {args.checkpoint}:\n{text}')
     if args.out is not None and args.out.endswith('.json'):
-        with open(args.out, 'w') as f:
-            f.write(text + '\n')
+        atomic_write(args.out, text + '\n')
     return metrics
 
 

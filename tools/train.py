@@ -2,7 +2,11 @@
 
 The config's ``default_scope`` picks the toolbox; ``import se_plugin``
 allow-lists mmengine's checkpoint contents for ``torch.load`` so that
-``--resume`` and ``load_from`` work with torch>=2.6.
+``--resume`` and ``load_from`` work with torch>=2.6. Checkpoints are saved
+by se_plugin's SafeCheckpointHook (atomic, never losing the last one) and
+loaded strictly; ``--resume`` picks the newest complete checkpoint. See
+docs/user_guides/checkpoints.md. Errors in the user's input are one line
+on stderr (exit status 1).
 
 Example:
     python tools/train.py configs/digits/se_resnet18_digits.py

@@ -64,7 +64,8 @@ class _AtomicSaves:
 
     def save_checkpoint(self, out_dir, filename, *args, **kwargs):
         if not is_main_process():  # Runner.save_checkpoint is master_only
-            return
+            return self._runner.save_checkpoint(out_dir, filename, *args,
+                                                **kwargs)
         path = osp.join(out_dir, filename)
         try:
             with atomic_path(path) as tmp:
