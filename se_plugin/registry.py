@@ -7,6 +7,7 @@ first look-up of the ``se_plugin`` scope and ``locations`` then imports the
 modules that register into it. No ``custom_imports`` are needed.
 """
 from mmengine.registry import DATASETS as MMENGINE_DATASETS
+from mmengine.registry import HOOKS as MMENGINE_HOOKS
 from mmengine.registry import MODELS as MMENGINE_MODELS
 from mmengine.registry import Registry
 
@@ -21,3 +22,9 @@ DATASETS = Registry(
     parent=MMENGINE_DATASETS,
     scope='se_plugin',
     locations=['se_plugin.datasets'])
+
+HOOKS = Registry(
+    'hook',
+    parent=MMENGINE_HOOKS,
+    scope='se_plugin',
+    locations=['se_plugin.engine'])

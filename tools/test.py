@@ -1,6 +1,8 @@
 """Evaluate a checkpoint on a config's test set with mmengine's Runner.
 
-Works for mmpretrain and mmdet configs alike and prints the metrics.
+Works for mmpretrain and mmdet configs alike and prints the metrics. The
+checkpoint must fit the config's model (``--allow-partial`` to load what
+fits); see docs/user_guides/checkpoints.md.
 
 Example:
     python tools/test.py configs/digits/se_resnet18_digits.py \
@@ -16,7 +18,13 @@ from mmengine.dist import is_main_process
 # The options both tools share live in train.py next to this file; its
 # folder is on sys.path when run as a script but not when imported.
 sys.path.append(str(Path(__file__).parent))
-from train import add_runner_args, build_runner, load_config  # noqa: E402
+from train import (add_runner_args, build_runner, load_config,  # noqa: E402
+                   report_user_errors)
+
+from se_plugin.engine import UserInputError  # noqa: E402
+from se_plugin.engine.atomic import atomic_write  # noqa: E402
+from se_plugin.engine.config import SAFE_HOOK  # noqa: E402
+from se_plugin.engine.loading import read_checkpoint  # noqa: E402
 
 OUT_SUFFIXES = {
     '.json': 'the metrics',
@@ -33,6 +41,11 @@ def parse_args(argv=None):
         '--out',
         help='write the metrics (.json) or the predictions (.pkl/.pickle, '
         "with mmengine's DumpResults) to this file")
+    parser.add_argument(
+        '--allow-partial',
+        action='store_true',
+        help='load only the weights that fit the model (by default missing, '
+        'unexpected or mis-shaped keys stop the run)')
     args = parser.parse_args(argv)
     if args.out is not None and not args.out.endswith(tuple(OUT_SUFFIXES)):
         parser.error(f'--out={args.out!r} must end with one of '
@@ -40,6 +53,26 @@ def parse_args(argv=None):
     return args
 
 
+def check_checkpoint(cfg, args):
+    """Read the checkpoint before the Runner does, for a one-line error,
+    and pass ``--allow-partial`` to the checkpoint hook.
+
+    Raises:
+        CheckpointError: The file is no readable checkpoint.
+        UserInputError: ``--allow-partial`` with a hook that cannot do it.
+    """
+    read_checkpoint(args.checkpoint)
+    if not args.allow_partial:
+        return
+    hook = cfg.default_hooks.get('checkpoint')
+    if hook is None or hook.get('type') != SAFE_HOOK:
+        raise UserInputError(
+            f'--allow-partial needs default_hooks.checkpoint.type='
+            f'{SAFE_HOOK!r}; the config has {hook!r}')
+    hook.strict_load = False
+
+
+@report_user_errors
 def main(argv=None):
     """Test the checkpoint and print its metrics.
 
@@ -52,6 +85,7 @@ def main(argv=None):
     """
     args = parse_args(argv)
     cfg = load_config(args)
+    check_checkpoint(cfg, args)
     cfg.load_from = args.checkpoint
     if args.out is not None and args.out.endswith(('.pkl', '.pickle')):
         evaluators = cfg.test_evaluator
@@ -68,8 +102,7 @@ def main(argv=None):
     text = json.dumps(metrics, indent=1, default=float)
     print(f'Test metrics of {args.checkpoint}:\n{text}')
     if args.out is not None and args.out.endswith('.json'):
-        with open(args.out, 'w') as f:
-            f.write(text + '\n')
+        atomic_write(args.out, text + '\n')
     return metrics
 
 

@@ -2,7 +2,11 @@
 
 The config's ``default_scope`` picks the toolbox; ``import se_plugin``
 allow-lists mmengine's checkpoint contents for ``torch.load`` so that
-``--resume`` and ``load_from`` work with torch>=2.6.
+``--resume`` and ``load_from`` work with torch>=2.6. Checkpoints are saved
+by se_plugin's SafeCheckpointHook (atomic, never losing the last one) and
+loaded strictly; ``--resume`` picks the newest complete checkpoint. See
+docs/user_guides/checkpoints.md. Errors in the user's input are one line
+on stderr (exit status 1).
 
 Example:
     python tools/train.py configs/digits/se_resnet18_digits.py
@@ -10,16 +14,54 @@ Example:
 import argparse
 import datetime
 import os
+import functools
 import os.path as osp
+import sys
 
 import torch
-from mmengine.config import Config, DictAction
+from mmengine.config import DictAction
+from mmengine.logging import MMLogger
 from mmengine.registry import RUNNERS
 from mmengine.runner import Runner
 
 import se_plugin  # noqa: F401
+from se_plugin.engine import UserInputError
+from se_plugin.engine.config import (read_config, use_safe_checkpoint_hook,
+                                     warn_new_keys)
+from se_plugin.engine.loading import (check_resumable, find_resumable,
+                                      read_checkpoint)
 
 LAUNCHERS = ('none', 'pytorch', 'slurm', 'mpi')
+
+
+class CfgOptionsAction(DictAction):
+    """DictAction that names a malformed item instead of failing to unpack
+    it."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        for item in values:
+            key, sep, _ = item.partition('=')
+            if not sep or not key:
+                parser.error(
+                    f'{option_string} item {item!r} is not KEY=VALUE; '
+                    'allowed: a dotted config key, "=" and a Python value, '
+                    'e.g. train_cfg.max_epochs=1 or '
+                    "model.backbone.init_cfg=None")
+        super().__call__(parser, namespace, values, option_string)
+
+
+def report_user_errors(main):
+    """Turn our errors about the user's input into one line on stderr and
+    exit status 1; other exceptions keep their traceback."""
+
+    @functools.wraps(main)
+    def wrapper(argv=None):
+        try:
+            return main(argv)
+        except UserInputError as error:
+            sys.exit(f'error: {error}')
+
+    return wrapper
 
 
 def add_runner_args(parser):
@@ -36,7 +78,7 @@ def add_runner_args(parser):
     parser.add_argument(
         '--cfg-options',
         nargs='+',
-        action=DictAction,
+        action=CfgOptionsAction,
         help='override config entries, e.g. train_cfg.max_epochs=1 '
         'model.backbone.se_cfg.ratio=8 (merged before the other options)')
     parser.add_argument(
@@ -53,12 +95,18 @@ def load_config(args):
             :func:`add_runner_args`.
 
     Returns:
-        mmengine.Config: The config to build the runner from.
+        mmengine.Config: The config to build the runner from; it saves
+        checkpoints with se_plugin's SafeCheckpointHook.
+
+    Raises:
+        ConfigError: The config does not parse.
     """
     os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
-    cfg = Config.fromfile(args.config)
+    cfg = read_config(args.config)
     if args.cfg_options is not None:
+        warn_new_keys(cfg, args.cfg_options)
         cfg.merge_from_dict(args.cfg_options)
+    use_safe_checkpoint_hook(cfg)
     cfg.launcher = args.launcher
     if args.work_dir is not None:
         cfg.work_dir = args.work_dir
@@ -112,7 +160,8 @@ def parse_args(argv=None):
         nargs='?',
         const='auto',
         help='resume from this checkpoint, or without a value from the '
-        'latest checkpoint in the work dir')
+        'newest complete checkpoint in the work dir (the highest iteration '
+        'among epoch_N.pth/iter_N.pth that loads)')
     parser.add_argument(
         '--amp', action='store_true', help='automatic mixed precision')
     parser.add_argument(
@@ -141,9 +190,15 @@ def merge_train_args(cfg, args):
         cfg.optim_wrapper.type = 'AmpOptimWrapper'
         cfg.optim_wrapper.setdefault('loss_scale', 'dynamic')
     if args.resume is not None:
+        # Not the Runner's own look-up: it trusts last_checkpoint and,
+        # without one, silently starts from scratch.
+        path = args.resume
+        if path == 'auto':
+            path = find_resumable(cfg.work_dir,
+                                  MMLogger.get_current_instance())
+        check_resumable(path, read_checkpoint(path))
         cfg.resume = True
-        # None makes the Runner look for the work dir's latest checkpoint.
-        cfg.load_from = None if args.resume == 'auto' else args.resume
+        cfg.load_from = path
     if args.auto_scale_lr:
         if 'base_batch_size' not in cfg.get('auto_scale_lr', {}):
             raise ValueError(
@@ -156,6 +211,7 @@ def merge_train_args(cfg, args):
     return cfg
 
 
+@report_user_errors
 def main(argv=None):
     args = parse_args(argv)
     cfg = merge_train_args(load_config(args), args)

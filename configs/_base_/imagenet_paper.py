@@ -28,3 +28,6 @@ test_dataloader = val_dataloader
 
 optim_wrapper = dict(optimizer=dict(lr=0.6))
 auto_scale_lr = dict(base_batch_size=1024, enable=True)
+# Atomic saves that never remove a checkpoint before the next is complete,
+# strict loads (docs/user_guides/checkpoints.md).
+default_hooks = dict(checkpoint=dict(type='se_plugin.SafeCheckpointHook'))

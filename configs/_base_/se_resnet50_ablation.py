@@ -36,3 +36,6 @@ val_dataloader = dict(dataset=dict(type='se_plugin.ImageNet'))
 test_dataloader = val_dataloader
 
 auto_scale_lr = dict(base_batch_size=256, enable=True)
+# Atomic saves that never remove a checkpoint before the next is complete,
+# strict loads (docs/user_guides/checkpoints.md).
+default_hooks = dict(checkpoint=dict(type='se_plugin.SafeCheckpointHook'))

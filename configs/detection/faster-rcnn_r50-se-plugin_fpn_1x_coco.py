@@ -21,3 +21,6 @@ model = dict(
 train_dataloader = dict(dataset=dict(type='se_plugin.CheckedCocoDataset'))
 val_dataloader = dict(dataset=dict(type='se_plugin.CheckedCocoDataset'))
 test_dataloader = val_dataloader
+# Atomic saves that never remove a checkpoint before the next is complete,
+# strict loads (docs/user_guides/checkpoints.md).
+default_hooks = dict(checkpoint=dict(type='se_plugin.SafeCheckpointHook'))

@@ -58,5 +58,7 @@ train_cfg = dict(max_epochs=6, val_interval=6)
 auto_scale_lr = dict(base_batch_size=32)
 default_hooks = dict(
     logger=dict(interval=20),
-    checkpoint=dict(interval=6, max_keep_ckpts=1))
+    # Atomic saves, strict loads (docs/user_guides/checkpoints.md).
+    checkpoint=dict(
+        type='se_plugin.SafeCheckpointHook', interval=6, max_keep_ckpts=1))
 randomness = dict(seed=0)

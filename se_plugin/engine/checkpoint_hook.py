@@ -1,0 +1,181 @@
+"""mmengine's CheckpointHook with saves that never lose a checkpoint.
+
+mmengine 0.10.7's hook removes the oldest checkpoint (``max_keep_ckpts``)
+and the previous ``best_*.pth`` *before* it writes the new one, and writes
+in place; a kill or a full disk during the save leaves no complete
+checkpoint. This subclass keeps mmengine's bookkeeping and changes only
+where the bytes go and when files are removed:
+
+1. the checkpoint is written to a hidden temporary file in the same folder,
+   fsynced and renamed (:mod:`se_plugin.engine.atomic`);
+2. then ``last_checkpoint`` is replaced the same way;
+3. only then are the outdated checkpoints removed.
+
+It also loads strictly (``strict_load``): a ``load_from``, ``--resume`` or
+``tools/test.py`` checkpoint whose weights do not fit the model stops the
+run instead of leaving random weights where keys are missing.
+"""
+import contextlib
+import os
+import os.path as osp
+
+from mmengine.dist import is_main_process
+from mmengine.fileio import LocalBackend
+from mmengine.hooks import CheckpointHook
+from mmengine.model import is_model_wrapper
+
+from ..registry import HOOKS
+from .atomic import atomic_path, publish
+from .errors import CheckpointError
+from .loading import state_mismatch
+
+# Where mmengine's hook writes ``last_checkpoint`` before we publish it.
+STAGING = '.last_checkpoint.staging'
+
+
+class _DeferredRemovals:
+    """A file backend whose ``remove``/``rmtree`` only note the path."""
+
+    def __init__(self, backend):
+        self.backend = backend
+        self.paths = []
+
+    def remove(self, path):
+        self.paths.append(path)
+
+    rmtree = remove
+
+    def __getattr__(self, name):
+        return getattr(self.backend, name)
+
+
+class _AtomicSaves:
+    """The runner as the hook sees it while it saves.
+
+    ``save_checkpoint`` writes through a temporary file, and ``work_dir`` is
+    a staging folder, so mmengine's in-place write of ``last_checkpoint``
+    lands there; everything else is the runner's own.
+    """
+
+    def __init__(self, runner, staging):
+        self._runner = runner
+        self.work_dir = staging
+        self.written = []
+
+    def save_checkpoint(self, out_dir, filename, *args, **kwargs):
+        if not is_main_process():  # Runner.save_checkpoint is master_only
+            return self._runner.save_checkpoint(out_dir, filename, *args,
+                                                **kwargs)
+        path = osp.join(out_dir, filename)
+        try:
+            with atomic_path(path) as tmp:
+                self._runner.save_checkpoint(out_dir, osp.basename(tmp),
+                                             *args, **kwargs)
+        except OSError as error:
+            raise CheckpointError(
+                f'could not write the checkpoint {path}: {error}; the '
+                'previous checkpoints are kept') from error
+        self.written.append(path)
+
+    def __getattr__(self, name):
+        return getattr(self._runner, name)
+
+
+@HOOKS.register_module()
+class SafeCheckpointHook(CheckpointHook):
+    """CheckpointHook with atomic saves and strict loading.
+
+    Takes mmengine's CheckpointHook arguments, and:
+
+    Args:
+        strict_load (bool): Stop when a loaded checkpoint's weights do not
+            fit the model (missing, unexpected or mis-shaped keys). False
+            loads what fits, as mmengine does. Defaults to True.
+    """
+
+    def __init__(self, *args, strict_load=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not isinstance(strict_load, bool):
+            raise TypeError(
+                f'default_hooks.checkpoint.strict_load={strict_load!r}: '
+                'must be True or False')
+        self.strict_load = strict_load
+        self._saving = None
+
+    def before_train(self, runner):
+        """Set up the file backend; say when saves cannot be atomic."""
+        super().before_train(runner)
+        if not self._local():
+            runner.logger.warning(
+                f'SafeCheckpointHook: {self.out_dir} is not on a local disk, '
+                "where a rename is atomic; checkpoints are saved as mmengine's"
+                ' CheckpointHook saves them (removal before the new write)')
+
+    def _local(self):
+        return isinstance(
+            getattr(self.file_backend, 'backend', self.file_backend),
+            LocalBackend)
+
+    def _save_checkpoint_with_step(self, runner, step, meta):
+        with self._safely(runner) as view:
+            super()._save_checkpoint_with_step(view, step, meta)
+
+    def _save_best_checkpoint(self, runner, metrics):
+        with self._safely(runner) as view:
+            super()._save_best_checkpoint(view, metrics)
+
+    @contextlib.contextmanager
+    def _safely(self, runner):
+        # _save_best_checkpoint calls _save_checkpoint_with_step: the
+        # outermost call publishes and removes.
+        if self._saving is not None or not self._local():
+            yield runner
+            return
+        removals = self.file_backend = _DeferredRemovals(self.file_backend)
+        self._saving = _AtomicSaves(
+            runner, osp.join(runner.work_dir, STAGING))
+        try:
+            os.makedirs(self._saving.work_dir, exist_ok=True)
+            yield self._saving
+            self.file_backend = removals.backend
+            if is_main_process():
+                self._finish(runner, removals.paths)
+        finally:
+            self.file_backend = removals.backend
+            with contextlib.suppress(OSError):  # left only when not empty
+                os.rmdir(self._saving.work_dir)
+            self._saving = None
+
+    def _finish(self, runner, outdated):
+        """Publish ``last_checkpoint``, then remove what is outdated."""
+        staged = osp.join(self._saving.work_dir, 'last_checkpoint')
+        if osp.isfile(staged):
+            publish(staged, osp.join(runner.work_dir, 'last_checkpoint'))
+        for path in outdated:
+            if path in self._saving.written:
+                continue
+            if self.file_backend.isfile(path):
+                self.file_backend.remove(path)
+            elif self.file_backend.isdir(path):
+                self.file_backend.rmtree(path)
+
+    def after_load_checkpoint(self, runner, checkpoint):
+        """Stop when the checkpoint's weights do not fit the model."""
+        if not self.strict_load:
+            return
+        model = runner.model.module if is_model_wrapper(
+            runner.model) else runner.model
+        mismatch = state_mismatch(model.state_dict(), checkpoint)
+        if not mismatch:
+            return
+        if getattr(runner, '_resume', False):
+            how = ('--resume needs the model the checkpoint was trained '
+                   'with; to start a new training from its weights, train '
+                   'without --resume and set load_from (and default_hooks.'
+                   'checkpoint.strict_load=False for the keys that fit)')
+        else:
+            how = ('to load only what fits, set default_hooks.checkpoint.'
+                   'strict_load=False (tools/test.py --allow-partial)')
+        raise CheckpointError(
+            f'the checkpoint does not fit the model {type(model).__name__}:\n'
+            f'{mismatch}\n{how}')

@@ -1,0 +1,142 @@
+"""Config checks for the tools: where a syntax error is, which
+``--cfg-options`` key is new, and which checkpoint hook saves.
+"""
+import ast
+import os.path as osp
+import warnings
+
+from mmengine.config import Config
+from mmengine.hooks import CheckpointHook
+
+from .checkpoint_hook import SafeCheckpointHook
+from .errors import ConfigError
+
+SAFE_HOOK = 'se_plugin.SafeCheckpointHook'
+# mmengine's hook under the names configs use (default scopes fall back to
+# mmengine's registry for it).
+PLAIN_HOOKS = (CheckpointHook, 'CheckpointHook', 'mmengine.CheckpointHook',
+               'mmpretrain.CheckpointHook', 'mmdet.CheckpointHook')
+
+
+def _syntax_error_in(path):
+    """The first file among ``path`` and its local ``_base_`` files that
+    does not compile, as ``(file, SyntaxError)``; None if all do."""
+    with open(path, encoding='utf-8') as f:
+        text = f.read()
+    try:
+        tree = compile(text, path, 'exec', ast.PyCF_ONLY_AST)
+    except SyntaxError as error:
+        return path, error
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(
+                getattr(t, 'id', None) == '_base_' for t in node.targets):
+            try:
+                bases = ast.literal_eval(node.value)
+            except ValueError:
+                return None
+            bases = [bases] if isinstance(bases, str) else bases
+            for base in bases:
+                if '::' in base:  # a package's config: not the user's
+                    continue
+                found = _syntax_error_in(
+                    osp.join(osp.dirname(path), base))
+                if found:
+                    return found
+    return None
+
+
+def read_config(path):
+    """``Config.fromfile`` with the file and line of a syntax error.
+
+    mmengine parses the text without its name, so its SyntaxError says
+    ``<unknown>``, for the file or any of its bases.
+
+    Raises:
+        ConfigError: The file or one of its bases does not parse.
+    """
+    if not osp.isfile(path):
+        raise ConfigError(f'{path}: no such config file')
+    try:
+        return Config.fromfile(path)
+    except SyntaxError as error:
+        found = _syntax_error_in(path) or (path, error)
+        where, error = found
+        raise ConfigError(
+            f'{where}, line {error.lineno}: syntax error: {error.msg}'
+            + (f': {error.text.strip()}' if error.text else '')) from None
+
+
+def _keys(node):
+    if isinstance(node, dict):
+        return sorted(map(str, node))
+    return [f'0..{len(node) - 1}'] if node else []
+
+
+def warn_new_keys(cfg, options):
+    """Warn for each ``--cfg-options`` key the config does not have.
+
+    A new key is sometimes intended (``load_from``), so this warns and
+    names where the dotted path leaves the config: for ``a.b.c`` where
+    ``a.b`` exists, it names ``c`` and the keys ``a.b`` has.
+
+    Args:
+        cfg (mmengine.Config): The config before the options are merged.
+        options (dict): The parsed ``--cfg-options``.
+
+    Raises:
+        ConfigError: A key goes below a plain value (``a.b.c`` where
+            ``a.b`` is a number).
+    """
+    for key in options:
+        node, parts = cfg.to_dict(), key.split('.')
+        for depth, part in enumerate(parts):
+            index = int(part) if part.isdigit() else None
+            if isinstance(node, dict) and part in node:
+                node = node[part]
+            elif isinstance(node, (list, tuple)) and index is not None \
+                    and index < len(node):
+                node = node[index]
+            else:
+                parent = ".".join(parts[:depth])
+                if depth and not isinstance(node, (dict, list, tuple)):
+                    # mmengine's merge would fail with a TypeError.
+                    raise ConfigError(
+                        f'--cfg-options {key}: {parent!r} is a '
+                        f'{type(node).__name__} ({node!r}), it has no keys')
+                where = (f'the config has no top-level key {part!r}'
+                         if depth == 0 else f'{parent!r} has no {part!r} '
+                         f'(it has: {", ".join(_keys(node))})')
+                warnings.warn(
+                    f'--cfg-options {key}: {where}; it is added as a new '
+                    'key, check its spelling', UserWarning, stacklevel=2)
+                break
+
+
+def use_safe_checkpoint_hook(cfg):
+    """Make the config save with :class:`SafeCheckpointHook`.
+
+    mmengine's plain hook (also when the config names none, which makes the
+    Runner add it) is replaced; another hook is kept with a warning, and
+    ``checkpoint=None`` (no checkpoints) is left alone.
+
+    Args:
+        cfg (mmengine.Config): The config, changed in place.
+    """
+    hooks = cfg.get('default_hooks')
+    if hooks is None:
+        cfg.default_hooks = hooks = {}
+    if 'checkpoint' not in hooks:
+        hooks['checkpoint'] = dict(type=SAFE_HOOK, interval=1)
+        return
+    hook = hooks['checkpoint']
+    if hook is None:
+        return
+    kind = hook.get('type')
+    if kind is None or kind in PLAIN_HOOKS:
+        hook['type'] = SAFE_HOOK
+    elif kind not in (SAFE_HOOK, SafeCheckpointHook):
+        warnings.warn(
+            f'default_hooks.checkpoint.type={kind!r} is not {SAFE_HOOK}: '
+            'it may write checkpoints in place and remove the previous one '
+            'before the new one is complete, and loads are not strict',
+            UserWarning, stacklevel=2)

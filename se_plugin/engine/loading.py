@@ -1,0 +1,206 @@
+"""Read checkpoints with one-line errors and compare them with a model.
+
+torch's own errors for a file that is no checkpoint name neither the file
+nor the fault (``EOFError: Ran out of input``), or advise to re-run with
+``weights_only=False``, which would execute whatever the file holds.
+"""
+import os
+import os.path as osp
+import pickle
+import re
+import zipfile
+
+import torch
+
+from .errors import CheckpointError
+
+# The names mmengine's CheckpointHook gives (filename_tmpl defaults).
+STEP_NAME = re.compile(r'^(epoch|iter)_(\d+)\.pth$')
+MAX_LISTED = 5
+
+
+def read_checkpoint(path):
+    """Load a checkpoint file on the CPU, ``weights_only`` as always.
+
+    Args:
+        path (str): The file.
+
+    Returns:
+        dict: Its content.
+
+    Raises:
+        CheckpointError: The file is missing, empty, truncated, not a torch
+            checkpoint, holds objects that are not allowed, or is no dict.
+    """
+    if not osp.isfile(path):
+        raise CheckpointError(f'{path}: no such file')
+    size = osp.getsize(path)
+    if size == 0:
+        raise CheckpointError(f'{path}: the file is empty (0 bytes)')
+    if not zipfile.is_zipfile(path):
+        with open(path, 'rb') as f:
+            magic = f.read(4)
+        # Zip archives start with 'PK'; a cut one has lost its directory.
+        fault = ('truncated (the zip archive torch writes lacks its end)'
+                 if magic.startswith(b'PK') else
+                 'not a torch checkpoint (torch.save writes a zip archive)')
+        raise CheckpointError(f'{path}: {fault}; {size} bytes')
+    try:
+        checkpoint = torch.load(path, map_location='cpu', weights_only=True)
+    except pickle.UnpicklingError as error:
+        # torch's text goes on with advice to turn weights_only off; keep
+        # only what it refused ("Unsupported global: GLOBAL x.Y ...").
+        refused = re.search(r'Unsupported global: GLOBAL (\S+)', str(error))
+        what = refused[1] if refused else str(error).split('. ')[0]
+        raise CheckpointError(
+            f'{path}: holds objects that may not be loaded safely ({what} is '
+            'not among the allowed types)') from None
+    except (RuntimeError, EOFError, zipfile.BadZipFile, KeyError) as error:
+        raise CheckpointError(
+            f'{path}: not a readable torch checkpoint '
+            f'({type(error).__name__}: {str(error).splitlines()[0]})'
+        ) from None
+    if not isinstance(checkpoint, dict):
+        raise CheckpointError(
+            f'{path}: holds a {type(checkpoint).__name__}, not the dict of a '
+            'checkpoint')
+    return checkpoint
+
+
+def _listed(keys):
+    keys = sorted(keys)
+    more = f' and {len(keys) - MAX_LISTED} more' if len(keys) > MAX_LISTED \
+        else ''
+    return ', '.join(keys[:MAX_LISTED]) + more
+
+
+def state_mismatch(model_state, checkpoint):
+    """Say how a checkpoint's weights do not fit a model's, if they do not.
+
+    Reads the weights as mmengine's ``load_checkpoint`` does: the
+    ``state_dict`` entry if there is one, else the whole dict, with a
+    leading ``module.`` removed.
+
+    Args:
+        model_state (dict): ``model.state_dict()``.
+        checkpoint (dict): The loaded checkpoint.
+
+    Returns:
+        str: One line per kind of mismatch; empty when the weights fit.
+    """
+    weights = checkpoint.get('state_dict', checkpoint)
+    weights = {re.sub(r'^module\.', '', k): v for k, v in weights.items()}
+    if not any(isinstance(v, torch.Tensor) for v in weights.values()):
+        return f'it holds no weights (keys: {_listed(map(str, weights))})'
+    missing = model_state.keys() - weights.keys()
+    unexpected = weights.keys() - model_state.keys()
+    shapes = [
+        f'{k} {tuple(weights[k].shape)} in the checkpoint, '
+        f'{tuple(model_state[k].shape)} in the model'
+        for k in sorted(model_state.keys() & weights.keys())
+        if isinstance(weights[k], torch.Tensor)
+        and weights[k].shape != model_state[k].shape
+    ]
+    lines = []
+    if missing:
+        lines.append(f'{len(missing)} missing keys: {_listed(missing)}')
+    if unexpected:
+        lines.append(
+            f'{len(unexpected)} unexpected keys: {_listed(unexpected)}')
+    if shapes:
+        more = f' and {len(shapes) - MAX_LISTED} more' if len(shapes) > \
+            MAX_LISTED else ''
+        lines.append(f'{len(shapes)} mis-shaped keys: '
+                     + '; '.join(shapes[:MAX_LISTED]) + more)
+    return '\n'.join(lines)
+
+
+def check_resumable(path, checkpoint):
+    """Refuse a checkpoint that holds weights but no training state.
+
+    Raises:
+        CheckpointError: ``meta.epoch``/``meta.iter`` or the optimizer state
+            is missing, as in ``best_*.pth``, published or converted files.
+    """
+    meta = checkpoint.get('meta')
+    lacks = [
+        name for name, present in (
+            ('meta.epoch', isinstance(meta, dict) and 'epoch' in meta),
+            ('meta.iter', isinstance(meta, dict) and 'iter' in meta),
+            ('optimizer', 'optimizer' in checkpoint)) if not present
+    ]
+    if lacks:
+        raise CheckpointError(
+            f'{path}: cannot be resumed, it has no {", ".join(lacks)} (a '
+            'weights-only checkpoint); to start a new training from its '
+            f'weights, train without --resume and with --cfg-options '
+            f'load_from={path}')
+
+
+def _candidates(work_dir):
+    """The work dir's step checkpoints, newest name first per kind."""
+    found = {}
+    for name in os.listdir(work_dir):
+        match = STEP_NAME.match(name)
+        if match:
+            found.setdefault(match[1], []).append(
+                (int(match[2]), osp.join(work_dir, name)))
+    pointer = osp.join(work_dir, 'last_checkpoint')
+    if osp.isfile(pointer):
+        with open(pointer) as f:
+            target = f.read().strip()
+        # A pointer into another out_dir names a checkpoint we do not list.
+        match = STEP_NAME.match(osp.basename(target))
+        if match and osp.dirname(osp.abspath(target)) != osp.abspath(
+                work_dir):
+            found.setdefault(match[1], []).append((int(match[2]), target))
+    return [sorted(paths, reverse=True) for paths in found.values()]
+
+
+def find_resumable(work_dir, logger=None):
+    """The newest complete checkpoint of a work dir.
+
+    ``last_checkpoint`` is not trusted: it may be missing (a run of plain
+    mmengine killed between the two writes) or point to a file that a full
+    disk cut short. Instead, for each kind of name (``epoch_N.pth``,
+    ``iter_N.pth``) the files are read from the highest N down until one
+    loads and can be resumed; of these, the one at the highest iteration
+    (``meta.iter``) wins. Files that do not load are named in a warning.
+
+    Args:
+        work_dir (str): The folder to look in.
+        logger (logging.Logger, optional): Where the warnings go.
+
+    Returns:
+        str: The checkpoint to resume.
+
+    Raises:
+        CheckpointError: Nothing in ``work_dir`` can be resumed.
+    """
+    if not osp.isdir(work_dir):
+        raise CheckpointError(
+            f'--resume: the work dir {work_dir} does not exist; train without '
+            '--resume to start from scratch')
+    best, skipped = None, []
+    for paths in _candidates(work_dir):
+        for _, path in paths:
+            try:
+                checkpoint = read_checkpoint(path)
+                check_resumable(path, checkpoint)
+            except CheckpointError as error:
+                skipped.append(path)
+                if logger is not None:
+                    logger.warning(f'--resume skips {error}')
+                continue
+            step = checkpoint['meta']['iter']
+            if best is None or step > best[0]:
+                best = (step, path)
+            break
+    if best is None:
+        tried = f' (none of {_listed(skipped)} can be resumed)' if skipped \
+            else ''
+        raise CheckpointError(
+            f'--resume: no complete checkpoint (epoch_N.pth / iter_N.pth) in '
+            f'the work dir {work_dir}{tried}; train without --resume to '
+            'start from scratch')
+    return best[1]

@@ -1,0 +1,236 @@
+"""Bad command lines and configs of tools/train.py, tools/test.py and
+tools/model_converters/to_se_plugin.py.
+
+A tool's known error is one message on stderr and a non-zero exit, never a
+traceback: :func:`run_tool` runs its ``main`` in this process and turns the
+exit into :class:`ToolExit`, whose text is what the user saw.
+"""
+import contextlib
+import importlib.util
+import io
+import os
+import sys
+from pathlib import Path
+
+import torch
+import torchvision
+
+from bad_inputs import case, collect
+
+REPO = Path(__file__).resolve().parents[2]
+DIGITS = str(REPO / 'configs' / 'digits' / 'se_resnet18_digits.py')
+SAFE_HOOK = 'se_plugin.SafeCheckpointHook'
+
+
+def load_tool(relative):
+    """Import a script under tools/ as a module (``test.py`` is no name to
+    import: it is the standard library's ``test`` package)."""
+    path = REPO / 'tools' / relative
+    name = 'se_plugin_tool_' + path.stem
+    if name not in sys.modules:
+        sys.path.insert(0, str(REPO / 'tools'))  # test.py imports train
+        spec = importlib.util.spec_from_file_location(name, path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        sys.modules[name] = module
+    return sys.modules[name]
+
+
+class ToolExit(Exception):
+    """A tool stopped with a non-zero status; the text is its stderr."""
+
+
+def run_tool(relative, argv):
+    """Run ``tools/<relative>``'s ``main(argv)``; return what it returns.
+
+    Raises:
+        ToolExit: The tool exited non-zero, with the status and the stderr
+            text. A traceback or torch's ``weights_only`` advice in it fails
+            the check right here.
+    """
+    main = load_tool(relative).main
+    stderr = io.StringIO()
+    try:
+        with contextlib.redirect_stderr(stderr):
+            return main([str(a) for a in argv])
+    except SystemExit as exit_:
+        # sys.exit('message') prints it to stderr and exits with 1.
+        code = exit_.code
+        text = stderr.getvalue() + (code if isinstance(code, str) else '')
+        status = 1 if isinstance(code, str) else code
+        if not status:
+            return None
+        assert 'Traceback' not in text and 'weights_only' not in text, text
+        raise ToolExit(f'exit status {status}: {text}') from None
+
+
+def train_config(argv):
+    """What tools/train.py would build the runner from."""
+    train = load_tool('train.py')
+    args = train.parse_args([str(a) for a in argv])
+    return train.merge_train_args(train.load_config(args), args)
+
+
+def write(path, text):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    return path
+
+
+# --- configs and --cfg-options ---------------------------------------------
+
+
+@case('tools-config-syntax-error', ToolExit,
+      ('bad.py, line 3: syntax error', 'exit status 1'))
+def _config_syntax_error(tmp_path):
+    config = write(tmp_path / 'bad.py', 'a = 1\n\nb = dict(\nc = 3\n')
+    run_tool('train.py', [config])
+
+
+@case('tools-config-syntax-error-in-base', ToolExit,
+      ('base.py, line 1: syntax error', "'(' was never closed"))
+def _config_syntax_error_in_base(tmp_path):
+    write(tmp_path / 'base.py', 'x = (\n')
+    leaf = write(tmp_path / 'leaf.py', "_base_ = ['base.py']\ny = 2\n")
+    run_tool('train.py', [leaf])
+
+
+@case('tools-config-missing', ToolExit, ('no_such.py', 'no such config'))
+def _config_missing(tmp_path):
+    run_tool('test.py', [tmp_path / 'no_such.py', tmp_path / 'x.pth'])
+
+
+@case('tools-cfg-options-no-equals', ToolExit,
+      ("item 'foo' is not KEY=VALUE", 'train_cfg.max_epochs=1',
+       'exit status 2'))
+def _cfg_options_no_equals(tmp_path):
+    run_tool('train.py', [DIGITS, '--cfg-options', 'foo'])
+
+
+@case('tools-cfg-options-empty-key', ToolExit,
+      ("item '=1' is not KEY=VALUE", ))
+def _cfg_options_empty_key(tmp_path):
+    run_tool('test.py', [DIGITS, 'x.pth', '--cfg-options', '=1'])
+
+
+@case('tools-cfg-options-new-top-key', warns=UserWarning,
+      words=('--cfg-options no_such_key',
+             "the config has no top-level key 'no_such_key'",
+             'added as a new key'))
+def _cfg_options_new_top_key(tmp_path):
+    cfg = train_config([DIGITS, '--cfg-options', 'no_such_key=1'])
+    assert cfg.no_such_key == 1  # new keys are sometimes meant
+
+
+@case('tools-cfg-options-new-nested-key', warns=UserWarning,
+      words=("'train_cfg' has no 'max_epoch'", 'max_epochs, val_interval'))
+def _cfg_options_new_nested_key(tmp_path):
+    train_config([DIGITS, '--cfg-options', 'train_cfg.max_epoch=1'])
+
+
+@case('tools-cfg-options-key-under-a-value', ToolExit,
+      ("train_cfg.max_epochs.x: 'train_cfg.max_epochs' is a int (6)",
+       'has no keys'))
+def _cfg_options_key_under_a_value(tmp_path):
+    run_tool('train.py', [DIGITS, '--cfg-options', 'train_cfg.max_epochs.x=1'])
+
+
+# --- which checkpoint hook saves -------------------------------------------
+
+
+def _config_with_hook(tmp_path, hook):
+    return write(
+        tmp_path / 'hook.py', f"_base_ = ['{DIGITS}']\n"
+        f'default_hooks = dict(checkpoint=dict(_delete_=True, {hook}))\n')
+
+
+@case('tools-plain-checkpoint-hook-replaced')
+def _plain_checkpoint_hook_replaced(tmp_path):
+    for hook in ("type='CheckpointHook', interval=2",
+                 "type='mmengine.CheckpointHook', interval=2", 'interval=2'):
+        cfg = train_config([_config_with_hook(tmp_path, hook)])
+        assert cfg.default_hooks.checkpoint == dict(type=SAFE_HOOK,
+                                                     interval=2)
+
+
+@case('tools-other-checkpoint-hook-warns', warns=UserWarning,
+      words=("default_hooks.checkpoint.type='MyHook'",
+             'may write checkpoints in place'))
+def _other_checkpoint_hook_warns(tmp_path):
+    cfg = train_config([_config_with_hook(tmp_path, "type='MyHook'")])
+    assert cfg.default_hooks.checkpoint.type == 'MyHook'
+
+
+# --- tools/model_converters/to_se_plugin.py --------------------------------
+
+
+def convert(src, dst, *more):
+    """to_se_plugin.py on torchvision's ResNet-18 weights."""
+    return run_tool('model_converters/to_se_plugin.py',
+                    ['torchvision', 'resnet18', src, dst, *more])
+
+
+def _converter_source(tmp_path):
+    src = tmp_path / 'resnet18.pth'
+    torch.save(torchvision.models.resnet18().state_dict(), src)
+    return src
+
+
+@case('tools-convert-dst-is-src', ToolExit,
+      ('is the source', 'never overwrites its input'))
+def _convert_dst_is_src(tmp_path):
+    src = write(tmp_path / 'w.pth', 'not read')
+    try:
+        convert(src, src)
+    finally:
+        assert src.read_text() == 'not read'
+
+
+@case('tools-convert-dst-links-to-src', ToolExit,
+      ('link.pth is the source', 'never overwrites'))
+def _convert_dst_links_to_src(tmp_path):
+    src = write(tmp_path / 'w.pth', 'not read')
+    os.symlink(src, tmp_path / 'link.pth')
+    convert(src, tmp_path / 'link.pth', '--force')
+
+
+@case('tools-convert-config-exists', ToolExit,
+      ('out.py already exist', '--force'))
+def _convert_config_exists(tmp_path):
+    mine = write(tmp_path / 'out.py', '# my config\n')
+    try:
+        convert(_converter_source(tmp_path), tmp_path / 'out.pth')
+    finally:
+        assert mine.read_text() == '# my config\n'
+        assert not (tmp_path / 'out.pth').exists()
+
+
+@case('tools-convert-weights-exist', ToolExit,
+      ('out.pth already exist', '--force'))
+def _convert_weights_exist(tmp_path):
+    write(tmp_path / 'out.pth', 'mine')
+    convert(tmp_path / 'w.pth', tmp_path / 'out.pth')
+
+
+@case('tools-convert-force-replaces')
+def _convert_force_replaces(tmp_path):
+    src = _converter_source(tmp_path)
+    write(tmp_path / 'out.py', '# old\n')
+    convert(src, tmp_path / 'out.pth', '--force')
+    weights = torch.load(tmp_path / 'out.pth')['state_dict']
+    assert weights['head.fc.weight'].shape == (1000, 512)
+    assert 'se_plugin.SEResNet' in (tmp_path / 'out.py').read_text()
+    # Nothing but the two outputs and the source: no temporary files.
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        'out.pth', 'out.py', 'resnet18.pth'
+    ]
+
+
+@case('tools-convert-src-empty', ToolExit,
+      ('empty.pth: the file is empty', ))
+def _convert_src_empty(tmp_path):
+    write(tmp_path / 'empty.pth', '')
+    convert(tmp_path / 'empty.pth', tmp_path / 'out.pth')
+
+
+CASES = collect(globals())
