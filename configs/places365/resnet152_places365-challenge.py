@@ -4,16 +4,6 @@ Paper, Table 5 (ResNet-152): 41.15 / 11.61 top-1 / top-5 error (%), single crop
 on the 36,500 validation images. Protocol and the choices the paper leaves
 open: ``../_base_/places365_challenge.py``.
 """
-_base_ = [
-    'mmpretrain::_base_/models/resnet152.py',
-    '../_base_/places365_challenge.py'
-]
+_base_ = './se_resnet152_places365-challenge.py'
 
-model = dict(
-    backbone=dict(
-        _delete_=True,
-        type='se_plugin.SEResNet',
-        depth=152,
-        style='caffe',
-        se_cfg=None),
-    head=dict(num_classes=365))
+model = dict(backbone=dict(se_cfg=None))
