@@ -24,11 +24,12 @@ CONFIGS = ROOT / 'configs'
 
 @pytest.fixture(scope='module', autouse=True)
 def fast_metafile_lookup():
-    """Parse mmpretrain's / mmdet's metafiles once (as test_configs.py)."""
-    original = config_utils.load
-    config_utils.load = functools.lru_cache(None)(original)
-    yield
-    config_utils.load = original
+    """Parse mmpretrain's / mmdet's metafiles once per module: mmengine
+    reads all of them again for every ``mmpretrain::`` / ``mmdet::`` base."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(config_utils, 'load',
+                      functools.lru_cache(None)(config_utils.load))
+        yield
 
 
 @pytest.fixture

@@ -33,7 +33,7 @@ def read_ratios(paths):
 def plot(modes, out, title):
     models = sorted({m for ratios in modes.values() for m in ratios})
     width = 0.8 / len(models)
-    fig, ax = plt.subplots(figsize=(1.6 + 1.4 * len(modes), 3.6))
+    fig, ax = plt.subplots(figsize=(4 + 1.6 * len(modes), 3.6))
     for i, model in enumerate(models):
         xs, medians, lower, upper = [], [], [], []
         for x, ratios in enumerate(modes.values()):
@@ -45,12 +45,15 @@ def plot(modes, out, title):
                 upper.append(r['q3'] - r['median'])
         ax.bar(xs, medians, width, yerr=[lower, upper], capsize=2,
                label=model)
+        for x, median, up in zip(xs, medians, upper):
+            ax.text(x, median + up + 0.004, f'{median:.3f}', fontsize=7,
+                    ha='center', va='bottom')
     ax.axhline(1.0, color='black', linewidth=0.8, linestyle='--')
     ax.set_xticks(range(len(modes)), list(modes))
-    ax.set_ylim(0.9, max(1.1, ax.get_ylim()[1]))
+    ax.set_ylim(0.9, max(1.1, ax.get_ylim()[1] + 0.02))
     ax.set_ylabel('time SE-ResNet-50 / ResNet-50')
     ax.set_title(title)
-    ax.legend(fontsize='small', ncol=2)
+    ax.legend(fontsize='small', loc='upper left', bbox_to_anchor=(1.01, 1))
     fig.tight_layout()
     fig.savefig(out, dpi=100)
     plt.close(fig)
