@@ -210,3 +210,13 @@ def test_configs_still_inherit_through_mim(tmp_path):
     cfg = Config.fromfile(str(leaf))
     assert cfg.model.head.num_classes == 200
     assert cfg.model.backbone.type == 'se_plugin.SEResNet'
+
+
+def test_metafile_flops_are_measured():
+    """The FLOPs of the metafiles are cost_table.py's count (one small
+    model here; tools/analysis/cost_table.py measures the others)."""
+    from se_plugin.analysis.cost import model_cost
+    model = get_model('se_resnet18_digits')
+    cost = model_cost(model, (3, 32, 32))
+    meta = MODELS['se_resnet18_digits']['Metadata']
+    assert (cost.params, cost.flops) == (meta['Parameters'], meta['FLOPs'])

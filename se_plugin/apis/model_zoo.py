@@ -18,7 +18,6 @@ from typing import Dict, List, Optional, Union
 import torch
 from mmengine.config import Config
 from mmengine.registry import MODELS, DefaultScope
-from mmengine.runner import CheckpointLoader
 from modelindex.load_model_index import load
 from modelindex.models.Model import Model
 
@@ -154,6 +153,8 @@ def load_exactly(model: torch.nn.Module, checkpoint: str, name: str) -> None:
     raises everywhere. Only BN's ``num_batches_tracked`` counters may be
     missing (checkpoints converted from other code bases lack them).
     """
+    # mmengine.runner is heavy; `import se_plugin` should not pay for it.
+    from mmengine.runner import CheckpointLoader
     if not osp.isfile(checkpoint):
         raise FileNotFoundError(f'pretrained={checkpoint!r} (model {name!r})'
                                 f' does not exist')
