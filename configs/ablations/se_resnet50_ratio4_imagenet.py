@@ -2,6 +2,6 @@
 
 Paper, Table 7 (r=4): 23.21 / 6.63 top-1 / top-5 error (%), 35.7M parameters.
 """
-_base_ = '../se_resnet50_imagenet.py'
+_base_ = ['../_base_/models/se_resnet.py', '../_base_/imagenet_paper.py']
 
 model = dict(backbone=dict(se_cfg=dict(ratio=4)))

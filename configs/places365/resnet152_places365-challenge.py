@@ -4,6 +4,8 @@ Paper, Table 5 (ResNet-152): 41.15 / 11.61 top-1 / top-5 error (%), single crop
 on the 36,500 validation images. Protocol and the choices the paper leaves
 open: ``../_base_/places365_challenge.py``.
 """
-_base_ = './se_resnet152_places365-challenge.py'
+_base_ = [
+    '../_base_/models/se_resnet.py', '../_base_/places365_challenge.py'
+]
 
-model = dict(backbone=dict(se_cfg=None))
+model = dict(backbone=dict(depth=152, se_cfg=None), head=dict(num_classes=365))
