@@ -8,6 +8,8 @@ from setuptools import setup
 setup(package_data={
     'se_plugin': [
         '.mim/model-index.yml', '.mim/configs/configs/**/*.py',
-        'ops/csrc/*.cpp'
+        # The model zoo's metafiles: model-index.yml imports them, and
+        # mmengine reads them all before it resolves `se_plugin::` configs.
+        '.mim/configs/configs/**/metafile.yml', 'ops/csrc/*.cpp'
     ]
 })

@@ -6,23 +6,6 @@ Paper, Table 2 (re-implementation): 20.37 / 5.21 top-1 / top-5 error (%),
 11.75 GFLOPs. The same class as ``se_inception_resnet_v2_imagenet.py`` with
 ``se_cfg=None``.
 """
-_base_ = ['mmpretrain::_base_/models/resnet50.py', '_base_/imagenet_paper.py']
+_base_ = './se_inception_resnet_v2_imagenet.py'
 
-model = dict(
-    backbone=dict(
-        _delete_=True, type='se_plugin.SEInceptionResNetV2', se_cfg=None),
-    head=dict(in_channels=1536))
-
-train_dataloader = dict(dataset=dict(pipeline=[
-    dict(type='LoadImageFromFile'),
-    dict(type='RandomResizedCrop', scale=299),
-    dict(type='RandomFlip', prob=0.5, direction='horizontal'),
-    dict(type='PackInputs'),
-]))
-val_dataloader = dict(dataset=dict(pipeline=[
-    dict(type='LoadImageFromFile'),
-    dict(type='ResizeEdge', scale=352, edge='short'),
-    dict(type='CenterCrop', crop_size=299),
-    dict(type='PackInputs'),
-]))
-test_dataloader = val_dataloader
+model = dict(backbone=dict(se_cfg=None))

@@ -1,19 +1,5 @@
-"""ResNet-101 on ImageNet-1k, the 8 GPUs x 32 recipe (batch 256, lr 0.1; see
-_base_/imagenet_8xb32.py).
+"""ResNet-101, the 8 GPUs x 32 recipe: ``se_resnet101_8xb32_imagenet.py``
+without SE."""
+_base_ = ['_base_/models/se_resnet.py', '_base_/imagenet_8xb32.py']
 
-Paper, Table 2 (ResNet-101): 23.17 / 6.52 top-1 / top-5 error (%), 7.58 GFLOPs.
-The same class as ``se_resnet101_8xb32_imagenet.py`` with ``se_cfg=None``:
-exactly mmpretrain's layers, so the two differ only in SE.
-"""
-_base_ = [
-    'mmpretrain::_base_/models/resnet101.py',
-    '_base_/imagenet_8xb32.py'
-]
-
-model = dict(
-    backbone=dict(
-        _delete_=True,
-        type='se_plugin.SEResNet',
-        depth=101,
-        style='caffe',
-        se_cfg=None))
+model = dict(backbone=dict(depth=101, se_cfg=None))

@@ -1,19 +1,5 @@
-"""ResNet-50 on ImageNet-1k, the 8 GPUs x 32 recipe (batch 256, lr 0.1; see
-_base_/imagenet_8xb32.py).
+"""ResNet-50, the 8 GPUs x 32 recipe: ``se_resnet50_8xb32_imagenet.py``
+without SE."""
+_base_ = ['_base_/models/se_resnet.py', '_base_/imagenet_8xb32.py']
 
-Paper, Table 2 (ResNet-50): 24.80 / 7.48 top-1 / top-5 error (%), 3.86 GFLOPs.
-The same class as ``se_resnet50_8xb32_imagenet.py`` with ``se_cfg=None``:
-exactly mmpretrain's layers, so the two differ only in SE.
-"""
-_base_ = [
-    'mmpretrain::_base_/models/resnet50.py',
-    '_base_/imagenet_8xb32.py'
-]
-
-model = dict(
-    backbone=dict(
-        _delete_=True,
-        type='se_plugin.SEResNet',
-        depth=50,
-        style='caffe',
-        se_cfg=None))
+model = dict(backbone=dict(se_cfg=None))

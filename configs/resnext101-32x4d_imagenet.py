@@ -1,20 +1,6 @@
-"""ResNeXt-101 (32x4d) on ImageNet-1k, the paper's recipe (batch 1024, lr 0.6;
-see _base_/imagenet_paper.py).
+"""ResNeXt-101 (32x4d), the paper's recipe: ``se_resnext101-32x4d_imagenet.py``
+without SE. Paper, Table 2: 21.18 / 5.57 top-1 / top-5 error (%), 7.99
+GFLOPs."""
+_base_ = ['_base_/models/se_resnext.py', '_base_/imagenet_paper.py']
 
-Paper, Table 2 (ResNeXt-101 (32x4d)): 21.18 / 5.57 top-1 / top-5 error (%),
-7.99 GFLOPs. The same class as ``se_resnext101-32x4d_imagenet.py`` with
-``se_cfg=None``: exactly mmpretrain's layers, so the two differ only in SE.
-"""
-_base_ = [
-    'mmpretrain::_base_/models/resnext101_32x4d.py',
-    '_base_/imagenet_paper.py'
-]
-
-model = dict(
-    backbone=dict(
-        _delete_=True,
-        type='se_plugin.SEResNeXt',
-        depth=101,
-        groups=32,
-        width_per_group=4,
-        se_cfg=None))
+model = dict(backbone=dict(depth=101, se_cfg=None))

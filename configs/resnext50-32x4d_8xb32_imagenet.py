@@ -1,20 +1,5 @@
-"""ResNeXt-50 (32x4d) on ImageNet-1k, the 8 GPUs x 32 recipe (batch 256, lr
-0.1; see _base_/imagenet_8xb32.py).
+"""ResNeXt-50 (32x4d), the 8 GPUs x 32 recipe:
+``se_resnext50-32x4d_8xb32_imagenet.py`` without SE."""
+_base_ = ['_base_/models/se_resnext.py', '_base_/imagenet_8xb32.py']
 
-Paper, Table 2 (ResNeXt-50 (32x4d)): 22.11 / 5.90 top-1 / top-5 error (%), 4.24
-GFLOPs. The same class as ``se_resnext50-32x4d_8xb32_imagenet.py`` with
-``se_cfg=None``: exactly mmpretrain's layers, so the two differ only in SE.
-"""
-_base_ = [
-    'mmpretrain::_base_/models/resnext50_32x4d.py',
-    '_base_/imagenet_8xb32.py'
-]
-
-model = dict(
-    backbone=dict(
-        _delete_=True,
-        type='se_plugin.SEResNeXt',
-        depth=50,
-        groups=32,
-        width_per_group=4,
-        se_cfg=None))
+model = dict(backbone=dict(se_cfg=None))

@@ -1,18 +1,5 @@
-"""SE-ResNet-101 on ImageNet-1k, the paper's recipe (batch 1024, lr 0.6; see
-_base_/imagenet_paper.py).
+"""SE-ResNet-101, the paper's recipe. Paper, Table 2: 22.38 / 6.07 top-1 /
+top-5 error (%), 7.60 GFLOPs. Its baseline is ``resnet101_imagenet.py``."""
+_base_ = ['_base_/models/se_resnet.py', '_base_/imagenet_paper.py']
 
-Paper, Table 2 (SE-ResNet-101): 22.38 / 6.07 top-1 / top-5 error (%), 7.60
-GFLOPs. Its baseline is ``resnet101_imagenet.py``: the same network with
-``se_cfg=None``.
-"""
-_base_ = [
-    'mmpretrain::_base_/models/resnet101.py',
-    '_base_/imagenet_paper.py'
-]
-
-model = dict(
-    backbone=dict(
-        _delete_=True,
-        type='se_plugin.SEResNet',
-        depth=101,
-        style='caffe'))
+model = dict(backbone=dict(depth=101))

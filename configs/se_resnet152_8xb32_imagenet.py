@@ -1,18 +1,4 @@
-"""SE-ResNet-152 on ImageNet-1k, the 8 GPUs x 32 recipe (batch 256, lr 0.1; see
-_base_/imagenet_8xb32.py).
+"""SE-ResNet-152, the 8 GPUs x 32 recipe (batch 256, lr 0.1)."""
+_base_ = ['_base_/models/se_resnet.py', '_base_/imagenet_8xb32.py']
 
-Paper, Table 2 (SE-ResNet-152): 21.57 / 5.73 top-1 / top-5 error (%), 11.32
-GFLOPs. Its baseline is ``resnet152_8xb32_imagenet.py``: the same network with
-``se_cfg=None``.
-"""
-_base_ = [
-    'mmpretrain::_base_/models/resnet152.py',
-    '_base_/imagenet_8xb32.py'
-]
-
-model = dict(
-    backbone=dict(
-        _delete_=True,
-        type='se_plugin.SEResNet',
-        depth=152,
-        style='caffe'))
+model = dict(backbone=dict(depth=152))

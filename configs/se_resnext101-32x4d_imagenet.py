@@ -1,19 +1,6 @@
-"""SE-ResNeXt-101 (32x4d) on ImageNet-1k, the paper's recipe (batch 1024, lr
-0.6; see _base_/imagenet_paper.py).
+"""SE-ResNeXt-101 (32x4d), the paper's recipe. Paper, Table 2: 20.70 / 5.01
+top-1 / top-5 error (%), 8.00 GFLOPs. Its baseline is
+``resnext101-32x4d_imagenet.py``."""
+_base_ = ['_base_/models/se_resnext.py', '_base_/imagenet_paper.py']
 
-Paper, Table 2 (SE-ResNeXt-101 (32x4d)): 20.70 / 5.01 top-1 / top-5 error (%),
-8.00 GFLOPs. Its baseline is ``resnext101-32x4d_imagenet.py``: the same network
-with ``se_cfg=None``.
-"""
-_base_ = [
-    'mmpretrain::_base_/models/resnext101_32x4d.py',
-    '_base_/imagenet_paper.py'
-]
-
-model = dict(
-    backbone=dict(
-        _delete_=True,
-        type='se_plugin.SEResNeXt',
-        depth=101,
-        groups=32,
-        width_per_group=4))
+model = dict(backbone=dict(depth=101))

@@ -1,19 +1,3 @@
-"""SE-ResNeXt-50 (32x4d) on ImageNet-1k, the 8 GPUs x 32 recipe (batch 256, lr
-0.1; see _base_/imagenet_8xb32.py).
-
-Paper, Table 2 (SE-ResNeXt-50 (32x4d)): 21.10 / 5.49 top-1 / top-5 error (%),
-4.25 GFLOPs. Its baseline is ``resnext50-32x4d_8xb32_imagenet.py``: the same
-network with ``se_cfg=None``.
-"""
-_base_ = [
-    'mmpretrain::_base_/models/resnext50_32x4d.py',
-    '_base_/imagenet_8xb32.py'
-]
-
-model = dict(
-    backbone=dict(
-        _delete_=True,
-        type='se_plugin.SEResNeXt',
-        depth=50,
-        groups=32,
-        width_per_group=4))
+"""SE-ResNeXt-50 (32x4d) on ImageNet-1k, the 8 GPUs x 32 recipe (batch 256,
+lr 0.1; see _base_/imagenet_8xb32.py)."""
+_base_ = ['_base_/models/se_resnext.py', '_base_/imagenet_8xb32.py']

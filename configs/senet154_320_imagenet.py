@@ -4,11 +4,7 @@
 The paper gives only the crop; the short side is resized to 366 so the crop
 keeps the 224/256 = 0.875 ratio of the standard evaluation.
 """
-_base_ = ['mmpretrain::_base_/models/resnet50.py', '_base_/imagenet_paper.py']
-
-model = dict(
-    backbone=dict(_delete_=True, type='se_plugin.SENet154'),
-    head=dict(type='se_plugin.DropoutLinearClsHead', dropout_rate=0.2))
+_base_ = './senet154_imagenet.py'
 
 val_dataloader = dict(dataset=dict(pipeline=[
     dict(type='LoadImageFromFile'),

@@ -3,15 +3,6 @@
 Paper, Table 7 (r=16): 23.29 / 6.62 top-1 / top-5 error (%), 28.1M parameters
 (the same model as ``../se_resnet50_imagenet.py``).
 """
-_base_ = [
-    'mmpretrain::_base_/models/resnet50.py',
-    '../_base_/imagenet_paper.py'
-]
+_base_ = ['../_base_/models/se_resnet.py', '../_base_/imagenet_paper.py']
 
-model = dict(
-    backbone=dict(
-        _delete_=True,
-        type='se_plugin.SEResNet',
-        depth=50,
-        style='caffe',
-        se_cfg=dict(ratio=16)))
+model = dict(backbone=dict(se_cfg=dict(ratio=16)))

@@ -5,15 +5,7 @@ on the 36,500 validation images. Protocol and the choices the paper leaves
 open: ``../_base_/places365_challenge.py``.
 """
 _base_ = [
-    'mmpretrain::_base_/models/resnet152.py',
-    '../_base_/places365_challenge.py'
+    '../_base_/models/se_resnet.py', '../_base_/places365_challenge.py'
 ]
 
-model = dict(
-    backbone=dict(
-        _delete_=True,
-        type='se_plugin.SEResNet',
-        depth=152,
-        style='caffe',
-        se_cfg=None),
-    head=dict(num_classes=365))
+model = dict(backbone=dict(depth=152, se_cfg=None), head=dict(num_classes=365))

@@ -1,0 +1,181 @@
+"""The model zoo: :func:`list_models` and :func:`get_model`, as mmpretrain's.
+
+The zoo is the metafiles that ``se_plugin/.mim/model-index.yml`` imports
+(OpenMMLab's model-index format, read with the ``modelindex`` package that
+mmpretrain uses). A model's name is the stem of its config file, and the
+``Config`` of each model is a path from the repository root; the package
+holds the repository's ``configs/`` as ``.mim/configs/configs/`` (see
+:mod:`se_plugin.mim`), so the root is ``.mim/configs/``.
+"""
+import copy
+import difflib
+import fnmatch
+import functools
+import os
+import os.path as osp
+from typing import Dict, List, Optional, Union
+
+import torch
+from mmengine.config import Config
+from mmengine.registry import MODELS, DefaultScope
+from modelindex.load_model_index import load
+from modelindex.models.Model import Model
+
+MIM_DIR = osp.join(osp.dirname(osp.dirname(osp.abspath(__file__))), '.mim')
+MODEL_INDEX = osp.join(MIM_DIR, 'model-index.yml')
+CONFIG_ROOT = osp.join(MIM_DIR, 'configs')
+
+
+@functools.lru_cache(maxsize=None)
+def _zoo(model_index: str = MODEL_INDEX) -> Dict[str, Model]:
+    """Every model of the index by lower-case name, collections applied."""
+    index = load(model_index)
+    index.build_models_with_collections()
+    models = {}
+    for model in index.models:
+        errors = model.check_errors
+        if errors:
+            raise ValueError(f'{model.filepath}: model {model.name!r} is not '
+                             f'valid model-index metadata: {sorted(errors)}')
+        key = model.name.lower()
+        if key in models:
+            raise ValueError(
+                f'model name {model.name!r} appears twice: in '
+                f'{models[key].filepath} and {model.filepath}')
+        models[key] = model
+    return models
+
+
+def list_models(pattern: Optional[str] = None) -> List[str]:
+    """The names of the models in the zoo, sorted.
+
+    Args:
+        pattern (str, optional): A shell-style pattern (``*``, ``?``,
+            ``[...]``), matched case-insensitively; without a wildcard it
+            matches names that contain it, as in mmpretrain.
+
+    Returns:
+        list[str]: The matching names.
+
+    Examples:
+        >>> list_models('se_resnet50_ratio*')
+        ['se_resnet50_ratio16_imagenet', 'se_resnet50_ratio32_imagenet',
+         'se_resnet50_ratio4_imagenet', 'se_resnet50_ratio8_imagenet']
+    """
+    names = sorted(model.name for model in _zoo().values())
+    if pattern is None:
+        return names
+    if not any(c in pattern for c in '*?['):
+        pattern = f'*{pattern}*'
+    return [n for n in names if fnmatch.fnmatch(n.lower(), pattern.lower())]
+
+
+def get_model_info(name: str) -> Model:
+    """The metafile entry of a model (a copy: ``Name``, ``Config``, ...).
+
+    Raises:
+        ValueError: The name is not in the zoo; the message lists the
+            closest names.
+    """
+    zoo = _zoo()
+    model = zoo.get(name.lower())
+    if model is None:
+        close = difflib.get_close_matches(name.lower(), zoo, n=5, cutoff=0.5)
+        hint = (f'closest: {", ".join(zoo[c].name for c in close)}'
+                if close else 'no name is close')
+        raise ValueError(f'model {name!r} is not in se_plugin\'s zoo '
+                         f'({hint}); se_plugin.list_models() lists all '
+                         f'{len(zoo)}')
+    return copy.deepcopy(model)
+
+
+def get_config(name: str) -> Config:
+    """The parsed config of a model in the zoo."""
+    path = osp.join(CONFIG_ROOT, get_model_info(name).config)
+    if not osp.isfile(path):
+        raise FileNotFoundError(
+            f'model {name!r}: its metafile names config {path}, which does '
+            f'not exist')
+    return Config.fromfile(path)
+
+
+def get_model(name: str,
+              pretrained: Union[None, str, os.PathLike] = None,
+              **overrides) -> torch.nn.Module:
+    """Build a model of the zoo, in its toolbox's scope.
+
+    Args:
+        name (str): A name from :func:`list_models` (case-insensitive).
+        pretrained (str | PathLike, optional): A checkpoint to load, e.g.
+            one from ``tools/train.py`` or from
+            ``tools/model_converters/to_se_plugin.py``. It must fit the model
+            exactly: a missing, unexpected or differently shaped weight
+            raises instead of loading the rest. The zoo publishes no
+            weights, so ``True`` is refused.
+        **overrides: Merged into the config's ``model`` before it is built,
+            e.g. ``head=dict(num_classes=10)``.
+
+    Returns:
+        torch.nn.Module: The model (an mmpretrain classifier or an mmdet
+        detector), with its config as ``model.cfg``.
+
+    Raises:
+        ValueError: Unknown name, ``pretrained`` neither None nor a path, or
+            a checkpoint that does not fit.
+        FileNotFoundError: ``pretrained`` does not exist.
+    """
+    if pretrained is not None and not isinstance(pretrained,
+                                                 (str, os.PathLike)):
+        raise ValueError(
+            f'pretrained={pretrained!r}: expected None or the path of a '
+            f'checkpoint (se_plugin publishes no weights; convert the '
+            f'published ones with tools/model_converters/to_se_plugin.py)')
+    cfg = get_config(name)
+    if overrides:
+        cfg.merge_from_dict(dict(model=overrides))
+    model_cfg = cfg.model
+    # mmpretrain configs keep the preprocessor beside the model, and the
+    # runner moves it in; do the same.
+    if 'data_preprocessor' in cfg and 'data_preprocessor' not in model_cfg:
+        model_cfg.data_preprocessor = cfg.data_preprocessor
+    with DefaultScope.overwrite_default_scope(cfg.get('default_scope')):
+        model = MODELS.build(model_cfg)
+    if pretrained is not None:
+        load_exactly(model, os.fspath(pretrained), name)
+    model.cfg = cfg
+    return model
+
+
+def load_exactly(model: torch.nn.Module, checkpoint: str, name: str) -> None:
+    """Load every weight of ``checkpoint`` into ``model``, or raise.
+
+    mmengine's ``load_checkpoint(strict=True)`` raises on rank 0 only; this
+    raises everywhere. Only BN's ``num_batches_tracked`` counters may be
+    missing (checkpoints converted from other code bases lack them).
+    """
+    # mmengine.runner is heavy; `import se_plugin` should not pay for it.
+    from mmengine.runner import CheckpointLoader
+    if not osp.isfile(checkpoint):
+        raise FileNotFoundError(f'pretrained={checkpoint!r} (model {name!r})'
+                                f' does not exist')
+    ckpt = CheckpointLoader.load_checkpoint(checkpoint, map_location='cpu')
+    state = ckpt.get('state_dict', ckpt) if isinstance(ckpt, dict) else ckpt
+    if not isinstance(state, dict):
+        raise ValueError(f'pretrained={checkpoint!r} holds a '
+                         f'{type(state).__name__}, not a state dict')
+    expected = model.state_dict()
+    missing = [k for k in expected if k not in state
+               and not k.endswith('num_batches_tracked')]
+    unexpected = [k for k in state if k not in expected]
+    reshaped = [
+        f'{k} {tuple(state[k].shape)} (model: {tuple(v.shape)})'
+        for k, v in expected.items()
+        if k in state and tuple(getattr(state[k], 'shape', ())) != v.shape
+    ]
+    if missing or unexpected or reshaped:
+        raise ValueError(
+            f'pretrained={checkpoint!r} does not fit model {name!r}, nothing '
+            f'was loaded: {len(missing)} missing {missing[:5]}, '
+            f'{len(unexpected)} unexpected {unexpected[:5]}, '
+            f'{len(reshaped)} of another shape {reshaped[:5]}')
+    model.load_state_dict(state, strict=False)

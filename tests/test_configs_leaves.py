@@ -1,0 +1,72 @@
+"""Configs inherit instead of repeating, and stay shallow (STYLE.md: two
+levels of our own files, so a reader merges few files in their head).
+
+Read as source (``ast``), not parsed by mmengine: this is about how the
+files are written; ``test_configs.py`` checks what they contain.
+"""
+import ast
+import re
+from pathlib import Path
+
+import pytest
+
+CONFIGS = Path(__file__).resolve().parents[1] / 'configs'
+LEAVES = sorted(p for p in CONFIGS.rglob('*.py') if '_base_' not in p.parts)
+# Baselines that inherit their SE config because it also sets the input
+# pipelines (299 / 320 crops): one level more, said in their docstrings.
+DEEPER = {'inception_resnet_v2_imagenet.py', 'senet154_320_imagenet.py'}
+
+
+def assignments(path):
+    """Top-level ``name = value`` statements of a config, as a dict."""
+    tree = ast.parse(path.read_text())
+    return {
+        node.targets[0].id: node.value
+        for node in tree.body
+        if isinstance(node, ast.Assign) and isinstance(node.targets[0],
+                                                       ast.Name)
+    }
+
+
+def local_bases(path):
+    value = assignments(path).get('_base_')
+    if value is None:
+        return []
+    names = ast.literal_eval(value)
+    names = [names] if isinstance(names, str) else names
+    return [(path.parent / n).resolve() for n in names if '::' not in n]
+
+
+def depth(path):
+    """Levels of our own files: a leaf over toolbox bases only is 1."""
+    return 1 + max((depth(b) for b in local_bases(path)), default=0)
+
+
+@pytest.mark.parametrize('path', LEAVES, ids=lambda p: p.name)
+def test_inheritance_is_shallow(path):
+    assert all(b.is_file() for b in local_bases(path))
+    assert depth(path) <= (3 if path.name in DEEPER else 2)
+
+
+RESNET_LEAVES = [
+    p for p in LEAVES
+    if p.parent == CONFIGS and re.match(r'(se_)?resne(xt|t)\d', p.name)
+] + sorted(CONFIGS.glob('ablations/*ratio*.py')) + sorted(
+    CONFIGS.glob('places365/*.py'))
+
+
+@pytest.mark.parametrize('path', RESNET_LEAVES, ids=lambda p: p.name)
+def test_resnet_leaves_are_bases_and_one_line(path):
+    """A model base, a recipe base and at most one ``model`` override."""
+    bases = [b.relative_to(CONFIGS / '_base_').as_posix()
+             for b in local_bases(path)]
+    family = 'models/se_resnext.py' if 'resnext' in path.name else \
+        'models/se_resnet.py'
+    assert bases[0] == family and len(bases) == 2
+    assert set(assignments(path)) <= {'_base_', 'model'}
+    model = assignments(path).get('model')
+    assert model is None or len(ast.unparse(model)) <= 79
+
+
+def test_resnet_family_counted():
+    assert len(RESNET_LEAVES) == 20 + 4 + 2

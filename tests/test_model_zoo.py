@@ -1,0 +1,222 @@
+"""The model zoo: metafiles, ``list_models`` and ``get_model``.
+
+The golden test builds every model of the zoo and compares its parameter
+count with its metafile, so a changed architecture fails here.
+"""
+import functools
+from pathlib import Path
+
+import mmengine.config.utils as config_utils
+import pytest
+import torch
+import yaml
+from mmengine.config import Config
+from modelindex.load_model_index import load
+
+import se_plugin
+from se_plugin import get_model, list_models
+from se_plugin.apis import get_model_info
+from se_plugin.apis.model_zoo import MODEL_INDEX
+
+ROOT = Path(__file__).resolve().parents[1]
+CONFIGS = ROOT / 'configs'
+
+
+@pytest.fixture(scope='module', autouse=True)
+def fast_metafile_lookup():
+    """Parse mmpretrain's / mmdet's metafiles once per module: mmengine
+    reads all of them again for every ``mmpretrain::`` / ``mmdet::`` base."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(config_utils, 'load',
+                      functools.lru_cache(None)(config_utils.load))
+        yield
+
+
+@pytest.fixture
+def no_weight_init(monkeypatch):
+    """Counting needs no random weights; drawing 60M of them takes seconds."""
+    for name in ('kaiming_uniform_', 'uniform_', 'normal_', 'trunc_normal_'):
+        monkeypatch.setattr(torch.nn.init, name, lambda t, *a, **k: t)
+
+
+def metafile_models():
+    index = yaml.safe_load(Path(MODEL_INDEX).read_text())
+    models = {}
+    for path in index['Import']:
+        meta = yaml.safe_load((Path(MODEL_INDEX).parent / path).read_text())
+        for model in meta['Models']:
+            models[model['Name']] = model
+    return models
+
+
+MODELS = metafile_models()
+
+
+def test_every_config_is_in_the_zoo():
+    configs = {
+        str(p.relative_to(ROOT))
+        for p in CONFIGS.rglob('*.py') if '_base_' not in p.parts
+    }
+    assert len(configs) == 70
+    assert {m['Config'] for m in MODELS.values()} == configs
+    assert sorted(MODELS) == list_models()
+    # Names are the config stems.
+    assert all(Path(m['Config']).stem == name for name, m in MODELS.items())
+
+
+def test_metafiles_are_valid_model_index():
+    index = load(MODEL_INDEX)
+    index.build_models_with_collections()
+    assert len(index.models) == len(MODELS)
+    for model in index.models:
+        assert not model.check_errors, (model.name, model.check_errors)
+        assert model.in_collection
+        assert model.metadata.parameters > 0
+        for result in model.results or []:
+            assert all('(paper)' in k or '(ours' in k
+                       for k in result.metrics), result.metrics
+
+
+def test_paper_results_as_in_the_paper():
+    """A few of the paper's figures, as PAPER.md gives them."""
+    def metrics(name):
+        return MODELS[name]['Results'][0]['Metrics']
+
+    assert metrics('se_resnet50_imagenet') == {
+        'Top 1 Error (paper)': 23.29, 'Top 5 Error (paper)': 6.62}
+    assert metrics('senet154_320_imagenet')['Top 1 Error (paper)'] == 17.28
+    assert metrics('faster-rcnn_se-r101_c4_1x_coco') == {
+        'box AP@0.5 (paper)': 49.2, 'box AP (paper)': 27.9}
+    assert 'Results' not in MODELS['se_resnet50_8xb32_imagenet']
+
+
+def test_list_models_patterns():
+    assert list_models('se_resnet50_ratio*') == [
+        'se_resnet50_ratio16_imagenet', 'se_resnet50_ratio32_imagenet',
+        'se_resnet50_ratio4_imagenet', 'se_resnet50_ratio8_imagenet'
+    ]
+    # No wildcard: names that contain it; case-insensitive.
+    assert list_models('SENET154') == [
+        'senet154_320_imagenet', 'senet154_imagenet'
+    ]
+    assert len(list_models('_c4_')) == 4
+    assert list_models('no-such-model') == []
+
+
+def test_unknown_name_lists_close_matches():
+    with pytest.raises(ValueError) as error:
+        get_model('se_resnet50_imgenet')
+    message = str(error.value)
+    assert "'se_resnet50_imgenet' is not in se_plugin's zoo" in message
+    assert 'se_resnet50_imagenet' in message.split('closest: ')[1]
+    with pytest.raises(ValueError, match='no name is close'):
+        get_model_info('xyz')
+
+
+@pytest.mark.parametrize('name', sorted(MODELS))
+def test_zoo_parameter_counts(name, no_weight_init):
+    """Golden: the built model has its metafile's parameter count."""
+    model = get_model(name)
+    params = sum(p.numel() for p in model.parameters())
+    assert params == MODELS[name]['Metadata']['Parameters']
+    toolbox = 'mmdet' if 'detection' in MODELS[name]['Config'] else \
+        'mmpretrain'
+    assert model.cfg.default_scope == toolbox
+
+
+def test_get_model_builds_in_the_toolbox_scope():
+    from mmdet.models import FasterRCNN
+    from mmpretrain.models import ImageClassifier
+    assert isinstance(get_model('se_resnet18_digits'), ImageClassifier)
+    detector = get_model('faster-rcnn_se-r50_c4_1x_coco')
+    assert isinstance(detector, FasterRCNN)
+    assert type(detector.roi_head.shared_head).__name__ == 'SEResLayer'
+
+
+def test_overrides_reach_the_model():
+    model = get_model('se_resnet18_digits', head=dict(num_classes=4),
+                      backbone=dict(se_cfg=dict(ratio=8)))
+    assert model.head.fc.out_features == 4
+    se = model.backbone.layer1[0].se
+    assert se.squeeze_channels == 64 // 8
+    # The config's top-level preprocessor went into the model.
+    assert model.data_preprocessor.mean.flatten().tolist() == [127.5] * 3
+
+
+@pytest.fixture(scope='module')
+def digits_checkpoint(tmp_path_factory):
+    """A runner-style checkpoint of the digits model (random weights)."""
+    torch.manual_seed(0)
+    model = get_model('se_resnet18_digits')
+    path = tmp_path_factory.mktemp('ckpt') / 'epoch_6.pth'
+    torch.save(dict(meta=dict(epoch=6), state_dict=model.state_dict()), path)
+    return path, model.state_dict()
+
+
+def test_pretrained_loads_every_weight(digits_checkpoint):
+    path, state = digits_checkpoint
+    model = get_model('se_resnet18_digits', pretrained=str(path))
+    loaded = model.state_dict()
+    assert loaded.keys() == state.keys()
+    assert all(torch.equal(loaded[k], state[k]) for k in state)
+
+
+@pytest.mark.parametrize('change, words', [
+    ('drop', '1 missing'),
+    ('extra', '1 unexpected'),
+    ('reshape', '1 of another shape'),
+])
+def test_pretrained_that_does_not_fit_fails_loudly(digits_checkpoint,
+                                                   tmp_path, change, words):
+    path, state = digits_checkpoint
+    state = dict(state)
+    key = 'backbone.layer1.0.se.fc1.weight'
+    if change == 'drop':
+        del state[key]
+    elif change == 'extra':
+        state['backbone.layer9.weight'] = torch.zeros(1)
+    else:
+        state[key] = torch.zeros(3, 3, 1, 1)
+    bad = tmp_path / 'bad.pth'
+    torch.save(dict(state_dict=state), bad)
+    with pytest.raises(ValueError) as error:
+        get_model('se_resnet18_digits', pretrained=str(bad))
+    assert words in str(error.value)
+    assert 'nothing was loaded' in str(error.value)
+
+
+def test_pretrained_of_another_model_fails(digits_checkpoint, tmp_path):
+    """The SE model's checkpoint in the plain ResNet: its SE weights are
+    unexpected there."""
+    path, _ = digits_checkpoint
+    with pytest.raises(ValueError, match=r'\d+ unexpected'):
+        get_model('se_resnet18_digits', pretrained=str(path),
+                  backbone=dict(se_cfg=None))
+
+
+def test_pretrained_bad_values(tmp_path):
+    with pytest.raises(FileNotFoundError, match='no.pth'):
+        get_model('se_resnet18_digits', pretrained=str(tmp_path / 'no.pth'))
+    with pytest.raises(ValueError, match='publishes no weights'):
+        get_model('se_resnet18_digits', pretrained=True)
+
+
+def test_configs_still_inherit_through_mim(tmp_path):
+    """mmengine reads the model index before it resolves se_plugin::."""
+    assert se_plugin.list_models  # imported: se_plugin:: is registered
+    leaf = tmp_path / 'mine.py'
+    leaf.write_text("_base_ = 'se_plugin::configs/se_resnet50_imagenet.py'\n"
+                    'model = dict(head=dict(num_classes=200))\n')
+    cfg = Config.fromfile(str(leaf))
+    assert cfg.model.head.num_classes == 200
+    assert cfg.model.backbone.type == 'se_plugin.SEResNet'
+
+
+def test_metafile_flops_are_measured():
+    """The FLOPs of the metafiles are cost_table.py's count (one small
+    model here; tools/analysis/cost_table.py measures the others)."""
+    from se_plugin.analysis.cost import model_cost
+    model = get_model('se_resnet18_digits')
+    cost = model_cost(model, (3, 32, 32))
+    meta = MODELS['se_resnet18_digits']['Metadata']
+    assert (cost.params, cost.flops) == (meta['Parameters'], meta['FLOPs'])
