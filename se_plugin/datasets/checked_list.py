@@ -126,7 +126,8 @@ class CheckedListMixin(DecodeCheckMixin):
         bad_images (str): ``'error'`` or ``'skip'`` (training only) for an
             image that cannot be decoded when it is loaded. Defaults to
             ``'error'``.
-        *args, **kwargs: The arguments of the mmpretrain dataset.
+        *args: The arguments of the mmpretrain dataset.
+        **kwargs: Its keyword arguments.
     """
     GUIDE_SECTION = ''
 
