@@ -80,19 +80,18 @@ def _owners(host: nn.Module, where: str, spec: dict) -> List[str]:
 def _target(host: nn.Module, owner: str, rel: str, where: str, key: str):
     module = host.get_submodule(owner)
     try:
-        return module.get_submodule(rel)
+        target = module.get_submodule(rel)
     except AttributeError:
-        parent, _, last = rel.rpartition('.')
-        alias = getattr(module.get_submodule(parent), last, None)
         names = [p for p, _ in module.named_modules() if p]
-        hint = ''
-        if isinstance(alias, nn.Module):
-            real = [p for p, m in module.named_modules() if m is alias]
-            hint = f' ({rel!r} is a property; the module is named {real})'
         raise ValueError(
             f'{where}.{key}={rel!r}: {owner} ({type(module).__name__}) has no '
-            f'submodule {rel!r}{hint}; near matches: {near(rel, names)}'
-        ) from None
+            f'submodule {rel!r}; near matches: {near(rel, names)}') from None
+    if isinstance(target, nn.Linear) and key == 'after':
+        raise ValueError(
+            f'{where}.{key}={rel!r}: {owner}.{rel} is an nn.Linear, which '
+            'acts on the last dimension: a 4-D output of it is channels-last '
+            '(N x H x W x C); pick a module with an N x C x H x W output')
+    return target
 
 
 def _probe(host: nn.Module, watched: dict, shape: Sequence[int]) -> dict:
