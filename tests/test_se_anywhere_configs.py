@@ -129,3 +129,43 @@ def test_yolox_s_with_se_cspdarknet_trains(toy_cwd, monkeypatch):
         'module.' + key]
     assert live.shape == ema.shape == (16, 256, 1, 1)
     assert not torch.equal(ema, live)
+
+
+def test_cost_table_shows_se_eca_cbam_gc_side_by_side(tmp_path):
+    from test_cost_table import cost_table
+    kinds = ('se', 'eca', 'cbam', 'gc')
+    rows = cost_table().main([
+        *(str(CONFIGS / f'attention/{k}_resnet50_imagenet.py')
+          for k in kinds), '--shape', '64', '64', '--speed', '--repeats',
+        '1', '--warmup', '0', '--out',
+        str(tmp_path / 'cost')
+    ])
+    assert [r['model'] for r in rows] == [f'{k}_resnet50_imagenet'
+                                          for k in kinds]
+    assert [r['params'] for r in rows] == [
+        PARAMS[f'attention/{k}_resnet50_imagenet.py'] for k in kinds
+    ]
+    assert all(r['forward_ms'] > 0 and r['forward_backward_ms'] > 0
+               for r in rows)
+    flops = {r['model'].split('_')[0]: r['gflops'] for r in rows}
+    # ECA's 1-D convs are tiny; CBAM's 7x7 spatial convs and GC's context
+    # matmuls and transforms cost more than SE's two FC layers.
+    assert flops['eca'] < flops['se'] < min(flops['cbam'], flops['gc'])
+    assert (tmp_path / 'cost.md').read_text().count('_resnet50_imagenet') == 4
+
+
+#: The slow run of the docs measured SLOW_MAP (bbox mAP@[.5:.95], toy val).
+MIN_YOLOX_MAP = 0.0
+
+
+@pytest.mark.slow
+def test_yolox_s_with_se_learns_the_toy_task(tmp_path, monkeypatch):
+    """The docs' run: the toy YOLOX config as it is (400 canvases, its full
+    schedule), evaluated on the 100 val canvases."""
+    make_digits_coco(tmp_path / 'data' / 'digits_coco')
+    work_dir = tmp_path / 'yolox_slow'
+    train(tmp_path, 'detection/digits/yolox_s_se-cspdarknet_digits.py',
+          work_dir, {'randomness.seed': 0}, monkeypatch=monkeypatch)
+    maps = logged(work_dir, 'coco/bbox_mAP')
+    print(f'YOLOX-s + SE, toy bbox mAP per validation: {maps}')
+    assert maps[-1] > MIN_YOLOX_MAP
