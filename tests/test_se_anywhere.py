@@ -20,6 +20,7 @@ from se_plugin.converters.keys import rename_keys
 from se_plugin.converters.specs import REGNETY_SE
 from se_plugin.models import CBAM, ECALayer, SELayer
 from se_plugin.registry import MODELS
+from test_se_resnet import classifier
 
 timm = pytest.importorskip('timm')
 
@@ -32,18 +33,6 @@ def attach(host, *inserts, **kwargs):
     return MODELS.build(
         dict(type='se_plugin.Attach', host=host, inserts=list(inserts),
              **kwargs))
-
-
-def classifier(backbone, channels):
-    return MODELS.build(
-        dict(
-            type='mmpretrain.ImageClassifier',
-            backbone=backbone,
-            neck=dict(type='mmpretrain.GlobalAveragePooling'),
-            head=dict(
-                type='mmpretrain.LinearClsHead',
-                num_classes=1000,
-                in_channels=channels)))
 
 
 def count(model):
@@ -104,17 +93,15 @@ def test_mmdet_basic_block_resnet_with_se_is_se_resnet(depth, params):
 
 def test_mmpretrain_resnet50_with_se_is_se_resnet50():
     host = dict(type='mmpretrain.ResNet', depth=50, style='caffe')
-    ours = classifier(dict(type='se_plugin.Attach', host=host,
-                           inserts=[BOTTLENECK]), 2048)
-    ref = randomise(
-        classifier(dict(type='se_plugin.SEResNet', depth=50, style='caffe'),
-                   2048))
+    ours = classifier(type='se_plugin.Attach', host=host,
+                      inserts=[BOTTLENECK])
+    ref = randomise(classifier(depth=50, style='caffe'))
     assert count(ours) == count(ref) == 28088024
     ours.load_state_dict(ref.state_dict(), strict=True)
     x = torch.randn(1, 3, 64, 64)
     assert_same(outputs(ours, x), outputs(ref, x))
     # The SE modules matter: without them the logits differ.
-    plain = classifier(dict(host), 2048)
+    plain = classifier(**host)
     plain.load_state_dict(ref.state_dict(), strict=False)
     assert not torch.allclose(outputs(plain, x)[0], outputs(ref, x)[0])
 
@@ -152,7 +139,7 @@ def test_eca_resnet50d_equals_timm_ecaresnet50d():
     ours = convert_timm('ecaresnet50d', ref)
     assert count(ours) == count(ref) == 25576350
     assert ours.backbone.layer4[2].se.conv.kernel_size == (7, )
-    x = torch.randn(1, 3, 96, 96)
+    x = torch.randn(1, 3, 64, 64)
     with torch.no_grad():
         assert_same((ours.eval()(x, mode='tensor'), ), outputs(ref, x))
 
@@ -165,7 +152,7 @@ def test_cbam_resnet50_equals_timm_cbam_resnet50():
         type='se_plugin.Attach',
         host=dict(type='mmpretrain.ResNet', depth=50),
         inserts=[dict(BOTTLENECK, se_cfg=dict(type='se_plugin.CBAM'))])
-    ours = classifier(backbone, 2048)
+    ours = classifier(**backbone)
     assert count(ours) == count(ref) == 28073576
     ours.load_state_dict(
         rename_keys(ref.state_dict(), 'resnet', backbone), strict=True)

@@ -6,6 +6,7 @@ import torch
 from mmengine.config import Config
 from test_configs import fast_metafile_lookup  # noqa: F401 (autouse)
 from test_configs import no_weight_init  # noqa: F401
+from test_detection_train import toy_cwd  # noqa: F401 (a fixture)
 from test_detection_train import REPO, SHORT, SHRINK, logged
 
 from se_plugin.datasets.digits_coco import make_digits_coco
@@ -70,14 +71,6 @@ def test_detection_backbones_have_the_se_parameters(path, params):
     cfg.model.backbone.host.pop('init_cfg', None)  # no download
     backbone = MODELS.build(cfg.model.backbone)
     assert sum(p.numel() for p in backbone.parameters()) == params
-
-
-@pytest.fixture(scope='module')
-def toy_cwd(tmp_path_factory):
-    cwd = tmp_path_factory.mktemp('anywhere_toy')
-    make_digits_coco(
-        cwd / 'data' / 'digits_coco', num_images=dict(train=16, val=8))
-    return cwd
 
 
 def train(cwd, config, work_dir, *extra, monkeypatch):

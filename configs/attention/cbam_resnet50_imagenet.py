@@ -4,17 +4,10 @@ through one shared MLP without biases, then a 7x7 spatial attention):
 28,073,576 parameters, timm's CBAM ResNet-50 (which strides in the 3x3
 conv; ``style`` moves no parameter).
 """
-_base_ = [
-    'mmpretrain::_base_/models/resnet50.py',
-    '../_base_/imagenet_paper.py'
-]
+_base_ = 'se_resnet50_imagenet.py'
 
 model = dict(
-    backbone=dict(
-        _delete_=True,
-        type='se_plugin.Attach',
-        host=dict(type='mmpretrain.ResNet', depth=50, style='caffe'),
-        inserts=[
-            dict(at='layer*.*', after='bn3',
-                 se_cfg=dict(type='se_plugin.CBAM', ratio=16))
-        ]))
+    backbone=dict(inserts=[
+        dict(at='layer*.*', after='bn3',
+             se_cfg=dict(type='se_plugin.CBAM', ratio=16))
+    ]))

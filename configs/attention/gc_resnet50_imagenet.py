@@ -3,17 +3,10 @@ mmcv's ``ContextBlock`` (attention pooling + a bottleneck transform with
 LayerNorm, added to the features) in SE's slot, at r = 16 in every stage
 like the SE model (GCNet itself uses stages c3-c5 on COCO).
 """
-_base_ = [
-    'mmpretrain::_base_/models/resnet50.py',
-    '../_base_/imagenet_paper.py'
-]
+_base_ = 'se_resnet50_imagenet.py'
 
 model = dict(
-    backbone=dict(
-        _delete_=True,
-        type='se_plugin.Attach',
-        host=dict(type='mmpretrain.ResNet', depth=50, style='caffe'),
-        inserts=[
-            dict(at='layer*.*', after='bn3',
-                 se_cfg=dict(type='ContextBlock', ratio=1. / 16))
-        ]))
+    backbone=dict(inserts=[
+        dict(at='layer*.*', after='bn3',
+             se_cfg=dict(type='ContextBlock', ratio=1. / 16))
+    ]))

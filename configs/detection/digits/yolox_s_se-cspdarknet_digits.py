@@ -24,6 +24,12 @@ model = dict(
     ]),
     bbox_head=dict(num_classes=10))
 
+# Both pipelines end on the canvas, padded to a square as YOLOX's do.
+resize_pad = [
+    dict(type='Resize', scale=img_scale, keep_ratio=True),
+    dict(type='Pad', pad_to_square=True,
+         pad_val=dict(img=(114.0, 114.0, 114.0))),
+]
 train_pipeline = [
     dict(type='Mosaic', img_scale=img_scale, pad_val=114.0),
     dict(
@@ -33,17 +39,13 @@ train_pipeline = [
     dict(type='MixUp', img_scale=img_scale, ratio_range=(0.8, 1.6),
          pad_val=114.0),
     dict(type='YOLOXHSVRandomAug'),
-    dict(type='Resize', scale=img_scale, keep_ratio=True),
-    dict(type='Pad', pad_to_square=True,
-         pad_val=dict(img=(114.0, 114.0, 114.0))),
+    *resize_pad,
     dict(type='FilterAnnotations', min_gt_bbox_wh=(1, 1), keep_empty=False),
     dict(type='PackDetInputs')
 ]
 test_pipeline = [
     dict(type='LoadImageFromFile'),
-    dict(type='Resize', scale=img_scale, keep_ratio=True),
-    dict(type='Pad', pad_to_square=True,
-         pad_val=dict(img=(114.0, 114.0, 114.0))),
+    *resize_pad,
     dict(type='LoadAnnotations', with_bbox=True),
     dict(
         type='PackDetInputs',
