@@ -316,3 +316,30 @@ def test_regnety_width_rule_is_of_the_block_input():
     paper = attach(dict(type='mmpretrain.RegNet', arch=arch),
                    dict(REGNETY_SE, ratio_of='channels'))
     assert paper.layer2[0].se.squeeze_channels == 26
+
+
+@pytest.mark.parametrize('scope', ['mmdet', 'mmpretrain'])
+def test_reachable_from_both_toolboxes_configs(scope):
+    """``type='se_plugin.X'`` under either default scope; an unscoped host
+    type is the scope's own class."""
+    from mmengine.registry import MODELS as ROOT
+    from mmengine.registry import DefaultScope
+    with DefaultScope.overwrite_default_scope(scope):
+        model = ROOT.build(
+            dict(
+                type='se_plugin.Attach',
+                host=dict(type='ResNet', depth=50),
+                inserts=dict(
+                    at='layer4.*', after='bn3',
+                    se_cfg=dict(type='se_plugin.CBAM'))))
+        assert type(model).__module__.startswith(scope)
+        # mmdet's own plugin slot takes ECA too (Bottleneck blocks only).
+        if scope == 'mmdet':
+            plugged = ROOT.build(
+                dict(
+                    type='ResNet', depth=50, plugins=[
+                        dict(cfg=dict(type='se_plugin.ECALayer'),
+                             position='after_conv3')
+                    ]))
+            assert isinstance(plugged.layer1[0].eca, ECALayer)
+        assert ROOT.get('se_plugin.ECALayer') is ECALayer
