@@ -90,8 +90,8 @@ def train(cwd, config, work_dir, *extra, monkeypatch):
 def test_mmdet_resnet18_detector_with_se_trains(toy_cwd, monkeypatch):
     work_dir = toy_cwd / 'r18'
     shrink = {k: v for k, v in SHRINK.items() if 'backbone' not in k}
-    train(toy_cwd, 'detection/digits/faster-rcnn_r18-se-anywhere_fpn_digits.py',
-          work_dir, shrink, SHORT, monkeypatch=monkeypatch)
+    config = 'detection/digits/faster-rcnn_r18-se-anywhere_fpn_digits.py'
+    train(toy_cwd, config, work_dir, shrink, SHORT, monkeypatch=monkeypatch)
     losses = logged(work_dir, 'loss')
     assert len(losses) == 12
     assert sum(losses[-3:]) < 0.8 * sum(losses[:3]), losses

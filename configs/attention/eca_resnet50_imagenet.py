@@ -6,5 +6,6 @@ _base_ = 'se_resnet50_imagenet.py'
 
 model = dict(
     backbone=dict(inserts=[
-        dict(at='layer*.*', after='bn3', se_cfg=dict(type='se_plugin.ECALayer'))
+        dict(at='layer*.*', after='bn3',
+             se_cfg=dict(type='se_plugin.ECALayer'))
     ]))

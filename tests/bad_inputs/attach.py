@@ -72,6 +72,18 @@ def _unknown_key(tmp_path):
     attach(inserts=dict(BASIC, positon='after'))
 
 
+@case('attach-at-not-str', TypeError,
+      ('Attach.inserts[0].at=3', 'must be a str or a non-empty list of str'))
+def _at_type(tmp_path):
+    attach(inserts=dict(at=3))
+
+
+@case('attach-after-not-str', TypeError,
+      ("Attach.inserts[0].after=['bn2']", 'must be a module path (str)'))
+def _after_type(tmp_path):
+    attach(inserts=dict(at='layer*.*', after=['bn2']))
+
+
 @case('attach-no-at', ValueError, ("Attach.inserts[0] needs 'at'", ))
 def _no_at(tmp_path):
     attach(inserts=dict(after='bn2'))

@@ -8,7 +8,7 @@ forward and state-dict keys stay, plus ``<owner>.se.*``.
 import difflib
 import re
 from fnmatch import fnmatchcase
-from typing import List, Sequence, Union
+from typing import List, Optional, Sequence, Union
 
 import torch
 import torch.nn as nn
@@ -139,6 +139,16 @@ def _check_spec(where: str, spec) -> None:
     if 'at' not in spec:
         raise ValueError(f"{where} needs 'at': a module path pattern, e.g. "
                          "'layer*.*' for every block of a ResNet")
+    for key in ('at', 'module_type'):
+        value = spec.get(key, '')
+        if not (isinstance(value, str) or isinstance(value, (list, tuple))
+                and value and all(isinstance(v, str) for v in value)):
+            raise TypeError(f'{where}.{key}={value!r} must be a str or a '
+                            'non-empty list of str')
+    for key in POSITIONS:
+        if not isinstance(spec.get(key, ''), str):
+            raise TypeError(f'{where}.{key}={spec[key]!r} must be a module '
+                            "path (str), e.g. 'bn3' or 'conv.1'")
     if 'after' in spec and 'before' in spec:
         raise ValueError(f"{where} sets both 'after' and 'before'; give one "
                          '(or neither: the output of the module at `at`)')
@@ -154,7 +164,7 @@ def _check_spec(where: str, spec) -> None:
             f"{spec.get('se_cfg')!r} has a type or squeeze_channels")
 
 
-def _se_cfg(spec: dict, block_in: int) -> dict:
+def _se_cfg(spec: dict, block_in: Optional[int]) -> dict:
     cfg = dict(spec.get('se_cfg', dict()))
     if spec.get('ratio_of', 'channels') == 'block_input':
         cfg['squeeze_channels'] = squeeze_width(block_in,
