@@ -2,17 +2,19 @@
 
 se_plugin's classifier is mmpretrain's ``ImageClassifier``: ``backbone.*``
 (mmpretrain ResNet names: ``conv1``/``bn1`` or a deep ``stem``,
-``layerN.B.{conv,bn}{1,2,3}``, ``downsample``, plus ``se.fc1``/``se.fc2``)
+``layerN.B.{conv,bn}{1,2,3}``, ``downsample``, plus the attention slot
+``se.*``: SE's ``fc1``/``fc2``, ECA's ``conv``, CBAM's ``channel``/``spatial``)
 and ``head.fc.*``. Each layout is a list of ``(pattern, replacement)``
-rules; a key that no rule matches makes the conversion fail, so an unknown
-checkpoint is refused instead of half-converted.
+rules, the replacement a string or a function of the match (as for
+:func:`re.sub`); a key that no rule matches makes the conversion fail, so
+an unknown checkpoint is refused instead of half-converted.
 """
 import re
-from typing import Dict, List, Tuple
+from typing import Callable, Dict, List, Tuple, Union
 
 import torch
 
-Rules = List[Tuple[str, str]]
+Rules = List[Tuple[str, Union[str, Callable]]]
 
 _BLOCK = r'(layer\d\.\d+)'
 
