@@ -147,8 +147,9 @@ def test_cost_table_shows_se_eca_cbam_gc_side_by_side(tmp_path):
     assert (tmp_path / 'cost.md').read_text().count('_resnet50_imagenet') == 4
 
 
-#: The slow run of the docs measured SLOW_MAP (bbox mAP@[.5:.95], toy val).
-MIN_YOLOX_MAP = 0.0
+#: The slow run of the docs measured 0.081 / 0.654 / 0.729 bbox mAP@[.5:.95]
+#: after epochs 5 / 10 / 15 on the toy val canvases; the bar leaves room.
+MIN_YOLOX_MAP = 0.5
 
 
 @pytest.mark.slow
