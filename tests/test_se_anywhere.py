@@ -293,12 +293,13 @@ def test_other_hosts_build_train_and_add_the_se_parameters(name):
     assert [s.in_channels for s in se] == channels
     assert count(model) - count(MODELS.build(host)) == sum(
         se_params(c, c // 16) for c in channels)
-    # One training step: every SE module gets a gradient and moves (Adam's
-    # step does not shrink with ConvNeXt's 1e-6 layer scale, as SGD's does).
+    # One training step: every SE module gets a gradient and moves. Adam
+    # with a tiny eps: its step does not shrink with the gradient, which
+    # ConvNeXt's 1e-6 layer scale makes ~1e-12 at init.
     # fc2's bias: fc1's gradient is 0 where a narrow squeeze's ReLU is dead
     # for the whole batch, which random weights may well give.
     model.train()
-    optim = torch.optim.Adam(model.parameters(), lr=1e-3)
+    optim = torch.optim.Adam(model.parameters(), lr=1e-3, eps=1e-30)
     before = [s.fc2.bias.detach().clone() for s in se]
     out = model(torch.randn(2, 3, 64, 64))
     sum(o.pow(2).mean() for o in out).backward()
