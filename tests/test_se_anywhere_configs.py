@@ -64,7 +64,7 @@ def test_se_eca_cbam_gc_configs_are_one_option_apart():
 
 @pytest.mark.parametrize('path, params', [
     ('detection/faster-rcnn_r18-se-anywhere_fpn_1x_coco.py', 11265592),
-    ('detection/yolox_s_se-cspdarknet_8xb8-300e_coco.py', 4229590),
+    ('yolox/yolox_s_se-cspdarknet_8xb8-300e_coco.py', 4229590),
 ])
 def test_detection_backbones_have_the_se_parameters(path, params):
     cfg = Config.fromfile(str(CONFIGS / path))
@@ -103,7 +103,7 @@ def test_mmdet_resnet18_detector_with_se_trains(toy_cwd, monkeypatch):
 def test_yolox_s_with_se_cspdarknet_trains(toy_cwd, monkeypatch):
     work_dir = toy_cwd / 'yolox'
     train(
-        toy_cwd, 'detection/digits/yolox_s_se-cspdarknet_digits.py',
+        toy_cwd, 'yolox/digits/yolox_s_se-cspdarknet_digits.py',
         work_dir, {
             'train_dataloader.dataset.dataset.indices': 16,
             'train_cfg.max_epochs': 1,
@@ -158,7 +158,7 @@ def test_yolox_s_with_se_learns_the_toy_task(tmp_path, monkeypatch):
     schedule), evaluated on the 100 val canvases."""
     make_digits_coco(tmp_path / 'data' / 'digits_coco')
     work_dir = tmp_path / 'yolox_slow'
-    train(tmp_path, 'detection/digits/yolox_s_se-cspdarknet_digits.py',
+    train(tmp_path, 'yolox/digits/yolox_s_se-cspdarknet_digits.py',
           work_dir, {'randomness.seed': 0}, monkeypatch=monkeypatch)
     maps = logged(work_dir, 'coco/bbox_mAP')
     print(f'YOLOX-s + SE, toy bbox mAP per validation: {maps}')

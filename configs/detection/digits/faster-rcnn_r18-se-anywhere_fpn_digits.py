@@ -7,6 +7,13 @@ model = dict(
     backbone=dict(
         _delete_=True,
         type='se_plugin.Attach',
-        host=dict(type='mmdet.ResNet', depth=18, out_indices=(0, 1, 2, 3)),
+        # From scratch: BN trains and no stage is frozen (mmdet's ResNet
+        # defaults to norm_eval=True).
+        host=dict(
+            type='mmdet.ResNet',
+            depth=18,
+            out_indices=(0, 1, 2, 3),
+            frozen_stages=-1,
+            norm_eval=False),
         inserts=[dict(at='layer*.*', after='bn2', se_cfg=dict(ratio=16))]),
     neck=dict(in_channels=[64, 128, 256, 512]))

@@ -2,7 +2,7 @@
 # format, 10 classes, 128x128 canvases), from scratch:
 #   python tools/dataset_converters/prepare_digits_coco.py data/digits_coco
 #   python tools/train.py \
-#       configs/detection/digits/yolox_s_se-cspdarknet_digits.py
+#       configs/yolox/digits/yolox_s_se-cspdarknet_digits.py
 # What differs from COCO, and why: 128 px canvases, so mosaic / mixup /
 # affine work at 128 and the batch sizes are drawn from 96-160 px; no flip
 # (a mirrored digit is another glyph); 15 epochs (100 iterations each) with
