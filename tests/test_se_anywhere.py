@@ -344,3 +344,17 @@ def test_reachable_from_both_toolboxes_configs(scope):
                     ]))
             assert isinstance(plugged.layer1[0].eca, ECALayer)
         assert ROOT.get('se_plugin.ECALayer') is ECALayer
+
+
+def test_module_type_selection_reproduces_se_vgg():
+    """``at='**', module_type='ConvModule'``: SE after every conv block of
+    mmpretrain's VGG, which is se_plugin.SEVGG, key for key."""
+    vgg = dict(depth=11, norm_cfg=dict(type='BN'), num_classes=-1)
+    ours = attach(
+        dict(type='mmpretrain.VGG', **vgg),
+        dict(at='**', module_type='ConvModule'))
+    ref = randomise(MODELS.build(dict(type='se_plugin.SEVGG', **vgg)))
+    assert sorted(ours.state_dict()) == sorted(ref.state_dict())
+    ours.load_state_dict(ref.state_dict())
+    x = torch.randn(1, 3, 32, 32)
+    assert_same(outputs(ours, x), outputs(ref, x))
