@@ -14,7 +14,12 @@ CONFIGS = Path(__file__).resolve().parents[1] / 'configs'
 LEAVES = sorted(p for p in CONFIGS.rglob('*.py') if '_base_' not in p.parts)
 # Baselines that inherit their SE config because it also sets the input
 # pipelines (299 / 320 crops): one level more, said in their docstrings.
-DEEPER = {'inception_resnet_v2_imagenet.py', 'senet154_320_imagenet.py'}
+# The R-18 toy-data detector takes the data, anchors and schedule of the
+# R-50 toy-data detector, which is itself the COCO config on toy data.
+DEEPER = {
+    'inception_resnet_v2_imagenet.py', 'senet154_320_imagenet.py',
+    'faster-rcnn_r18-se-anywhere_fpn_digits.py'
+}
 
 
 def assignments(path):

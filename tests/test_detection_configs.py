@@ -35,6 +35,10 @@ EXPECTED = {
     'faster-rcnn_r101_c4_1x_coco.py': ('SEResNet', 0, None, 0),
     'faster-rcnn_se-r101_c4_1x_coco.py': ('SEResNet', 30, None, 0),
     'digits/faster-rcnn_se-r50_fpn_digits.py': ('SEResNet', 16, 'FPN', 0),
+    # mmdet's own ResNet-18 with SE through se_plugin.Attach.
+    'faster-rcnn_r18-se-anywhere_fpn_1x_coco.py': ('ResNet', 8, 'FPN', 0),
+    'digits/faster-rcnn_r18-se-anywhere_fpn_digits.py':
+    ('ResNet', 8, 'FPN', 0),
 }
 
 

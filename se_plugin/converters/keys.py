@@ -2,17 +2,19 @@
 
 se_plugin's classifier is mmpretrain's ``ImageClassifier``: ``backbone.*``
 (mmpretrain ResNet names: ``conv1``/``bn1`` or a deep ``stem``,
-``layerN.B.{conv,bn}{1,2,3}``, ``downsample``, plus ``se.fc1``/``se.fc2``)
+``layerN.B.{conv,bn}{1,2,3}``, ``downsample``, plus the attention slot
+``se.*``: SE's ``fc1``/``fc2``, ECA's ``conv``, CBAM's ``channel``/``spatial``)
 and ``head.fc.*``. Each layout is a list of ``(pattern, replacement)``
-rules; a key that no rule matches makes the conversion fail, so an unknown
-checkpoint is refused instead of half-converted.
+rules, the replacement a string or a function of the match (as for
+:func:`re.sub`); a key that no rule matches makes the conversion fail, so
+an unknown checkpoint is refused instead of half-converted.
 """
 import re
-from typing import Dict, List, Tuple
+from typing import Callable, Dict, List, Tuple, Union
 
 import torch
 
-Rules = List[Tuple[str, str]]
+Rules = List[Tuple[str, Union[str, Callable]]]
 
 _BLOCK = r'(layer\d\.\d+)'
 
@@ -32,8 +34,18 @@ def _cadene_rules(backbone: dict) -> Rules:
     ]
 
 
+def _resnet_flags(backbone: dict) -> dict:
+    """The stem / shortcut options of a backbone config, also when it is
+    a ResNet wrapped by ``se_plugin.Attach``."""
+    host = backbone.get('host', backbone)
+    if host.get('type', '').endswith('ResNetV1d'):
+        return dict(deep_stem=True, avg_down=True, **host)
+    return host
+
+
 def _resnet_rules(backbone: dict) -> Rules:
     # torchvision's resnet.py and timm's resnet.py.
+    backbone = _resnet_flags(backbone)
     if backbone.get('deep_stem'):
         stem = [(rf'^conv1\.{i}\.', f'backbone.stem.{j}.{kind}.')
                 for i, j, kind in ((0, 0, 'conv'), (1, 0, 'bn'),
@@ -53,7 +65,9 @@ def _resnet_rules(backbone: dict) -> Rules:
         down = [(rf'^{_BLOCK}\.downsample\.([01])\.',
                  r'backbone.\1.downsample.\2.')]
     return stem + down + [
-        (rf'^{_BLOCK}\.((conv|bn)\d|se\.fc\d)\.', r'backbone.\1.\2.'),
+        # SE's fc1/fc2, ECA's conv, CBAM's channel.fc1/2 and spatial.conv.
+        (rf'^{_BLOCK}\.((conv|bn)\d|se\.(fc\d|conv|channel|spatial))\.',
+         r'backbone.\1.\2.'),
         (r'^fc\.', 'head.fc.'),
     ]
 
@@ -65,10 +79,31 @@ def _mmpretrain_rules(backbone: dict) -> Rules:
     ]
 
 
+def _regnet_rules(backbone: dict) -> Rules:
+    # timm's regnet.py: stages s1.., blocks b1.., ConvNormAct (conv, bn)
+    # modules; mmpretrain's RegNet: layer1.., 0.., conv1/bn1, downsample.0/1.
+    def block(name):
+        return lambda m: (f'backbone.layer{m[1]}.{int(m[2]) - 1}.' +
+                          name.format(*m.groups()[2:]))
+
+    b = r'^s(\d)\.b(\d+)\.'
+    return [
+        (r'^stem\.conv\.', 'backbone.conv1.'),
+        (r'^stem\.bn\.', 'backbone.bn1.'),
+        (b + r'conv(\d)\.conv\.', block('conv{}.')),
+        (b + r'conv(\d)\.bn\.', block('bn{}.')),
+        (b + r'se\.(fc\d)\.', block('se.{}.')),
+        (b + r'downsample\.conv\.', block('downsample.0.')),
+        (b + r'downsample\.bn\.', block('downsample.1.')),
+        (r'^head\.fc\.', 'head.fc.'),
+    ]
+
+
 LAYOUT_RULES = {
     'cadene': _cadene_rules,
     'resnet': _resnet_rules,
     'mmpretrain': _mmpretrain_rules,
+    'regnet': _regnet_rules,
 }
 
 

@@ -10,7 +10,7 @@ from mmengine.config import Config
 from mmengine.hub import get_config
 
 #: Key layouts (see :mod:`se_plugin.converters.keys`).
-LAYOUTS = ('cadene', 'resnet', 'mmpretrain')
+LAYOUTS = ('cadene', 'resnet', 'mmpretrain', 'regnet')
 
 # timm's SEModule rounds C/16 to a multiple of 8 (16 -> 8 channels for
 # SE-ResNet-18's first stage); the Caffe ports floor it (4 channels).
@@ -113,6 +113,57 @@ TIMM = {
         head=_SENET154_HEAD),
 }
 
+
+
+def _attach(host: dict, **insert) -> dict:
+    return dict(type='se_plugin.Attach', host=host, inserts=[insert])
+
+
+def _ecaresnet(depth):
+    # timm's ResNet-D with ECA in each bottleneck's attention slot: after
+    # the last BN of the residual branch, before the sum.
+    return Spec(
+        'resnet',
+        _attach(
+            dict(type='mmpretrain.ResNetV1d', depth=depth),
+            at='layer*.*',
+            after='bn3',
+            se_cfg=dict(type='se_plugin.ECALayer')))
+
+
+#: RegNetY's SE: after the 3x3 group conv (+BN+ReLU), i.e. on the input of
+#: conv3, with a squeeze width of 1/4 of the block's input channels.
+REGNETY_SE = dict(
+    at='layer*.*', before='conv3', ratio_of='block_input',
+    se_cfg=dict(ratio=4))
+
+
+def _regnety(w0, wa, wm, group_w, depth):
+    arch = dict(w0=w0, wa=wa, wm=wm, group_w=group_w, depth=depth,
+                bot_mul=1.0)
+    return Spec('regnet',
+                _attach(dict(type='mmpretrain.RegNet', arch=arch),
+                        **REGNETY_SE))
+
+
+TIMM.update({
+    'ecaresnet50d': _ecaresnet(50),
+    'ecaresnet101d': _ecaresnet(101),
+    # timm's regnet.py model_cfgs (its group_size is mmpretrain's group_w).
+    'regnety_002': _regnety(24, 36.44, 2.49, 8, 13),
+    'regnety_004': _regnety(48, 27.89, 2.09, 8, 16),
+    'regnety_006': _regnety(48, 32.54, 2.32, 16, 15),
+    'regnety_008': _regnety(56, 38.84, 2.4, 16, 14),
+    'regnety_016': _regnety(48, 20.71, 2.65, 24, 27),
+    'regnety_032': _regnety(80, 42.63, 2.66, 24, 21),
+    'regnety_040': _regnety(96, 31.41, 2.24, 64, 22),
+    'regnety_064': _regnety(112, 33.22, 2.27, 72, 25),
+    'regnety_080': _regnety(192, 76.82, 2.19, 56, 17),
+    'regnety_120': _regnety(168, 73.36, 2.37, 112, 19),
+    'regnety_160': _regnety(200, 106.23, 2.48, 112, 18),
+    'regnety_320': _regnety(232, 115.89, 2.53, 232, 20),
+})
+
 #: timm SE models whose architecture se_plugin cannot express, and why.
 TIMM_UNSUPPORTED = {
     'seresnet50t': 'its tiered deep stem (24-32-64 channels)',
@@ -122,6 +173,16 @@ TIMM_UNSUPPORTED = {
     'seresnextaa201d_32x8d': 'its anti-aliasing average pools',
     'seresnet33ts': 'it is a ByobNet, not a ResNet',
     'seresnext26ts': 'it is a ByobNet, not a ResNet',
+    'ecaresnet26t': 'its tiered deep stem (24-32-64 channels)',
+    'ecaresnet50t': 'its tiered deep stem (24-32-64 channels)',
+    'ecaresnetlight': 'its stage depths (1, 1, 11, 3)',
+    'ecaresnet50d_pruned': 'its pruned channel widths',
+    'ecaresnet101d_pruned': 'its pruned channel widths',
+    'ecaresnet200d': 'its depth: mmpretrain\'s ResNet has no 200',
+    'ecaresnet269d': 'its depth: mmpretrain\'s ResNet has no 269',
+    'regnety_008_tv': 'its group widths (group_min_ratio=0.9)',
+    'regnety_080_tv': 'its group widths (group_min_ratio=0.9)',
+    'regnety_040_sgn': 'its pre-activation blocks and ScaledStd convs',
 }
 
 TORCHVISION = {

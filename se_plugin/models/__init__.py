@@ -1,4 +1,5 @@
 """se_plugin's models; importing this registers them in se_plugin.MODELS."""
+from .attention import *  # noqa: F401,F403
 from .backbones import *  # noqa: F401,F403
 from .blocks import *  # noqa: F401,F403
 from .necks import *  # noqa: F401,F403

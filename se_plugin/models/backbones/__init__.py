@@ -1,3 +1,4 @@
+from .anywhere import Attach
 from .bn_inception import SEBNInception
 from .inception_resnet_v2 import SEInceptionResNetV2
 from .mobilenet_v1 import SEMobileNetV1
@@ -7,7 +8,7 @@ from .shufflenet_v1 import SEShuffleNetV1
 from .vgg import SEVGG
 
 __all__ = [
-    'SEBackboneMixin', 'SEResNet', 'SEResNeXt', 'SENet154',
+    'Attach', 'SEBackboneMixin', 'SEResNet', 'SEResNeXt', 'SENet154',
     'DropoutLinearClsHead', 'SEBNInception', 'SEInceptionResNetV2',
     'SEMobileNetV1', 'SEShuffleNetV1', 'SEVGG'
 ]

@@ -1,0 +1,75 @@
+"""CBAM: Convolutional Block Attention Module (Woo et al., ECCV 2018)."""
+from typing import Optional
+
+import torch
+import torch.nn as nn
+from mmcv.cnn import ConvModule
+from mmengine.model import BaseModule
+
+from se_plugin.registry import MODELS
+from ..blocks.se_layer import SELayer, activate_
+
+
+class ChannelGate(SELayer):
+    """CBAM's channel attention: SE's two FC layers (no biases), shared by
+    the average- and the max-pooled vectors, whose outputs are summed
+    before the sigmoid."""
+
+    def __init__(self, in_channels: int, ratio: float = 16, **kwargs):
+        super().__init__(in_channels, ratio, bias=False, **kwargs)
+
+    def excite(self, x: torch.Tensor) -> torch.Tensor:
+        n = x.shape[0]
+        pooled = torch.cat([x.mean((2, 3)), x.amax((2, 3))])
+        s = self.fc2(self.act(self.fc1(pooled[..., None, None])))
+        return activate_(self.gate, s[:n] + s[n:])
+
+
+class SpatialGate(nn.Module):
+    """CBAM's spatial attention: ``x * sigmoid(BN(conv_k([mean_c(x);
+    max_c(x)])))``, the conv a ``k x k`` one from 2 maps to 1."""
+
+    def __init__(self, kernel_size: int = 7):
+        super().__init__()
+        if (not isinstance(kernel_size, int) or kernel_size < 1
+                or kernel_size % 2 == 0):
+            raise ValueError(f'spatial_kernel={kernel_size!r} must be an '
+                             'odd int >= 1')
+        self.conv = ConvModule(
+            2, 1, kernel_size, padding=kernel_size // 2, bias=False,
+            norm_cfg=dict(type='BN'), act_cfg=None)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        maps = torch.cat([x.mean(1, keepdim=True), x.amax(1, keepdim=True)], 1)
+        return x * self.conv(maps).sigmoid_()
+
+
+@MODELS.register_module()
+class CBAM(BaseModule):
+    """CBAM: channel attention, then spatial attention.
+
+    Its first argument is ``in_channels``, so it takes SE's slot anywhere
+    (:class:`se_plugin.Attach`, SE blocks, mmcv plugins). Parameter names
+    are timm's ``CbamModule``'s (``channel.fc1``, ``channel.fc2``,
+    ``spatial.conv.conv``, ``spatial.conv.bn``).
+
+    Args:
+        in_channels (int): Channels of the input (and output).
+        ratio (float): Reduction ratio of the channel MLP (width
+            ``floor(C / ratio)``). Defaults to 16.
+        spatial_kernel (int): Kernel size of the spatial conv. Defaults to 7.
+        init_cfg (dict, optional): Initialisation config. Defaults to None.
+    """
+    _abbr_ = 'cbam'
+
+    def __init__(self,
+                 in_channels: int,
+                 ratio: float = 16,
+                 spatial_kernel: int = 7,
+                 init_cfg: Optional[dict] = None):
+        super().__init__(init_cfg=init_cfg)
+        self.channel = ChannelGate(in_channels, ratio)
+        self.spatial = SpatialGate(spatial_kernel)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.spatial(self.channel(x))

@@ -1,0 +1,65 @@
+"""ECA: Efficient Channel Attention (Wang et al., ECA-Net, CVPR 2020)."""
+import math
+from typing import Optional
+
+import torch
+import torch.nn as nn
+from mmengine.model import BaseModule
+
+from se_plugin.registry import MODELS
+
+
+def eca_kernel_size(channels: int, gamma: float = 2, beta: float = 1) -> int:
+    """The paper's adaptive kernel size (its Eq. 12): the odd number
+    nearest above ``|log2(C) + beta| / gamma``, at least 3 (timm's floor;
+    the formula alone gives 1 below 8 channels)."""
+    t = int(abs(math.log2(channels) + beta) / gamma)
+    return max(t if t % 2 else t + 1, 3)
+
+
+@MODELS.register_module()
+class ECALayer(BaseModule):
+    """ECA: ``x * sigmoid(conv1d_k(avgpool(x)))``.
+
+    Where SE has two FC layers, ECA has one 1-D convolution (``k`` weights,
+    no bias) across the pooled channel vector: each gate sees its ``k``
+    neighbouring channels. Its first argument is ``in_channels``, so it
+    takes SE's slot anywhere (:class:`se_plugin.Attach`, SE blocks, mmcv
+    plugins). The weight is stored as timm's ``EcaModule``'s (``conv``).
+
+    Args:
+        in_channels (int): Channels of the input (and output).
+        kernel_size (int, optional): An odd kernel size; None derives it
+            from ``in_channels`` with :func:`eca_kernel_size`.
+            Defaults to None.
+        gamma (float): ``gamma`` of the kernel-size rule. Defaults to 2.
+        beta (float): ``b`` of the kernel-size rule. Defaults to 1.
+        init_cfg (dict, optional): Initialisation config. Defaults to None.
+    """
+    _abbr_ = 'eca'
+
+    def __init__(self,
+                 in_channels: int,
+                 kernel_size: Optional[int] = None,
+                 gamma: float = 2,
+                 beta: float = 1,
+                 init_cfg: Optional[dict] = None):
+        super().__init__(init_cfg=init_cfg)
+        if not isinstance(in_channels, int) or in_channels < 1:
+            raise ValueError(
+                f'in_channels={in_channels!r} must be an int >= 1')
+        if kernel_size is None:
+            if not isinstance(gamma, (int, float)) or gamma <= 0:
+                raise ValueError(f'gamma={gamma!r} must be a number > 0')
+            kernel_size = eca_kernel_size(in_channels, gamma, beta)
+        if (not isinstance(kernel_size, int) or kernel_size < 1
+                or kernel_size % 2 == 0):
+            raise ValueError(f'kernel_size={kernel_size!r} must be an odd '
+                             'int >= 1 (or None: from in_channels)')
+        self.conv = nn.Conv1d(
+            1, 1, kernel_size, padding=kernel_size // 2, bias=False)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        n = x.shape[0]
+        gate = self.conv(x.mean((2, 3)).view(n, 1, -1)).sigmoid_()
+        return x * gate.view(n, -1, 1, 1)

@@ -1,0 +1,280 @@
+"""SE (or ECA, CBAM, GC) in any registered backbone, from a config.
+
+``type='se_plugin.Attach'`` builds the host backbone from its own config and
+returns *that* network with attention modules attached by
+:func:`se_plugin.models.backbones.se_attach.attach_se`: the host's class,
+forward and state-dict keys stay, plus ``<owner>.se.*``.
+"""
+import difflib
+import re
+from fnmatch import fnmatchcase
+from typing import List, Optional, Sequence, Union
+
+import torch
+import torch.nn as nn
+
+from se_plugin.registry import MODELS
+from ..blocks.se_layer import check_choice, squeeze_width
+from ..blocks.se_layer import check_se_cfg
+from .se_attach import POSITIONS, attach_se, watch_sites
+
+INSERT_KEYS = ('at', 'after', 'before', 'module_type', 'se_cfg', 'ratio_of')
+#: What an SE ratio is a ratio of: the recalibrated channels (the paper's
+#: rule) or the input channels of the owner block (RegNetY's).
+RATIO_OF = ('channels', 'block_input')
+
+
+def match(pattern: str, path: str) -> bool:
+    """Whether a dotted module ``path`` matches a glob ``pattern``.
+
+    Each dot-separated part is matched by :func:`fnmatch.fnmatchcase`
+    (``*``, ``?``, ``[234]``) within one part; ``**`` matches any number of
+    parts.
+    """
+
+    def rec(pats, parts):
+        if not pats:
+            return not parts
+        if pats[0] == '**':
+            return any(rec(pats[1:], parts[i:]) for i in range(len(parts) + 1))
+        return bool(parts) and fnmatchcase(parts[0], pats[0]) and rec(
+            pats[1:], parts[1:])
+
+    return rec(pattern.split('.'), path.split('.'))
+
+
+def near(word: str, paths: Sequence[str]) -> List[str]:
+    """Module paths like ``word``, with indices written as ``*``."""
+    shapes = list(dict.fromkeys(re.sub(r'\d+', '*', p) for p in paths if p))
+    return difflib.get_close_matches(word, shapes, n=5, cutoff=0.5)
+
+
+def _type_names(module: nn.Module) -> set:
+    return {cls.__name__ for cls in type(module).__mro__}
+
+
+def _owners(host: nn.Module, where: str, spec: dict) -> List[str]:
+    patterns = spec['at']
+    patterns = [patterns] if isinstance(patterns, str) else list(patterns)
+    types = spec.get('module_type')
+    types = None if types is None else (
+        {types} if isinstance(types, str) else set(types))
+    paths = [p for p, _ in host.named_modules() if p]
+    found = []
+    for pattern in patterns:
+        hits = [p for p in paths if match(pattern, p)]
+        if types is not None:
+            hits = [
+                p for p in hits
+                if _type_names(host.get_submodule(p)) & types
+            ]
+        if not hits:
+            kinds = '' if types is None else f' of module_type {sorted(types)}'
+            raise ValueError(
+                f'{where}.at={pattern!r} matches no module{kinds} of '
+                f'{type(host).__name__}; near matches: '
+                f'{near(pattern, paths)}')
+        found += [p for p in hits if p not in found]
+    return found
+
+
+def _target(host: nn.Module, owner: str, rel: str, where: str, key: str):
+    module = host.get_submodule(owner)
+    try:
+        target = module.get_submodule(rel)
+    except AttributeError:
+        names = [p for p, _ in module.named_modules() if p]
+        raise ValueError(
+            f'{where}.{key}={rel!r}: {owner} ({type(module).__name__}) has no '
+            f'submodule {rel!r}; near matches: {near(rel, names)}') from None
+    if isinstance(target, nn.Linear) and key == 'after':
+        raise ValueError(
+            f'{where}.{key}={rel!r}: {owner}.{rel} is an nn.Linear, which '
+            'acts on the last dimension: a 4-D output of it is channels-last '
+            '(N x H x W x C); pick a module with an N x C x H x W output')
+    return target
+
+
+def _probe(host: nn.Module, watched: dict, shape: Sequence[int]) -> dict:
+    """Run the host once and record what each watched module saw.
+
+    Returns ``{module: [(input shape, output shape), ...]}``, one entry
+    per call (None for what is not a tensor).
+    """
+    seen = {m: [] for m in watched}
+
+    def record(module, args, output):
+        first = args[0] if args else None
+        seen[module].append(
+            tuple(t.shape) if isinstance(t, torch.Tensor) else None
+            for t in (first, output))
+
+    handles = [m.register_forward_hook(record) for m in watched]
+    modes = {m: m.training for m in host.modules()}
+    for m in host.modules():
+        m.training = False  # no BN statistics change, no train-only paths
+    try:
+        with torch.no_grad():
+            host(torch.zeros(1, *shape))
+    except Exception as error:
+        raise ValueError(
+            f'Attach: the host {type(host).__name__} fails on a probe input '
+            f'of shape (1, *probe_shape={tuple(shape)}): {error}; set '
+            'probe_shape to an input it takes') from error
+    finally:
+        for handle in handles:
+            handle.remove()
+        for m, mode in modes.items():
+            m.training = mode
+    return {m: [tuple(s) for s in calls] for m, calls in seen.items()}
+
+
+def _check_spec(where: str, spec) -> None:
+    if not isinstance(spec, dict):
+        raise TypeError(f'{where}={spec!r} must be a dict with keys '
+                        f'{INSERT_KEYS}')
+    unknown = sorted(set(spec) - set(INSERT_KEYS))
+    if unknown:
+        raise ValueError(f'{where} has unknown keys {unknown}; allowed: '
+                         f'{INSERT_KEYS}')
+    if 'at' not in spec:
+        raise ValueError(f"{where} needs 'at': a module path pattern, e.g. "
+                         "'layer*.*' for every block of a ResNet")
+    for key in ('at', 'module_type'):
+        value = spec.get(key, '')
+        if not (isinstance(value, str) or isinstance(value, (list, tuple))
+                and value and all(isinstance(v, str) for v in value)):
+            raise TypeError(f'{where}.{key}={value!r} must be a str or a '
+                            'non-empty list of str')
+    for key in POSITIONS:
+        if not isinstance(spec.get(key, ''), str):
+            raise TypeError(f'{where}.{key}={spec[key]!r} must be a module '
+                            "path (str), e.g. 'bn3' or 'conv.1'")
+    if 'after' in spec and 'before' in spec:
+        raise ValueError(f"{where} sets both 'after' and 'before'; give one "
+                         '(or neither: the output of the module at `at`)')
+    check_se_cfg(f'{where}.se_cfg', spec.get('se_cfg', dict()))
+    ratio_of = spec.get('ratio_of', 'channels')
+    check_choice(f'{where}.ratio_of', ratio_of, RATIO_OF)
+    if ratio_of == 'block_input' and (
+            'type' in spec.get('se_cfg', {})
+            or 'squeeze_channels' in spec.get('se_cfg', {})):
+        raise ValueError(
+            f"{where}.ratio_of='block_input' sets the squeeze width of "
+            f"se_plugin.SELayer from its ratio; se_cfg="
+            f"{spec.get('se_cfg')!r} has a type or squeeze_channels")
+
+
+def _se_cfg(spec: dict, block_in: Optional[int]) -> dict:
+    cfg = dict(spec.get('se_cfg', dict()))
+    if spec.get('ratio_of', 'channels') == 'block_input':
+        cfg['squeeze_channels'] = squeeze_width(block_in,
+                                                cfg.pop('ratio', 16), None,
+                                                cfg.pop('divisor', None))
+    return cfg
+
+
+@MODELS.register_module()
+def Attach(host: dict,
+           inserts: Union[dict, Sequence[dict]],
+           probe_shape: Sequence[int] = (3, 64, 64)) -> nn.Module:
+    """Build ``host`` and attach attention modules where ``inserts`` say.
+
+    Each insert is a dict:
+
+    * ``at`` (str or list of str): glob pattern(s) over the host's module
+      paths (``named_modules``): the *owner* modules, which get the
+      attention module as their child ``se``. ``*`` matches within one
+      dot-separated part, ``**`` any number of parts, ``[234]`` picks
+      stages, e.g. ``'layer[234].*'``.
+    * ``after`` or ``before`` (str, optional): a path inside each owner
+      (e.g. ``'bn3'``, ``'conv.1'``): the attention acts on that module's
+      output, or its first input. Neither: on the owner's own output.
+    * ``module_type`` (str or list of str, optional): keep only owners of
+      these classes (class names, base classes included).
+    * ``se_cfg`` (dict): the attention module; without ``type`` it is
+      :class:`se_plugin.SELayer` with these options, otherwise any
+      registered module whose first argument is ``in_channels``
+      (``se_plugin.ECALayer``, ``se_plugin.CBAM``, mmcv's
+      ``ContextBlock``). Defaults to ``dict()`` (SE, r=16).
+    * ``ratio_of`` (str): ``'channels'`` (the SE width is ``C / ratio`` of
+      the recalibrated channels, the paper's rule) or ``'block_input'``
+      (of the owner's input channels, RegNetY's rule). Defaults to
+      ``'channels'``.
+
+    The channels are read from one forward pass of the host on a zero
+    input of shape ``(1, *probe_shape)``, which also checks that each
+    target is called once per forward on an ``N x C x H x W`` tensor.
+
+    Args:
+        host (dict): The host backbone's config, e.g.
+            ``dict(type='mmdet.ResNet', depth=18)``.
+        inserts (dict or list[dict]): Where and what to attach.
+        probe_shape (Sequence[int]): Input shape (without batch) of the
+            probe pass. Defaults to ``(3, 64, 64)``.
+
+    Returns:
+        nn.Module: The host network itself, with the attention modules.
+    """
+    if not isinstance(host, dict) or 'type' not in host:
+        raise TypeError(f'Attach.host={host!r} must be a backbone config '
+                        "dict with a 'type'")
+    inserts = [inserts] if isinstance(inserts, dict) else inserts
+    if not isinstance(inserts, (list, tuple)) or not inserts:
+        raise TypeError(f'Attach.inserts={inserts!r} must be a dict or a '
+                        'non-empty list of dicts')
+    for i, spec in enumerate(inserts):
+        _check_spec(f'Attach.inserts[{i}]', spec)
+    net = MODELS.build(host)
+    plans = []  # (where, spec, owner path, target path, position, target)
+    for i, spec in enumerate(inserts):
+        where = f'Attach.inserts[{i}]'
+        position = next((p for p in POSITIONS if p in spec), 'after')
+        rel = spec.get(position, '')
+        for owner in _owners(net, where, spec):
+            target = _target(net, owner, rel, where, position)
+            plans.append((where, spec, owner, rel, position, target))
+    owners = [p[2] for p in plans]
+    twice = sorted({o for o in owners if owners.count(o) > 1})
+    if twice:
+        raise ValueError(f'Attach.inserts put two attention modules into '
+                         f'{twice}; each owner takes one (its child `se`)')
+    watched = {p[5] for p in plans} | {net.get_submodule(o) for o in owners}
+    seen = _probe(net, watched, probe_shape)
+    sites = []
+    for where, spec, owner, rel, position, target in plans:
+        shape = _checked_shape(where, owner, rel, position, target, seen)
+        module = net.get_submodule(owner)
+        block_in = None
+        if spec.get('ratio_of') == 'block_input':
+            block_in = _checked_shape(where, owner, '', 'before', module,
+                                      seen)[1]
+        try:
+            attach_se(module, _se_cfg(spec, block_in), shape[1], target,
+                      position)
+        except (ValueError, TypeError, KeyError) as error:
+            raise type(error)(f'{where} at {owner!r} ({shape[1]} channels): '
+                              f'{error}') from error
+        sites.append((owner, rel, position))
+    watch_sites(net, sites)
+    return net
+
+
+def _checked_shape(where, owner, rel, position, target, seen) -> tuple:
+    path = f'{owner}.{rel}' if rel else owner
+    calls = seen[target]
+    if len(calls) != 1:
+        raise ValueError(
+            f'{where}: {path} ({type(target).__name__}) is called '
+            f'{len(calls)} times in one forward of the host; attention needs '
+            'a module called once (a shared module such as a block\'s '
+            '`relu` is not one; use the module before or after it)')
+    shape = calls[0][0 if position == 'before' else 1]
+    if shape is None or len(shape) != 4:
+        side = 'input' if position == 'before' else 'output'
+        raise ValueError(
+            f'{where}: the {side} of {path} ({type(target).__name__}) is '
+            f'{shape if shape is None else list(shape)}, not an N x C x H x '
+            'W tensor; pick a module with a 4-D feature map')
+    return shape
+
