@@ -103,7 +103,7 @@ def _se_cfg_ratio(tmp_path):
 
 
 @case('attach-se-cfg-unknown-option', TypeError,
-      ("Attach.inserts[0] at 'layer1.0'", 'reduction'))
+      ('Attach.inserts[0].se_cfg', "unknown keys ['reduction']", 'allowed'))
 def _se_cfg_option(tmp_path):
     attach(inserts=dict(BASIC, se_cfg=dict(reduction=16)))
 
