@@ -29,7 +29,10 @@ test_pipeline = [dict(type='LoadImageFromFile'), dict(type='PackInputs')]
 digits = dict(type='CustomDataset', data_root=data_root, metainfo=metainfo)
 train_dataloader = dict(
     batch_size=32,
+    # In-process loading (the images are tiny); mmpretrain's own
+    # tools/train.py defaults persistent_workers to True, which needs workers.
     num_workers=0,
+    persistent_workers=False,
     sampler=dict(type='DefaultSampler', shuffle=True),
     dataset=dict(
         **digits,
@@ -39,6 +42,7 @@ train_dataloader = dict(
 val_dataloader = dict(
     batch_size=100,
     num_workers=0,
+    persistent_workers=False,
     sampler=dict(type='DefaultSampler', shuffle=False),
     dataset=dict(
         **digits, ann_file='meta/val.txt', data_prefix='val',
