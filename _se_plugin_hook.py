@@ -8,14 +8,14 @@ se_plugin. So installing se_plugin also installs ``se_plugin_hook.pth``,
 whose one line runs :func:`install` at interpreter start-up.
 
 :func:`install` imports neither mmengine nor torch: it puts a finder first on
-``sys.meta_path`` that, when ``mmengine.config.utils`` is imported, lets the
-regular finders load it and adds ``se_plugin`` to its table right after the
-module ran. Start-up costs one more small module; every later import one
-string comparison until mmengine's module is loaded, then none.
+``sys.meta_path`` that, when ``mmengine.config.config`` is imported, lets the
+regular finders load it and calls :func:`register` right after the module
+ran. Start-up costs one more small module; every later import one string
+comparison until mmengine's config module is loaded, then none.
 """
 import sys
 
-CONFIG_MODULE = 'mmengine.config.utils'
+CONFIG_MODULE = 'mmengine.config.config'
 # mmengine looks this name up as a distribution first, then as a module:
 # the folder of ``se_plugin/mim.py`` is the package folder holding ``.mim``
 # in every kind of install (site-packages only holds the metadata of an
@@ -24,13 +24,32 @@ CONFIG_MODULE = 'mmengine.config.utils'
 CONFIG_PACKAGE = ('se_plugin', 'se_plugin.mim')
 
 
-def register(module2package):
-    """Add ``se_plugin`` to mmengine's table of config packages.
+def register(module2package, config_cls):
+    """Let mmengine read ``se_plugin::`` bases as our configs mean them.
+
+    Adds ``se_plugin`` to mmengine's table of config packages and makes such
+    bases unscoped. mmengine gives every typed dict of a ``<name>::`` base
+    ``_scope_=<name>``, i.e. looks its types up in that package's registry;
+    our configs name mmpretrain's and mmdet's types (``CustomDataset``,
+    ``Accuracy``) in their ``default_scope`` and ours as
+    ``se_plugin.<Type>``, so they resolve as a base in the user's own folder
+    does: through the default scope.
 
     Args:
         module2package (dict): ``mmengine.config.utils.MODULE2PACKAGE``.
+        config_cls (type): ``mmengine.config.Config``.
     """
     module2package.setdefault(*CONFIG_PACKAGE)
+    get_cfg_path = config_cls._get_cfg_path
+    if getattr(get_cfg_path, 'se_plugin_unscoped', False):
+        return
+
+    def unscoped_get_cfg_path(cfg_path, filename):
+        path, scope = get_cfg_path(cfg_path, filename)
+        return path, None if scope == CONFIG_PACKAGE[0] else scope
+
+    unscoped_get_cfg_path.se_plugin_unscoped = True
+    config_cls._get_cfg_path = staticmethod(unscoped_get_cfg_path)
 
 
 class ConfigTableFinder:
@@ -56,7 +75,8 @@ class ConfigTableFinder:
 
         def exec_and_register(module):
             exec_module(module)
-            register(module.MODULE2PACKAGE)
+            register(sys.modules['mmengine.config.utils'].MODULE2PACKAGE,
+                     module.Config)
             if cls in sys.meta_path:
                 sys.meta_path.remove(cls)
 
@@ -68,6 +88,7 @@ def install():
     """Register now if mmengine's config is loaded, else on its import."""
     loaded = sys.modules.get(CONFIG_MODULE)
     if loaded is not None:
-        register(loaded.MODULE2PACKAGE)
+        register(sys.modules['mmengine.config.utils'].MODULE2PACKAGE,
+                 loaded.Config)
     elif ConfigTableFinder not in sys.meta_path:
         sys.meta_path.insert(0, ConfigTableFinder)

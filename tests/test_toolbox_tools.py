@@ -1,0 +1,247 @@
+"""mmpretrain's and mmdet's own tools on configs that inherit ours.
+
+Each tool runs in a fresh interpreter as a user starts it: nothing imports
+se_plugin first, no ``custom_imports``; the start-up hook that the install
+puts in site-packages (``se_plugin_hook.pth``) lets mmengine read
+``_base_ = 'se_plugin::configs/...'``, and mmengine's registry imports
+``se_plugin.registry`` for ``type='se_plugin.SEResNet'``. Where this
+checkout is only on ``PYTHONPATH`` (not installed in this interpreter), the
+same ``.pth`` file is added from a temporary folder with
+:func:`site.addsitedir`, which is what start-up does with site-packages.
+"""
+import json
+import os
+import re
+import shutil
+import site
+import subprocess
+import sys
+from importlib.util import find_spec
+from pathlib import Path
+
+import pytest
+from test_detection_train import SHRINK, logged, options
+
+from se_plugin.datasets.digits_coco import make_digits_coco
+
+REPO = Path(__file__).resolve().parents[1]
+HOOK = 'se_plugin_hook.pth'
+HOOK_INSTALLED = any((Path(d) / HOOK).is_file()
+                     for d in site.getsitepackages())
+TOOLS = {
+    name: Path(find_spec(name).origin).parent / '.mim' / 'tools'
+    for name in ('mmpretrain', 'mmdet')
+}
+# A user's project: our digits recipe, shortened through the config.
+DIGITS_USER_CONFIG = """
+_base_ = 'se_plugin::configs/digits/se_resnet18_digits.py'
+data_root = {root!r}
+train_dataloader = dict(dataset=dict(data_root=data_root, indices=64))
+val_dataloader = dict(dataset=dict(data_root=data_root, indices=100))
+test_dataloader = val_dataloader
+train_cfg = dict(max_epochs=1, val_interval=1)
+param_scheduler = dict(T_max=1)
+default_hooks = dict(checkpoint=dict(interval=1))
+"""
+DETECTION_USER_CONFIG = """
+_base_ = ('se_plugin::configs/detection/digits/'
+          'faster-rcnn_se-r50_fpn_digits.py')
+"""
+# One iteration on 4 canvases, then validation on 4.
+DETECTION_SHORT = {
+    'train_dataloader.dataset.indices': 4,
+    'train_cfg.max_epochs': 1,
+    'train_cfg.val_interval': 1,
+    'param_scheduler.0.end': 1,
+    'default_hooks.checkpoint.interval': 1,
+    # After one iteration few scores pass mmdet's 0.05: keep every box.
+    'model.test_cfg.rcnn.score_thr': 0.0,
+    'randomness.seed': 0,
+}
+# Runs a tool as `python tool.py ...` does, after site.addsitedir(<dir>).
+LAUNCH = ('import runpy, site, sys; site.addsitedir(sys.argv[1]); '
+          'tool = sys.argv[2]; sys.argv = sys.argv[2:]; '
+          "runpy.run_path(tool, run_name='__main__')")
+
+
+@pytest.fixture(scope='module')
+def hook_dir(tmp_path_factory):
+    """A folder holding only the hook's .pth file (used if not installed)."""
+    folder = tmp_path_factory.mktemp('hook_site')
+    shutil.copy(REPO / HOOK, folder / HOOK)
+    return folder
+
+
+def python(hook_dir, *args, cwd, hook=True):
+    """``python *args`` in a fresh interpreter with the start-up hook.
+
+    Returns:
+        subprocess.CompletedProcess: with stdout and stderr merged.
+    """
+    env = dict(os.environ, OMP_NUM_THREADS='1')
+    env['PYTHONPATH'] = os.pathsep.join(
+        filter(None, [str(REPO), env.get('PYTHONPATH')]))
+    if hook and not HOOK_INSTALLED:
+        args = ('-c', LAUNCH, str(hook_dir), *args)
+    return subprocess.run([sys.executable, *map(str, args)],
+                          cwd=cwd,
+                          env=env,
+                          stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT,
+                          text=True,
+                          timeout=600)
+
+
+def run_tool(hook_dir, toolbox, tool, *args, cwd):
+    """Run ``<toolbox>/.mim/tools/<tool>``; fail with its output tail."""
+    proc = python(hook_dir, TOOLS[toolbox] / tool, *args, cwd=cwd)
+    assert proc.returncode == 0, proc.stdout[-4000:]
+    return proc.stdout
+
+
+def printed_metric(stdout, key):
+    """The last ``key: value`` that mmengine's logger printed."""
+    values = re.findall(rf'{re.escape(key)}: (-?[\d.]+)', stdout)
+    assert values, f'{key} not printed:\n{stdout[-3000:]}'
+    return float(values[-1])
+
+
+STARTUP = """
+import json, sys
+heavy = [m for m in ('mmengine', 'torch', 'se_plugin') if m in sys.modules]
+from mmengine.config import utils
+print(json.dumps(dict(
+    hook='_se_plugin_hook' in sys.modules, heavy_at_startup=heavy,
+    table=utils.MODULE2PACKAGE.get('se_plugin'),
+    se_plugin_imported='se_plugin' in sys.modules,
+    finder_left=[type(f).__name__ for f in sys.meta_path
+                 if getattr(f, '__module__', '') == '_se_plugin_hook'])))
+"""
+
+
+def test_startup_hook_is_lazy_and_registers_on_mmengine_import(
+        hook_dir, tmp_path):
+    (tmp_path / 'startup.py').write_text(STARTUP)
+    proc = python(hook_dir, 'startup.py', cwd=tmp_path)
+    assert proc.returncode == 0, proc.stdout[-3000:]
+    state = json.loads(proc.stdout.splitlines()[-1])
+    assert state == dict(
+        hook=True,
+        heavy_at_startup=[],
+        table='se_plugin.mim',
+        se_plugin_imported=False,
+        finder_left=[])
+
+
+NO_HOOK = """
+import sys
+sys.meta_path[:] = [f for f in sys.meta_path
+                    if getattr(f, '__module__', '') != '_se_plugin_hook']
+from mmengine.config import Config
+Config.fromfile('user.py')
+"""
+
+
+def test_without_the_hook_mmengine_refuses_our_configs(hook_dir, tmp_path):
+    """What the hook fixes: mmengine alone does not know ``se_plugin::``."""
+    (tmp_path / 'user.py').write_text(DETECTION_USER_CONFIG)
+    (tmp_path / 'no_hook.py').write_text(NO_HOOK)
+    proc = python(hook_dir, 'no_hook.py', cwd=tmp_path)
+    assert proc.returncode == 1
+    assert ('AssertionError: mmengine does not support to load se_plugin '
+            'config.') in proc.stdout
+
+
+@pytest.fixture(scope='module')
+def digits_project(tmp_path_factory, digits_root):
+    project = tmp_path_factory.mktemp('digits_project')
+    (project / 'user_digits.py').write_text(
+        DIGITS_USER_CONFIG.format(root=str(digits_root)))
+    return project
+
+
+def test_mmpretrain_train_and_test_tools(hook_dir, digits_project):
+    work_dir = digits_project / 'work'
+    run_tool(hook_dir, 'mmpretrain', 'train.py', 'user_digits.py',
+             '--work-dir', work_dir, cwd=digits_project)
+    # mmpretrain's own train.py set persistent_workers (False here: the
+    # config has no workers) and built our backbone in mmpretrain's scope.
+    dumped = (work_dir / 'user_digits.py').read_text()
+    assert "type='se_plugin.SEResNet'" in dumped
+    assert 'persistent_workers=False' in dumped
+    (val_top1, ) = logged(work_dir, 'accuracy/top1')
+    stdout = run_tool(hook_dir, 'mmpretrain', 'test.py', 'user_digits.py',
+                      work_dir / 'epoch_1.pth', '--work-dir',
+                      digits_project / 'test', cwd=digits_project)
+    # The checkpoint scores on the 100 validation images exactly as the
+    # validation at the end of training did.
+    assert printed_metric(stdout, 'accuracy/top1') == pytest.approx(
+        val_top1, abs=1e-4)
+
+
+def test_mmpretrain_get_flops(hook_dir, digits_project):
+    from mmengine.config import Config
+    from mmpretrain.registry import MODELS
+    cfg = Config.fromfile(REPO / 'configs/digits/se_resnet18_digits.py')
+    model = MODELS.build(cfg.model)
+    # FLOPs are counted for extract_feat, parameters for the whole model;
+    # the SE blocks add to ResNet-18's.
+    expected = sum(p.numel() for p in model.parameters())
+    plain = MODELS.build(dict(type='ResNet', depth=18, out_indices=(3, )))
+    assert sum(p.numel() for p in model.backbone.parameters()) > sum(
+        p.numel() for p in plain.parameters())
+
+    stdout = run_tool(hook_dir, 'mmpretrain', 'analysis_tools/get_flops.py',
+                      'user_digits.py', '--shape', '32', cwd=digits_project)
+    params = printed_metric(stdout, 'Params') * 1e6
+    assert params == pytest.approx(expected, abs=500)
+    assert 'Input shape: (3, 32, 32)' in stdout
+
+
+@pytest.fixture(scope='module')
+def detection_project(tmp_path_factory):
+    project = tmp_path_factory.mktemp('detection_project')
+    make_digits_coco(
+        project / 'data' / 'digits_coco', num_images=dict(train=4, val=4))
+    (project / 'user_det.py').write_text(DETECTION_USER_CONFIG)
+    return project
+
+
+def test_mmdet_train_test_and_get_flops_tools(hook_dir, detection_project):
+    work_dir = detection_project / 'work'
+    shrink = options(SHRINK, DETECTION_SHORT)
+    run_tool(hook_dir, 'mmdet', 'train.py', 'user_det.py', '--work-dir',
+             work_dir, *shrink, cwd=detection_project)
+    (loss, ) = logged(work_dir, 'loss')
+    assert 0 < loss < 100
+    (val_map, ) = logged(work_dir, 'coco/bbox_mAP_50')
+    stdout = run_tool(hook_dir, 'mmdet', 'test.py', 'user_det.py',
+                      work_dir / 'epoch_1.pth', '--work-dir',
+                      detection_project / 'test', *shrink,
+                      cwd=detection_project)
+    assert printed_metric(stdout, 'coco/bbox_mAP_50') == pytest.approx(
+        val_map, abs=1e-3)
+    # pycocotools' summary: no digit of the 128x128 canvases is 'large'.
+    assert printed_metric(stdout, 'coco/bbox_mAP_l') == -1.0
+
+    stdout = run_tool(hook_dir, 'mmdet', 'analysis_tools/get_flops.py',
+                      'user_det.py', '--num-images', '1', *shrink,
+                      cwd=detection_project)
+    # The whole shrunk detector, SE backbone included (3 significant
+    # digits printed).
+    params = printed_metric(stdout, 'Params') * 1e6
+    assert params == pytest.approx(detector_params(), rel=5e-3)
+
+
+def detector_params():
+    """Parameters of the shrunk toy detector, built in this process."""
+    from mmengine.config import Config
+    from mmengine.registry import init_default_scope
+    from mmdet.registry import MODELS
+    cfg = Config.fromfile(
+        REPO / 'configs/detection/digits/faster-rcnn_se-r50_fpn_digits.py')
+    cfg.merge_from_dict(SHRINK)
+    init_default_scope('mmdet')
+    model = MODELS.build(cfg.model)
+    assert type(model.backbone).__name__ == 'SEResNet'
+    return sum(p.numel() for p in model.parameters())
