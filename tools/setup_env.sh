@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Create or update the virtual environment .venv/ in the repository root.
 #
-# Safe to run again: a stamp keyed on setup.cfg, constraints.txt and this
-# script skips everything when nothing changed, and mmcv is never rebuilt
+# Safe to run again: a stamp keyed on setup.cfg, setup.py, the start-up
+# hook's .pth (a copy in site-packages), constraints.txt and this script
+# skips everything when nothing changed, and mmcv is never rebuilt
 # once installed. Every install goes through constraints.txt, the exact
 # versions of the tested stack (setup.cfg only holds the supported ranges).
 #
@@ -28,7 +29,8 @@ log() { echo "[setup_env] $*"; }
 die() { echo "[setup_env] ERROR: $*" >&2; exit 1; }
 
 stamp_key() {
-    cat "$ROOT/setup.cfg" "$CONSTRAINTS" "$ROOT/tools/setup_env.sh" | sha256sum | cut -d' ' -f1
+    cat "$ROOT/setup.cfg" "$ROOT/setup.py" "$ROOT/se_plugin_hook.pth" \
+        "$CONSTRAINTS" "$ROOT/tools/setup_env.sh" | sha256sum | cut -d' ' -f1
 }
 
 if [[ -x "$PY" && -f "$STAMP" && "$(cat "$STAMP")" == "$(stamp_key)" ]]; then
