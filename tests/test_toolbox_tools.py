@@ -9,6 +9,7 @@ checkout is only on ``PYTHONPATH`` (not installed in this interpreter), the
 same ``.pth`` file is added from a temporary folder with
 :func:`site.addsitedir`, which is what start-up does with site-packages.
 """
+import functools
 import json
 import os
 import re
@@ -235,8 +236,13 @@ def test_mmdet_train_test_and_get_flops_tools(hook_dir, detection_project):
     # pycocotools' summary: no digit of the 128x128 canvases is 'large'.
     assert printed_metric(stdout, 'coco/bbox_mAP_l') == -1.0
 
+
+@pytest.mark.slow
+@pytest.mark.skipif(bool(missing_mmcv_ops()), reason=missing_mmcv_ops())
+def test_mmdet_get_flops(hook_dir, detection_project):
     stdout = run_tool(hook_dir, 'mmdet', 'analysis_tools/get_flops.py',
-                      'user_det.py', '--num-images', '1', *shrink,
+                      'user_det.py', '--num-images', '1',
+                      *options(SHRINK, DETECTION_SHORT),
                       cwd=detection_project)
     # The whole shrunk detector, SE backbone included (3 significant
     # digits printed).
@@ -256,3 +262,75 @@ def detector_params():
     model = MODELS.build(cfg.model)
     assert type(model.backbone).__name__ == 'SEResNet'
     return sum(p.numel() for p in model.parameters())
+
+
+SHIPPED = sorted(
+    str(p.relative_to(REPO)) for p in (REPO / 'configs').rglob('*.py')
+    if '_base_' not in p.parts)
+# Reads (and with --build, builds in the config's toolbox) every config
+# given as a `se_plugin::` base of a one-line user config.
+READ_ALL = """
+import functools, json, sys
+from pathlib import Path
+from mmengine.config import Config, utils
+from mmengine.registry import init_default_scope
+# mmengine reads all of mmpretrain's metafiles again for every
+# `mmpretrain::` base; they do not change while this runs.
+utils.load = functools.lru_cache(None)(utils.load)
+build = sys.argv[1] == '--build'
+for rel in sys.argv[2:]:
+    Path('user.py').write_text(f"_base_ = 'se_plugin::{rel}'\\n")
+    cfg = Config.fromfile('user.py')
+    row = [rel, json.dumps(cfg.to_dict(), default=repr, sort_keys=True)]
+    if build:
+        init_default_scope(cfg.default_scope)
+        registry = __import__(f'{cfg.default_scope}.registry',
+                              fromlist=['MODELS'])
+        model = registry.MODELS.build(cfg.model)
+        row.append(type(model.backbone).__module__.split('.')[0])
+    print(json.dumps(row))
+"""
+
+
+def read_all(hook_dir, tmp_path, *flags):
+    """Rows [config, its dict as JSON(, backbone's top package)]."""
+    (tmp_path / 'read_all.py').write_text(READ_ALL)
+    proc = python(hook_dir, 'read_all.py', *flags, *SHIPPED, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stdout[-4000:]
+    rows = [json.loads(line) for line in proc.stdout.splitlines()
+            if line.startswith('["configs/')]
+    assert [row[0] for row in rows] == SHIPPED
+    return rows
+
+
+def test_every_shipped_config_reads_as_a_base_in_a_fresh_interpreter(
+        hook_dir, tmp_path, monkeypatch):
+    """Every config reads through ``se_plugin::``; one of each folder is
+    compared whole with reading its file directly (what our tools and tests
+    build): the same config."""
+    import mmengine.config.utils as config_utils
+    from mmengine.config import Config
+    monkeypatch.setattr(config_utils, 'load',
+                        functools.lru_cache(None)(config_utils.load))
+    assert len(SHIPPED) >= 70
+    compared = set()
+    for rel, inherited in read_all(hook_dir, tmp_path, '--read'):
+        scope = json.loads(inherited)['default_scope']
+        assert scope == ('mmdet' if '/detection/' in rel else 'mmpretrain')
+        folder = Path(rel).parent
+        if folder not in compared:
+            compared.add(folder)
+            direct = Config.fromfile(REPO / rel).to_dict()
+            assert inherited == json.dumps(
+                direct, default=repr, sort_keys=True), rel
+    assert len(compared) == 6
+
+
+@pytest.mark.slow
+def test_every_shipped_config_builds_in_its_toolbox(hook_dir, tmp_path):
+    """mmpretrain's or mmdet's registry builds each model, no import of
+    se_plugin first: the scope ``se_plugin.`` imports it on demand."""
+    for rel, _, backbone_package in read_all(hook_dir, tmp_path, '--build'):
+        assert backbone_package in ('se_plugin', 'mmpretrain', 'mmdet'), rel
+        if '/se' in rel or rel.startswith(('configs/se', 'configs/senet')):
+            assert backbone_package == 'se_plugin', rel
