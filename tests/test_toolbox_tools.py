@@ -219,7 +219,7 @@ def detection_project(tmp_path_factory):
 
 
 @pytest.mark.skipif(bool(missing_mmcv_ops()), reason=missing_mmcv_ops())
-def test_mmdet_train_test_and_get_flops_tools(hook_dir, detection_project):
+def test_mmdet_train_and_test_tools(hook_dir, detection_project):
     work_dir = detection_project / 'work'
     shrink = options(SHRINK, DETECTION_SHORT)
     run_tool(hook_dir, 'mmdet', 'train.py', 'user_det.py', '--work-dir',
