@@ -74,7 +74,7 @@ def hook_dir(tmp_path_factory):
     return folder
 
 
-def python(hook_dir, *args, cwd, hook=True):
+def python(hook_dir, *args, cwd):
     """``python *args`` in a fresh interpreter with the start-up hook.
 
     Returns:
@@ -83,7 +83,7 @@ def python(hook_dir, *args, cwd, hook=True):
     env = dict(os.environ, OMP_NUM_THREADS='1')
     env['PYTHONPATH'] = os.pathsep.join(
         filter(None, [str(REPO), env.get('PYTHONPATH')]))
-    if hook and not HOOK_INSTALLED:
+    if not HOOK_INSTALLED:
         args = ('-c', LAUNCH, str(hook_dir), *args)
     return subprocess.run([sys.executable, *map(str, args)],
                           cwd=cwd,
@@ -111,10 +111,11 @@ def printed_metric(stdout, key):
 STARTUP = """
 import json, sys
 heavy = [m for m in ('mmengine', 'torch', 'se_plugin') if m in sys.modules]
-from mmengine.config import utils
+from mmengine.config import Config, utils
 print(json.dumps(dict(
     hook='_se_plugin_hook' in sys.modules, heavy_at_startup=heavy,
     table=utils.MODULE2PACKAGE.get('se_plugin'),
+    unscoped=getattr(Config._get_cfg_path, 'se_plugin_unscoped', False),
     se_plugin_imported='se_plugin' in sys.modules,
     finder_left=[type(f).__name__ for f in sys.meta_path
                  if getattr(f, '__module__', '') == '_se_plugin_hook'])))
@@ -131,6 +132,7 @@ def test_startup_hook_is_lazy_and_registers_on_mmengine_import(
         hook=True,
         heavy_at_startup=[],
         table='se_plugin.mim',
+        unscoped=True,
         se_plugin_imported=False,
         finder_left=[])
 
