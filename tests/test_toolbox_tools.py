@@ -294,14 +294,14 @@ for rel in sys.argv[2:]:
 """
 
 
-def read_all(hook_dir, tmp_path, *flags):
+def read_all(hook_dir, tmp_path, flag, configs=SHIPPED):
     """Rows [config, its dict as JSON(, backbone's top package)]."""
     (tmp_path / 'read_all.py').write_text(READ_ALL)
-    proc = python(hook_dir, 'read_all.py', *flags, *SHIPPED, cwd=tmp_path)
+    proc = python(hook_dir, 'read_all.py', flag, *configs, cwd=tmp_path)
     assert proc.returncode == 0, proc.stdout[-4000:]
     rows = [json.loads(line) for line in proc.stdout.splitlines()
             if line.startswith('["configs/')]
-    assert [row[0] for row in rows] == SHIPPED
+    assert [row[0] for row in rows] == configs
     return rows
 
 
@@ -331,8 +331,14 @@ def test_every_shipped_config_reads_as_a_base_in_a_fresh_interpreter(
 @pytest.mark.slow
 def test_every_shipped_config_builds_in_its_toolbox(hook_dir, tmp_path):
     """mmpretrain's or mmdet's registry builds each model, no import of
-    se_plugin first: the scope ``se_plugin.`` imports it on demand."""
-    for rel, _, backbone_package in read_all(hook_dir, tmp_path, '--build'):
+    se_plugin first: the scope ``se_plugin.`` imports it on demand. Without
+    mmcv's ops (mmcv-lite) only the classification configs build."""
+    configs = [
+        rel for rel in SHIPPED
+        if not (missing_mmcv_ops() and rel.startswith('configs/detection/'))
+    ]
+    for rel, _, backbone_package in read_all(hook_dir, tmp_path, '--build',
+                                             configs):
         assert backbone_package in ('se_plugin', 'mmpretrain', 'mmdet'), rel
         if '/se' in rel or rel.startswith(('configs/se', 'configs/senet')):
             assert backbone_package == 'se_plugin', rel
