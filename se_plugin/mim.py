@@ -9,15 +9,23 @@ its ``MODULE2PACKAGE`` table, to ``<package dir>/.mim/configs/<path>``, and
   into wheels by setup.py's ``package_data``), and a config elsewhere writes
   ``_base_ = 'se_plugin::configs/se_resnet50_imagenet.py'``, the same path
   as in this repository;
-- :func:`register_config_package` adds ``se_plugin`` to the table; it runs
-  on ``import se_plugin``, which has to happen before the config is parsed
-  (``tools/train.py`` and ``tools/test.py`` do it).
+- the installed start-up hook (``se_plugin_hook.pth`` running
+  :mod:`_se_plugin_hook`) adds ``se_plugin`` to the table when mmengine's
+  config module is imported, so any tool reads such configs, mmpretrain's
+  and mmdet's own included; :func:`register_config_package` does the same
+  on ``import se_plugin``, for a checkout that is only on ``PYTHONPATH``.
 """
+from mmengine.config import Config
 from mmengine.config import utils as config_utils
+
+from _se_plugin_hook import register
 
 
 def register_config_package() -> None:
     """Add ``se_plugin`` to mmengine's table of config packages.
+
+    Also makes ``se_plugin::`` bases unscoped (see
+    :func:`_se_plugin_hook.register`).
 
     The table maps the name before ``::`` to a name that mmengine looks up
     first as an installed distribution and otherwise as an importable
@@ -26,4 +34,4 @@ def register_config_package() -> None:
     name is not a distribution, so mmengine falls back to the folder of this
     file, the package folder holding ``.mim`` in every kind of install.
     """
-    config_utils.MODULE2PACKAGE.setdefault('se_plugin', __name__)
+    register(config_utils.MODULE2PACKAGE, Config)

@@ -1,9 +1,11 @@
-"""The set-up: the environment holds setup.cfg's pins and mmcv's compiled
-ops, CI runs the README's test command, and the tools turn their options
-into the Runner config of mmpretrain and mmdet configs alike."""
+"""The set-up: setup.cfg's ranges, the environment holds constraints.txt's
+pins and mmcv's compiled ops, the install adds the start-up hook, CI runs
+the README's test command, and the tools turn their options into the Runner
+config of mmpretrain and mmdet configs alike."""
 import configparser
 import hashlib
 import importlib.util
+import site
 import subprocess
 import sys
 from importlib.metadata import version
@@ -46,15 +48,47 @@ def setup_cfg():
     return parser
 
 
-def test_environment_holds_the_pins_of_setup_cfg():
-    cfg = setup_cfg()
-    pins = cfg['options']['install_requires'].split()
-    pins += cfg['options.extras_require']['tests'].split()
-    requirements = [Requirement(pin) for pin in pins]
-    assert {r.name for r in requirements} >= {
-        'torch', 'torchvision', 'numpy', 'mmengine', 'mmcv', 'mmpretrain',
-        'mmdet', 'pytest', 'scikit-learn'
+def constraints():
+    """constraints.txt's pins, by distribution name."""
+    lines = (ROOT / 'constraints.txt').read_text().splitlines()
+    pins = [Requirement(line) for line in lines if line.split('#')[0]]
+    return {pin.name: pin for pin in pins}
+
+
+def test_setup_cfg_declares_ranges_with_lower_bounds():
+    requirements = [
+        Requirement(line) for line in setup_cfg()['options']
+        ['install_requires'].split('\n') if line.strip()
+    ]
+    assert {r.name for r in requirements} == {
+        'torch', 'torchvision', 'numpy', 'mmengine', 'mmpretrain', 'mmdet'
     }
+    for requirement in requirements:
+        operators = {spec.operator for spec in requirement.specifier}
+        assert '>=' in operators and '==' not in operators, requirement
+
+
+def test_constraints_pin_one_point_inside_the_ranges():
+    pins = constraints()
+    for line in setup_cfg()['options']['install_requires'].split('\n'):
+        if line.strip():
+            requirement = Requirement(line)
+            (pin, ) = pins[requirement.name].specifier
+            assert pin.operator == '==', pin
+            assert requirement.specifier.contains(pin.version), (requirement,
+                                                                 pin)
+    # mmcv is installed by hand (mmcv or mmcv-lite); setup_env.sh reads
+    # its version from here.
+    assert str(pins['mmcv'].specifier) == '==2.1.0'
+
+
+def test_environment_holds_the_pins():
+    cfg = setup_cfg()
+    requirements = list(constraints().values())
+    requirements += [
+        Requirement(pin) for pin in cfg['options.extras_require']
+        ['tests'].split()
+    ]
     for requirement in requirements:
         installed = version(requirement.name)
         assert requirement.specifier.contains(
@@ -86,8 +120,10 @@ def test_ci_runs_the_readme_test_command():
     reason='runs in the .venv that tools/setup_env.sh made (as on CI)')
 def test_second_setup_run_installs_nothing():
     stamp = (ROOT / '.venv' / '.se_plugin_setup_stamp').read_text().strip()
-    files = (ROOT / 'setup.cfg').read_bytes() + (
-        ROOT / 'tools' / 'setup_env.sh').read_bytes()
+    files = b''.join((ROOT / name).read_bytes()
+                     for name in ('setup.cfg', 'setup.py',
+                                  'se_plugin_hook.pth', 'constraints.txt',
+                                  'tools/setup_env.sh'))
     assert stamp == hashlib.sha256(files).hexdigest(), (
         '.venv was set up for another setup.cfg: run bash tools/setup_env.sh')
     result = subprocess.run(['bash', str(ROOT / 'tools' / 'setup_env.sh')],
@@ -98,6 +134,18 @@ def test_second_setup_run_installs_nothing():
     assert result.stdout.strip() == (
         '[setup_env] .venv is up to date (delete '
         f'{ROOT / ".venv" / ".se_plugin_setup_stamp"} to force a re-install)')
+
+
+@pytest.mark.skipif(
+    Path(sys.prefix).resolve() != (ROOT / '.venv').resolve(),
+    reason='runs in the .venv that tools/setup_env.sh made (as on CI)')
+def test_install_put_the_startup_hook_in_site_packages():
+    """`pip install -e .` (legacy develop here) installed the .pth line."""
+    (installed, ) = [
+        Path(d) / 'se_plugin_hook.pth' for d in site.getsitepackages()
+        if (Path(d) / 'se_plugin_hook.pth').is_file()
+    ]
+    assert installed.read_text() == (ROOT / 'se_plugin_hook.pth').read_text()
 
 
 @pytest.mark.parametrize('config,scope', [(DIGITS, 'mmpretrain'),

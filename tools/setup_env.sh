@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Create or update the virtual environment .venv/ in the repository root.
 #
-# Safe to run again: a stamp keyed on setup.cfg and this script skips
-# everything when nothing changed, and mmcv is never rebuilt once installed.
+# Safe to run again: a stamp keyed on setup.cfg, setup.py, the start-up
+# hook's .pth (a copy in site-packages), constraints.txt and this script
+# skips everything when nothing changed, and mmcv is never rebuilt
+# once installed. Every install goes through constraints.txt, the exact
+# versions of the tested stack (setup.cfg only holds the supported ranges).
 #
 # mmcv 2.1.0 has no wheel on PyPI for torch 2.14, so it comes from, in order:
 #   1. an mmcv-2.1.0 cp311 wheel in $SE_PLUGIN_WHEELS or a $PIP_FIND_LINKS
@@ -19,13 +22,15 @@ VENV="$ROOT/.venv"
 PY="$VENV/bin/python"
 STAMP="$VENV/.se_plugin_setup_stamp"
 WHEEL_CACHE="$ROOT/.whl"
-MMCV_VERSION=2.1.0
+CONSTRAINTS="$ROOT/constraints.txt"
+MMCV_VERSION="$(sed -n 's/^mmcv==//p' "$CONSTRAINTS")"
 
 log() { echo "[setup_env] $*"; }
 die() { echo "[setup_env] ERROR: $*" >&2; exit 1; }
 
 stamp_key() {
-    cat "$ROOT/setup.cfg" "$ROOT/tools/setup_env.sh" | sha256sum | cut -d' ' -f1
+    cat "$ROOT/setup.cfg" "$ROOT/setup.py" "$ROOT/se_plugin_hook.pth" \
+        "$CONSTRAINTS" "$ROOT/tools/setup_env.sh" | sha256sum | cut -d' ' -f1
 }
 
 if [[ -x "$PY" && -f "$STAMP" && "$(cat "$STAMP")" == "$(stamp_key)" ]]; then
@@ -43,18 +48,19 @@ if [[ ! -x "$PY" ]]; then
     "$BASE_PY" -m venv "$VENV"
 fi
 
-PIP_ARGS=()
+[[ -n "$MMCV_VERSION" ]] || die "no mmcv==<version> line in $CONSTRAINTS"
+PIP_ARGS=(--constraint "$CONSTRAINTS")
 [[ -n "${SE_PLUGIN_WHEELS:-}" ]] && PIP_ARGS+=(--find-links "$SE_PLUGIN_WHEELS")
 pip_install() { "$PY" -m pip install "${PIP_ARGS[@]}" "$@"; }
 
 # mmcv's setup.py imports pkg_resources, which setuptools 80 dropped.
-pip_install "setuptools>=77,<80" wheel
-pip_install torch==2.14.1 torchvision==0.29.1 "numpy<2"
+pip_install setuptools wheel
+pip_install torch torchvision numpy
 
 mmcv_ok() {
-    "$PY" - <<'EOF' 2>/dev/null
-import mmcv
-assert mmcv.__version__ == '2.1.0', mmcv.__version__
+    "$PY" - "$MMCV_VERSION" <<'EOF' 2>/dev/null
+import mmcv, sys
+assert mmcv.__version__ == sys.argv[1], mmcv.__version__
 from mmcv.ops import nms, RoIAlign  # noqa: F401 -- needs the compiled ops
 EOF
 }
@@ -102,8 +108,8 @@ else
     pip_install --no-deps --force-reinstall "$whl"
 fi
 
-pip_install mmengine==0.10.7 mmpretrain==1.2.0 mmdet==3.3.0 "numpy<2"
-pip_install --no-build-isolation -e "$ROOT[tests]" "numpy<2"
+pip_install mmengine mmpretrain mmdet
+pip_install --no-build-isolation -e "$ROOT[tests]"
 
 "$PY" - <<'EOF' || die "the environment is broken: mmcv's compiled ops or se_plugin do not import"
 import torch

@@ -33,7 +33,10 @@ digits = dict(
     metainfo=metainfo)
 train_dataloader = dict(
     batch_size=32,
+    # In-process loading (the images are tiny); mmpretrain's own
+    # tools/train.py defaults persistent_workers to True, which needs workers.
     num_workers=0,
+    persistent_workers=False,
     sampler=dict(type='DefaultSampler', shuffle=True),
     dataset=dict(
         **digits,
@@ -43,6 +46,7 @@ train_dataloader = dict(
 val_dataloader = dict(
     batch_size=100,
     num_workers=0,
+    persistent_workers=False,
     sampler=dict(type='DefaultSampler', shuffle=False),
     dataset=dict(
         **digits, ann_file='meta/val.txt', data_prefix='val',

@@ -68,6 +68,9 @@ def allow_mmengine_checkpoints() -> None:
     Registers :data:`MMENGINE_CHECKPOINT_GLOBALS` with
     :func:`torch.serialization.add_safe_globals`; ``weights_only`` stays on,
     so any other object in a checkpoint is still refused. Called when
-    ``se_plugin`` is imported; calling it again is harmless.
+    ``se_plugin`` is imported; calling it again is harmless. torch < 2.4
+    has no allow-list and nothing to do: its ``torch.load`` defaults to
+    ``weights_only=False`` (until 2.6), which loads these objects anyway.
     """
-    torch.serialization.add_safe_globals(MMENGINE_CHECKPOINT_GLOBALS)
+    if hasattr(torch.serialization, 'add_safe_globals'):
+        torch.serialization.add_safe_globals(MMENGINE_CHECKPOINT_GLOBALS)

@@ -9,6 +9,7 @@ from mmengine.model import BaseModule
 
 from se_plugin.ops import excite_kernel, kernel_layout
 from se_plugin.registry import MODELS
+from se_plugin.utils.compat import is_compiling
 from ..checks import (OptionError, check_bool, check_cfg, check_choice,
                       check_init_cfg, check_int, check_keys, check_number,
                       fail)
@@ -271,7 +272,7 @@ class SELayer(BaseModule):
         return (self.cpu_kernel and not torch.is_grad_enabled()
                 and x.device.type == 'cpu' and x.dtype == torch.float32
                 and not torch.jit.is_tracing()
-                and not torch.compiler.is_compiling()
+                and not is_compiling()
                 and not has_hooks(self.act) and not has_hooks(self.gate))
 
     def excite(self, x: torch.Tensor) -> torch.Tensor:

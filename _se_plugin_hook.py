@@ -1,0 +1,94 @@
+"""Start-up hook: mmengine reads ``'se_plugin::configs/...'`` in any script.
+
+mmengine resolves ``_base_ = '<name>::<path>'`` only for the names in
+``mmengine.config.utils.MODULE2PACKAGE``, and the toolboxes' own tools
+(``mmpretrain/.mim/tools/train.py``, ``mmdet``'s ``get_flops.py`` ...) read
+the config before anything (``custom_imports`` included) could import
+se_plugin. So installing se_plugin also installs ``se_plugin_hook.pth``,
+whose one line runs :func:`install` at interpreter start-up.
+
+:func:`install` imports neither mmengine nor torch: it puts a finder first on
+``sys.meta_path`` that, when ``mmengine.config.config`` is imported, lets the
+regular finders load it and calls :func:`register` right after the module
+ran. Start-up costs one more small module; every later import one string
+comparison until mmengine's config module is loaded, then none.
+"""
+import sys
+
+CONFIG_MODULE = 'mmengine.config.config'
+# mmengine looks this name up as a distribution first, then as a module:
+# the folder of ``se_plugin/mim.py`` is the package folder holding ``.mim``
+# in every kind of install (site-packages only holds the metadata of an
+# editable one). Looking it up imports se_plugin, which registers its
+# checkpoint allow-list too.
+CONFIG_PACKAGE = ('se_plugin', 'se_plugin.mim')
+
+
+def register(module2package, config_cls):
+    """Let mmengine read ``se_plugin::`` bases as our configs mean them.
+
+    Adds ``se_plugin`` to mmengine's table of config packages and makes such
+    bases unscoped. mmengine gives every typed dict of a ``<name>::`` base
+    ``_scope_=<name>``, i.e. looks its types up in that package's registry;
+    our configs name mmpretrain's and mmdet's types (``CustomDataset``,
+    ``Accuracy``) in their ``default_scope`` and ours as
+    ``se_plugin.<Type>``, so they resolve as a base in the user's own folder
+    does: through the default scope.
+
+    Args:
+        module2package (dict): ``mmengine.config.utils.MODULE2PACKAGE``.
+        config_cls (type): ``mmengine.config.Config``.
+    """
+    module2package.setdefault(*CONFIG_PACKAGE)
+    get_cfg_path = config_cls._get_cfg_path
+    if getattr(get_cfg_path, 'se_plugin_unscoped', False):
+        return
+
+    def unscoped_get_cfg_path(cfg_path, filename):
+        path, scope = get_cfg_path(cfg_path, filename)
+        return path, None if scope == CONFIG_PACKAGE[0] else scope
+
+    unscoped_get_cfg_path.se_plugin_unscoped = True
+    config_cls._get_cfg_path = staticmethod(unscoped_get_cfg_path)
+
+
+class ConfigTableFinder:
+    """Meta-path finder that patches mmengine's table when it is loaded.
+
+    It finds nothing itself: for :data:`CONFIG_MODULE` it asks the finders
+    after it, wraps the found loader's ``exec_module`` and removes itself.
+    """
+
+    @classmethod
+    def find_spec(cls, name, path=None, target=None):
+        if name != CONFIG_MODULE:
+            return None
+        for finder in sys.meta_path:
+            if finder is cls or not hasattr(finder, 'find_spec'):
+                continue
+            spec = finder.find_spec(name, path, target)
+            if spec is not None:
+                break
+        else:
+            return None
+        exec_module = spec.loader.exec_module
+
+        def exec_and_register(module):
+            exec_module(module)
+            register(sys.modules['mmengine.config.utils'].MODULE2PACKAGE,
+                     module.Config)
+            if cls in sys.meta_path:
+                sys.meta_path.remove(cls)
+
+        spec.loader.exec_module = exec_and_register
+        return spec
+
+
+def install():
+    """Register now if mmengine's config is loaded, else on its import."""
+    loaded = sys.modules.get(CONFIG_MODULE)
+    if loaded is not None:
+        register(sys.modules['mmengine.config.utils'].MODULE2PACKAGE,
+                 loaded.Config)
+    elif ConfigTableFinder not in sys.meta_path:
+        sys.meta_path.insert(0, ConfigTableFinder)
