@@ -19,15 +19,11 @@ def test_readme_is_short_and_keeps_the_two_commands():
     assert 'bash tools/run_tests.sh' in (ROOT / '.ci' / 'run').read_text()
 
 
-# Pages other helpers write; they join the toctrees when merged.
-PENDING = {'docs/get_started/installation.md'}
-
-
 def test_readme_links_point_to_files():
     targets = re.findall(r'\]\(((?!https?:)[^)#]+)(?:#[^)]*)?\)', README)
     assert len(targets) >= 15
     missing = [t for t in targets
-               if not (ROOT / t).exists() and t not in PENDING]
+               if not (ROOT / t).exists()]
     assert not missing
 
 
