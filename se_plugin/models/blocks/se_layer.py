@@ -56,6 +56,15 @@ def activate_(module: nn.Module, x: torch.Tensor) -> torch.Tensor:
     return fn(x)
 
 
+def exporting() -> bool:
+    """Whether the call is being traced into a graph for export or analysis:
+    ``torch.jit.trace`` (the TorchScript ONNX exporter, mmengine's FLOP
+    counter), ``torch.onnx.export`` or ``torch.export`` (the ``dynamo=True``
+    ONNX exporter, strict or not)."""
+    return (torch.jit.is_tracing() or torch.onnx.is_in_onnx_export()
+            or torch.compiler.is_exporting())
+
+
 def has_hooks(module: nn.Module) -> bool:
     return bool(module._forward_hooks or module._forward_pre_hooks)
 
@@ -208,19 +217,19 @@ class SELayer(BaseModule):
 
     def kernel_applies(self, x: torch.Tensor) -> bool:
         """Whether ``cpu_kernel=True`` computes this call on ``x``: no
-        autograd, a float32 CPU tensor, eager (not traced or compiled), and
+        autograd, a float32 CPU tensor, eager (not traced, exported or
+        compiled), and
         no hooks on ``act`` or ``gate`` that the kernel would skip."""
         return (self.cpu_kernel and not torch.is_grad_enabled()
                 and x.device.type == 'cpu' and x.dtype == torch.float32
-                and not torch.jit.is_tracing()
-                and not torch.compiler.is_compiling()
+                and not exporting() and not torch.compiler.is_compiling()
                 and not has_hooks(self.act) and not has_hooks(self.gate))
 
     def excite(self, x: torch.Tensor) -> torch.Tensor:
         """The gate values ``s``: ``N x C x 1 x 1`` (``N x C x H x W`` for
         ``squeeze='none'``)."""
-        if self.squeeze == 'none':
-            return self.gate(self.fc2(self.act(self.fc1(x))))
+        if self.squeeze == 'none' or exporting():
+            return self.excite_graph(x)
         if self.kernel_applies(x):
             if not kernel_layout(x):
                 x = x.contiguous()
@@ -242,6 +251,25 @@ class SELayer(BaseModule):
         s = _matmul(activate_(self.act, _matmul(s, self.fc1, alpha)),
                     self.fc2)
         return activate_(self.gate, s.view(*s.shape, 1, 1))
+
+    def excite_graph(self, x: torch.Tensor) -> torch.Tensor:
+        """The gate values as a graph of standard operators and module calls
+        (the path taken when traced or exported).
+
+        The eager path's ``addmm(alpha=1 / HW)`` makes a graph that neither
+        ONNX exporter takes (the TorchScript one wants a constant ``alpha``,
+        ``dynamo=True`` a Python float even for a symbolic H x W), and its
+        matrix products bypass ``fc1``/``fc2``, so a FLOP counter sees the
+        arithmetic but not the modules. Here the squeeze is a mean kept
+        ``N x C x 1 x 1`` (ONNX ReduceMean / ReduceMax) and the FCs are
+        called as the 1x1 convolutions they are: the same values to float
+        rounding, at any batch, height and width.
+        """
+        if self.squeeze == 'avg':
+            x = x.mean((2, 3), keepdim=True)
+        elif self.squeeze == 'max':
+            x = x.amax((2, 3), keepdim=True)
+        return self.gate(self.fc2(self.act(self.fc1(x))))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return x * self.excite(x)
