@@ -79,6 +79,16 @@ def test_every_placement_exports(tmp_path, placement):
     assert max(diffs) < TOL
 
 
+def test_export_under_no_grad(tmp_path):
+    """Inference (no_grad) writes the residual sum into the branch output
+    with ``addcmul(out=)``, which no exporter takes: exports do not."""
+    model = narrow_se_resnet50()
+    with torch.no_grad():
+        _, diffs = export_and_compare(model, tmp_path, (1, 3, 32, 32),
+                                      'torchscript')
+    assert max(diffs) < TOL
+
+
 @pytest.mark.parametrize('squeeze', ['max', 'none'])
 def test_every_squeeze_exports(tmp_path, squeeze):
     model = narrow_se_resnet50(se_cfg=dict(ratio=4, squeeze=squeeze,

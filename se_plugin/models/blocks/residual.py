@@ -17,7 +17,7 @@ from mmpretrain.models.backbones.resnext import \
 
 from se_plugin.ops import excite_kernel, kernel_layout
 from se_plugin.registry import MODELS
-from .se_layer import SELayer, check_choice, has_hooks
+from .se_layer import SELayer, check_choice, exporting, has_hooks
 
 #: Where SE goes in a residual unit (TPAMI Tables 14 and 15):
 #: ``standard``: on the residual branch after its last BN, before the sum;
@@ -105,9 +105,11 @@ class SEBlockMixin:
                 # as SE's only extra read of the activation. drop_path
                 # scales per sample, so it may act on the gate instead.
                 gate = self.drop_path(se.excite(out))
-                if torch.is_grad_enabled() and (out.requires_grad
-                                                or gate.requires_grad
-                                                or identity.requires_grad):
+                if exporting() or torch.is_grad_enabled() and (
+                        out.requires_grad or gate.requires_grad
+                        or identity.requires_grad):
+                    # (An exported graph takes no ``out=``: the TorchScript
+                    # exporter has no ONNX form of addcmul's out variant.)
                     return torch.addcmul(identity, out, gate)
                 # Nothing to differentiate (inference): write the sum into
                 # the branch's own fresh output, as the plain block's
