@@ -111,7 +111,9 @@ def export_onnx(model: nn.Module,
     check_choice('exporter', exporter, EXPORTERS)
     graph = GraphModel(model).eval()
     x = torch.randn(_check_shape(shape))
-    with torch.no_grad():
+    # One eager call names the outputs. With autograd on, so that it takes
+    # the operators (as the export will), not the CPU kernel.
+    with torch.enable_grad():
         outputs = graph(x)
     outputs = outputs if isinstance(outputs, (tuple, list)) else (outputs, )
     names = [f'output{i}' for i in range(len(outputs))]
