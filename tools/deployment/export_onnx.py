@@ -1,8 +1,8 @@
 """Export a config's model to ONNX and check it with ONNX Runtime.
 
 Batch, height and width are dynamic. The file is checked at two input sizes
-other than the export size (by default ``2 x 1.5H x W`` and ``3 x H x
-1.5W``): the largest absolute difference from PyTorch is printed, and the
+other than the export size (by default ``2 x (H + 32) x W`` and ``3 x H x
+(W + 64)``: stride-32 networks such as BN-Inception take multiples of 32): the largest absolute difference from PyTorch is printed, and the
 tool fails if it exceeds ``--tolerance``. Classifiers export their class
 scores, detectors their backbone and neck (see
 :class:`se_plugin.deployment.GraphModel`); inputs are normalised images.
@@ -49,7 +49,7 @@ def parse_args(argv=None):
         '--check-shapes', type=int, nargs=3, action='append',
         metavar=('N', 'H', 'W'),
         help='an input size to compare at (repeat the option for more); '
-        'default: 2 x 1.5H x W and 3 x H x 1.5W')
+        'default: 2 x (H + 32) x W and 3 x H x (W + 64)')
     parser.add_argument('--tolerance', type=float, default=1e-4,
                         help='largest allowed absolute difference '
                         '(default: 1e-4)')
@@ -66,8 +66,8 @@ def main(argv=None):
     if osp.exists(out) and not args.overwrite:
         raise FileExistsError(f'--out {out!r} exists; pass --overwrite to '
                               'replace it')
-    checks = args.check_shapes or [(2, height * 3 // 2, width),
-                                   (3, height, width * 3 // 2)]
+    checks = args.check_shapes or [(2, height + 32, width),
+                                   (3, height, width + 64)]
     model = build_model(args.config, args.checkpoint)
     os.makedirs(osp.dirname(osp.abspath(out)), exist_ok=True)
     export_onnx(model, out, (args.batch, 3, height, width), args.exporter,
