@@ -2,8 +2,9 @@
 
 Batch, height and width are dynamic. The file is checked at two input sizes
 other than the export size (by default ``2 x (H + 32) x W`` and ``3 x H x
-(W + 64)``: stride-32 networks such as BN-Inception take multiples of 32): the largest absolute difference from PyTorch is printed, and the
-tool fails if it exceeds ``--tolerance``. Classifiers export their class
+(W + 64)``: stride-32 networks such as BN-Inception take multiples of 32):
+the largest absolute difference from PyTorch is printed, and the tool fails
+if it exceeds ``--tolerance``. Classifiers export their class
 scores, detectors their backbone and neck (see
 :class:`se_plugin.deployment.GraphModel`); inputs are normalised images.
 

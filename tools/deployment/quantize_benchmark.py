@@ -4,8 +4,8 @@
    ``tools/train.py`` (``configs/digits/``), unless checkpoints are given.
 2. Exports both to ONNX (the TorchScript exporter, opset 17, dynamic batch),
    quantizes them statically to int8 (QDQ, per-channel int8 weights, uint8
-   activations, MinMax calibration on the digits training split) and measures top-1 on
-   the validation split, fp32 and int8.
+   activations, MinMax calibration on the digits training split) and
+   measures top-1 on the validation split, fp32 and int8.
 3. Times ONNX Runtime (CPU, ``--threads``) at batch 1 and 32, all files of
    a pair interleaved in one run: the digits pair at 32x32, and the same
    pipeline for se_plugin's SE-ResNet-50 / ResNet-50 and timm's seresnet50 /

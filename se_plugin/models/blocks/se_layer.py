@@ -218,8 +218,8 @@ class SELayer(BaseModule):
     def kernel_applies(self, x: torch.Tensor) -> bool:
         """Whether ``cpu_kernel=True`` computes this call on ``x``: no
         autograd, a float32 CPU tensor, eager (not traced, exported or
-        compiled), and
-        no hooks on ``act`` or ``gate`` that the kernel would skip."""
+        compiled), and no hooks on ``act`` or ``gate`` that the kernel would
+        skip."""
         return (self.cpu_kernel and not torch.is_grad_enabled()
                 and x.device.type == 'cpu' and x.dtype == torch.float32
                 and not exporting() and not torch.compiler.is_compiling()
