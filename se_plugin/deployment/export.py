@@ -90,7 +90,8 @@ def export_onnx(model: nn.Module,
                 file: str,
                 shape: Sequence[int],
                 exporter: str = 'torchscript',
-                opset: Optional[int] = None) -> List[str]:
+                opset: Optional[int] = None,
+                size_multiple: int = 1) -> List[str]:
     """Export ``GraphModel(model)`` to ``file`` with dynamic batch, height
     and width.
 
@@ -109,8 +110,19 @@ def export_onnx(model: nn.Module,
     """
     from se_plugin.models.blocks.se_layer import check_choice
     check_choice('exporter', exporter, EXPORTERS)
+    shape = _check_shape(shape)
+    if not isinstance(size_multiple, int) or size_multiple < 1:
+        raise ValueError(f'size_multiple={size_multiple!r} must be an int '
+                         '>= 1')
+    if size_multiple != 1 and exporter != 'dynamo':
+        raise ValueError(f'size_multiple={size_multiple} needs '
+                         f"exporter='dynamo' (got {exporter!r}, whose "
+                         'graphs take any size)')
+    if shape[2] % size_multiple or shape[3] % size_multiple:
+        raise ValueError(f'shape={shape!r}: height and width must be '
+                         f'multiples of size_multiple={size_multiple}')
     graph = GraphModel(model).eval()
-    x = torch.randn(_check_shape(shape))
+    x = torch.randn(shape)
     # One eager call names the outputs. With autograd on, so that it takes
     # the operators (as the export will), not the CPU kernel.
     with torch.enable_grad():
@@ -129,11 +141,15 @@ def export_onnx(model: nn.Module,
             input_names=['input'], output_names=names, dynamic_axes=axes)
     else:
         dim = torch.export.Dim.DYNAMIC
+        sizes = {2: dim, 3: dim}
+        if size_multiple != 1:
+            sizes = {d: size_multiple * torch.export.Dim(name, min=1)
+                     for d, name in ((2, 'height'), (3, 'width'))}
         kwargs = {} if opset is None else dict(opset_version=opset)
         torch.onnx.export(
             graph, (x, ), file, dynamo=True, input_names=['input'],
             output_names=names,
-            dynamic_shapes=({0: dim, 2: dim, 3: dim}, ),
+            dynamic_shapes=({0: dim, **sizes}, ),
             verbose=False, **kwargs)
     return names
 

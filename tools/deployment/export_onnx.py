@@ -44,6 +44,10 @@ def parse_args(argv=None):
     parser.add_argument('--shape', type=int, nargs=2, default=(224, 224),
                         metavar=('H', 'W'),
                         help='export input size (default: 224 224)')
+    parser.add_argument(
+        '--size-multiple', type=int, default=1,
+        help='dynamo only: height and width are multiples of this (32 for '
+        'SE-BN-Inception; default: 1)')
     parser.add_argument('--batch', type=int, default=1,
                         help='export batch size (default: 1)')
     parser.add_argument(
@@ -72,7 +76,7 @@ def main(argv=None):
     model = build_model(args.config, args.checkpoint)
     os.makedirs(osp.dirname(osp.abspath(out)), exist_ok=True)
     export_onnx(model, out, (args.batch, 3, height, width), args.exporter,
-                args.opset)
+                args.opset, args.size_multiple)
     diffs = max_difference(out, model, [(n, 3, h, w) for n, h, w in checks])
     print(f'wrote {out} ({args.exporter}, exported at {args.batch}x3x'
           f'{height}x{width}, dynamic batch/height/width)')
