@@ -204,6 +204,10 @@ MODELS = [
 #: and strided branches meet in a concatenation): torch.export needs to be
 #: told, or it cannot prove that the branches' sizes agree.
 SIZE_MULTIPLE = {'se_bn_inception_imagenet.py': 32}
+#: float32 rounding grows with depth: SENet-154's ONNX Runtime and PyTorch
+#: outputs (scale ~2.5) differ by 4e-4, its plain counterpart's
+#: (``se_cfg=None``, scale ~6) by 3.5e-3, so SE is not the cause.
+TOLERANCE = {'senet154_imagenet.py': 1e-3}
 #: VGG's classifier is fully connected on the 7x7 map: 224x224 only (in
 #: PyTorch too), so only its batch varies.
 FIXED_SIZE = ('se_vgg16bn_imagenet.py', )
@@ -247,4 +251,4 @@ def test_every_model_exports(tmp_path, config, size, exporter):
     scale = max(o.abs().max().item() for o in (
         out if isinstance(out, (tuple, list)) else [out]))
     print(f'\nEXPORT {config} {exporter} {max(diffs):.3g} {scale:.3g}')
-    assert max(diffs) < TOL and scale > 1e-2
+    assert max(diffs) < TOLERANCE.get(config, TOL) and scale > 1e-2
