@@ -204,10 +204,6 @@ MODELS = [
 #: and strided branches meet in a concatenation): torch.export needs to be
 #: told, or it cannot prove that the branches' sizes agree.
 SIZE_MULTIPLE = {'se_bn_inception_imagenet.py': 32}
-#: float32 rounding grows with depth: SENet-154's ONNX Runtime and PyTorch
-#: outputs (scale ~2.5) differ by 4e-4, its plain counterpart's
-#: (``se_cfg=None``, scale ~6) by 3.5e-3, so SE is not the cause.
-TOLERANCE = {'senet154_imagenet.py': 1e-3}
 #: VGG's classifier is fully connected on the 7x7 map: 224x224 only (in
 #: PyTorch too), so only its batch varies.
 FIXED_SIZE = ('se_vgg16bn_imagenet.py', )
@@ -234,7 +230,7 @@ def settle_batch_norm(model, size):
 @pytest.mark.parametrize('exporter', ['torchscript', 'dynamo'])
 @pytest.mark.parametrize('config,size', MODELS, ids=[m[0] for m in MODELS])
 def test_every_model_exports(tmp_path, config, size, exporter):
-    from se_plugin.deployment import GraphModel, build_model
+    from se_plugin.deployment import build_model
     torch.manual_seed(0)
     model = settle_batch_norm(build_model(str(ROOT / 'configs' / config)),
                               size)
@@ -246,9 +242,28 @@ def test_every_model_exports(tmp_path, config, size, exporter):
               in FIXED_SIZE else [(2, 3, size + 32, size),
                                   (3, 3, size, size + 64)])
     diffs = max_difference(file, model, shapes)
+    scale, fp32_error = float32_error(model, shapes[0])
+    # Random deep networks amplify rounding: where PyTorch's own float32
+    # output is further than 1e-4 from its float64 one (SENet-154, the
+    # post / identity / pre / 3x3 placements), ONNX Runtime is held to that
+    # precision instead.
+    tol = max(TOL, 3 * fp32_error)
+    print(f'\nEXPORT {config} {exporter} {max(diffs):.3g} {scale:.3g} '
+          f'{fp32_error:.3g}')
+    assert max(diffs) < tol and scale > 1e-2
+
+
+def float32_error(model, shape):
+    """Largest output, and how far PyTorch's float32 output is from its
+    float64 one, on a random input of ``shape``."""
+    import copy
+    from se_plugin.deployment import GraphModel
+    x = torch.randn(*shape)
+    graph = GraphModel(model).eval()
     with torch.no_grad():
-        out = GraphModel(model)(torch.randn(*shapes[0]))
-    scale = max(o.abs().max().item() for o in (
-        out if isinstance(out, (tuple, list)) else [out]))
-    print(f'\nEXPORT {config} {exporter} {max(diffs):.3g} {scale:.3g}')
-    assert max(diffs) < TOLERANCE.get(config, TOL) and scale > 1e-2
+        out32 = graph(x)
+        out64 = copy.deepcopy(graph).double()(x.double())
+    pairs = list(zip(*[o if isinstance(o, (tuple, list)) else [o]
+                       for o in (out32, out64)]))
+    return (max(b.abs().max().item() for _, b in pairs),
+            max((a.double() - b).abs().max().item() for a, b in pairs))
