@@ -5,9 +5,14 @@ counter behind ``get_model_complexity_info``): one per multiply-add of
 convolutions and linear layers (biases not counted), two per element of an
 affine batch norm in eval mode, one per input element of adaptive average
 pooling. Element-wise operators are not counted: ReLU, sigmoid, the residual
-sum, max pooling, and for SE the squeeze (``sum``) and the rescaling
-multiply. So SE adds exactly the multiply-adds of its two FC layers; the
-operators left out are reported per model (:attr:`Cost.uncounted`).
+sum, max pooling, and for SE the squeeze (``mean``) and the rescaling
+multiply. So SE adds exactly the multiply-adds of its two FC layers, the
+paper's ``(2 / r) * sum_s N_s * C_s ** 2`` (:func:`se_fc_flops`; 2,514,944
+for SE-ResNet-50); the operators left out are reported per model
+(:attr:`Cost.uncounted`). The counter traces the model, and traced SE calls
+its ``fc1``/``fc2`` modules (see :meth:`se_plugin.models.SELayer.
+excite_graph`), so its per-module table lists them with their counts and
+none of them as "never called".
 """
 import csv
 import functools
@@ -48,6 +53,27 @@ def model_cost(model: nn.Module, input_shape: Sequence[int]) -> Cost:
     flops = analyzer.total()
     return Cost(parameter_count(model)[''], flops,
                 tuple(sorted(analyzer.unsupported_ops())))
+
+
+def se_fc_flops(model: nn.Module) -> int:
+    """Multiply-adds of the SE layers' FCs per image: one per FC weight
+    (biases are not counted), the paper's ``(2 / r) * sum_s N_s * C_s ** 2``
+    for SE on every block. ``squeeze='none'`` layers, whose FCs run at every
+    position, are not covered.
+
+    Raises:
+        ValueError: ``model`` has an SE layer with ``squeeze='none'``.
+    """
+    from se_plugin.models import SELayer
+    total = 0
+    for name, module in model.named_modules():
+        if isinstance(module, SELayer):
+            if module.squeeze == 'none':
+                raise ValueError(
+                    f"{name}: squeeze='none' costs its FCs at every "
+                    'position; se_fc_flops counts pooled SE only')
+            total += module.fc1.weight.numel() + module.fc2.weight.numel()
+    return total
 
 
 def _forward(model, x):

@@ -21,6 +21,14 @@ def is_compiling() -> bool:
     return dynamo_is_compiling()
 
 
+def is_exporting() -> bool:
+    """Whether ``torch.export`` (the ``dynamo=True`` ONNX exporter) traces
+    the caller; ``torch.compiler.is_exporting`` is new in torch 2.6, and
+    older ones export through ``torch.onnx`` / tracing only."""
+    is_exporting_ = getattr(torch.compiler, 'is_exporting', None)
+    return bool(is_exporting_ is not None and is_exporting_())
+
+
 def missing_mmcv_ops() -> str:
     """Why mmdet's models (RoIAlign, nms) cannot load, or '' if they can.
 

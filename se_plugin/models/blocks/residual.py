@@ -19,7 +19,7 @@ from se_plugin.ops import excite_kernel, kernel_layout
 from se_plugin.registry import MODELS
 from ..checks import (bind, check_bool, check_cfg, check_choice,
                       check_init_cfg, check_int, check_number, fail)
-from .se_layer import SELayer, check_se_cfg, has_hooks
+from .se_layer import SELayer, check_se_cfg, exporting, has_hooks
 
 #: Where SE goes in a residual unit (TPAMI Tables 14 and 15):
 #: ``standard``: on the residual branch after its last BN, before the sum;
@@ -148,9 +148,11 @@ class SEBlockMixin:
                 # as SE's only extra read of the activation. drop_path
                 # scales per sample, so it may act on the gate instead.
                 gate = self.drop_path(se.excite(out))
-                if torch.is_grad_enabled() and (out.requires_grad
-                                                or gate.requires_grad
-                                                or identity.requires_grad):
+                if exporting() or torch.is_grad_enabled() and (
+                        out.requires_grad or gate.requires_grad
+                        or identity.requires_grad):
+                    # (An exported graph takes no ``out=``: the TorchScript
+                    # exporter has no ONNX form of addcmul's out variant.)
                     return torch.addcmul(identity, out, gate)
                 # Nothing to differentiate (inference): write the sum into
                 # the branch's own fresh output, as the plain block's

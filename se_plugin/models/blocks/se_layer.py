@@ -9,7 +9,7 @@ from mmengine.model import BaseModule
 
 from se_plugin.ops import excite_kernel, kernel_layout
 from se_plugin.registry import MODELS
-from se_plugin.utils.compat import is_compiling
+from se_plugin.utils.compat import is_compiling, is_exporting
 from ..checks import (OptionError, check_bool, check_cfg, check_choice,
                       check_init_cfg, check_int, check_keys, check_number,
                       fail)
@@ -58,6 +58,15 @@ def activate_(module: nn.Module, x: torch.Tensor) -> torch.Tensor:
     if fn is None or has_hooks(module):
         return module(x)
     return fn(x)
+
+
+def exporting() -> bool:
+    """Whether the call is being traced into a graph for export or analysis:
+    ``torch.jit.trace`` (the TorchScript ONNX exporter, mmengine's FLOP
+    counter), ``torch.onnx.export`` or ``torch.export`` (the ``dynamo=True``
+    ONNX exporter, strict or not)."""
+    return (torch.jit.is_tracing() or torch.onnx.is_in_onnx_export()
+            or is_exporting())
 
 
 def has_hooks(module: nn.Module) -> bool:
@@ -267,19 +276,19 @@ class SELayer(BaseModule):
 
     def kernel_applies(self, x: torch.Tensor) -> bool:
         """Whether ``cpu_kernel=True`` computes this call on ``x``: no
-        autograd, a float32 CPU tensor, eager (not traced or compiled), and
-        no hooks on ``act`` or ``gate`` that the kernel would skip."""
+        autograd, a float32 CPU tensor, eager (not traced, exported or
+        compiled), and no hooks on ``act`` or ``gate`` that the kernel would
+        skip."""
         return (self.cpu_kernel and not torch.is_grad_enabled()
                 and x.device.type == 'cpu' and x.dtype == torch.float32
-                and not torch.jit.is_tracing()
-                and not is_compiling()
+                and not exporting() and not is_compiling()
                 and not has_hooks(self.act) and not has_hooks(self.gate))
 
     def excite(self, x: torch.Tensor) -> torch.Tensor:
         """The gate values ``s``: ``N x C x 1 x 1`` (``N x C x H x W`` for
         ``squeeze='none'``)."""
-        if self.squeeze == 'none':
-            return self.gate(self.fc2(self.act(self.fc1(x))))
+        if self.squeeze == 'none' or exporting():
+            return self.excite_graph(x)
         if self.kernel_applies(x):
             if not kernel_layout(x):
                 x = x.contiguous()
@@ -307,11 +316,11 @@ class SELayer(BaseModule):
         layer's ``C`` and ``H, W >= 1`` (``N = 0`` is fine).
 
         Shape comparisons only, no work per element and no device sync.
-        Skipped while ``torch.jit.trace`` records, where shapes are traced
-        tensors (a comparison would warn) and no raise is recorded anyway;
-        torch.compile turns it into guards.
+        Skipped while traced or exported (:func:`exporting`), where shapes
+        are traced values (a comparison would warn or add a guard) and no
+        raise is recorded anyway; torch.compile turns it into guards.
         """
-        if torch.jit.is_tracing():
+        if exporting():
             return
         shape = x.shape  # one look-up: this runs on every call
         if (len(shape) == 4 and shape[1] == self.in_channels
@@ -321,6 +330,25 @@ class SELayer(BaseModule):
             f'SELayer(in_channels={self.in_channels}) takes N x '
             f'{self.in_channels} x H x W tensors with H, W >= 1; got shape '
             f'{tuple(x.shape)}')
+
+    def excite_graph(self, x: torch.Tensor) -> torch.Tensor:
+        """The gate values as a graph of standard operators and module calls
+        (the path taken when traced or exported).
+
+        The eager path's ``addmm(alpha=1 / HW)`` makes a graph that neither
+        ONNX exporter takes (the TorchScript one wants a constant ``alpha``,
+        ``dynamo=True`` a Python float even for a symbolic H x W), and its
+        matrix products bypass ``fc1``/``fc2``, so a FLOP counter sees the
+        arithmetic but not the modules. Here the squeeze is a mean kept
+        ``N x C x 1 x 1`` (ONNX ReduceMean / ReduceMax) and the FCs are
+        called as the 1x1 convolutions they are: the same values to float
+        rounding, at any batch, height and width.
+        """
+        if self.squeeze == 'avg':
+            x = x.mean((2, 3), keepdim=True)
+        elif self.squeeze == 'max':
+            x = x.amax((2, 3), keepdim=True)
+        return self.gate(self.fc2(self.act(self.fc1(x))))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         self.check_input(x)

@@ -1,0 +1,12 @@
+"""Deployment: ONNX export checked with ONNX Runtime, int8 quantization.
+
+Needs the ``deploy`` extra (``pip install se_plugin[deploy]``: onnx,
+onnxruntime, onnxscript); importing this package does not.
+"""
+from .export import (EXPORTERS, GraphModel, build_model, export_onnx,
+                     max_difference, onnx_session)
+
+__all__ = [
+    'EXPORTERS', 'GraphModel', 'build_model', 'export_onnx',
+    'max_difference', 'onnx_session'
+]

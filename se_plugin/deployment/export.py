@@ -1,0 +1,200 @@
+"""ONNX export of se_plugin models, and its check with ONNX Runtime.
+
+Both of torch's exporters are supported: ``'torchscript'`` (``torch.onnx.
+export(dynamo=False)``, a trace, opset 17 by default) and ``'dynamo'``
+(``dynamo=True``, through ``torch.export``). Batch, height and width are
+dynamic in both. While a model is traced or exported, SE computes its
+excitation with standard operators and its own FC modules
+(:meth:`se_plugin.models.SELayer.excite_graph`); the eager fast path and the
+compiled CPU kernel are never taken.
+"""
+import os.path as osp
+from typing import List, Optional, Sequence, Tuple
+
+import torch
+import torch.nn as nn
+
+#: The exporters of ``torch.onnx.export``: ``dynamo=False`` / ``True``.
+EXPORTERS = ('torchscript', 'dynamo')
+
+
+class GraphModel(nn.Module):
+    """What an exported graph computes from a normalised image batch (the
+    config's ``data_preprocessor`` is not part of the graph).
+
+    - an mmdet detector: its backbone and neck (``extract_feat``), one
+      output per feature level (the heads need NMS and RoI operators, see
+      the deployment guide);
+    - another mmengine model (an mmpretrain classifier): ``mode='tensor'``,
+      the class scores before softmax;
+    - any other module: its ``forward``.
+
+    Args:
+        model (nn.Module): The model to export.
+    """
+
+    def __init__(self, model: nn.Module):
+        super().__init__()
+        from mmdet.models.detectors import BaseDetector
+        from mmengine.model import BaseModel
+        self.model = model
+        self.kind = ('detector' if isinstance(model, BaseDetector) else
+                     'mmengine' if isinstance(model, BaseModel) else 'module')
+
+    def forward(self, x: torch.Tensor):
+        if self.kind == 'detector':
+            return tuple(self.model.extract_feat(x))
+        if self.kind == 'mmengine':
+            return self.model(x, mode='tensor')
+        return self.model(x)
+
+
+def build_model(config: str,
+                checkpoint: Optional[str] = None) -> nn.Module:
+    """Build the model of an mmpretrain or mmdet config on the CPU.
+
+    Args:
+        config (str): Config file; its ``default_scope`` (``'mmdet'`` or
+            mmpretrain's) decides the toolbox that builds it.
+        checkpoint (str, optional): Weights to load. Defaults to None
+            (the config's initialisation).
+
+    Raises:
+        FileNotFoundError: ``config`` or ``checkpoint`` does not exist.
+    """
+    import se_plugin  # noqa: F401 (configs may inherit se_plugin::)
+    from mmengine.config import Config
+    for key, path in (('config', config), ('checkpoint', checkpoint)):
+        if path is not None and not osp.isfile(path):
+            raise FileNotFoundError(f'{key} file {path!r} does not exist')
+    cfg = Config.fromfile(config)
+    if cfg.get('default_scope') == 'mmdet':
+        from mmdet.apis import init_detector
+        model = init_detector(cfg, checkpoint, device='cpu')
+    else:
+        from mmpretrain.apis import get_model
+        model = get_model(cfg, pretrained=checkpoint or False, device='cpu')
+    return model.eval()
+
+
+def _check_shape(shape: Sequence[int], key: str = 'shape') -> Tuple[int]:
+    shape = tuple(shape)
+    if len(shape) != 4 or not all(
+            isinstance(s, int) and s >= 1 for s in shape):
+        raise ValueError(f'{key}={shape!r} must be 4 ints >= 1 (N, C, H, '
+                         'W)')
+    return shape
+
+
+def export_onnx(model: nn.Module,
+                file: str,
+                shape: Sequence[int],
+                exporter: str = 'torchscript',
+                opset: Optional[int] = None,
+                size_multiple: int = 1) -> List[str]:
+    """Export ``GraphModel(model)`` to ``file`` with dynamic batch, height
+    and width.
+
+    Args:
+        model (nn.Module): The model (see :class:`GraphModel`).
+        file (str): The ``.onnx`` file to write.
+        shape (Sequence[int]): ``(N, C, H, W)`` of the example input.
+        exporter (str): One of :data:`EXPORTERS`. Defaults to
+            ``'torchscript'``.
+        opset (int, optional): ONNX opset. Defaults to None: 17 for
+            ``'torchscript'``, the exporter's own default (18 or later) for
+            ``'dynamo'``.
+
+    Returns:
+        list[str]: The output names, ``output0``, ``output1``, ...
+    """
+    from se_plugin.models.blocks.se_layer import check_choice
+    check_choice('exporter', exporter, EXPORTERS)
+    shape = _check_shape(shape)
+    if not isinstance(size_multiple, int) or size_multiple < 1:
+        raise ValueError(f'size_multiple={size_multiple!r} must be an int '
+                         '>= 1')
+    if size_multiple != 1 and exporter != 'dynamo':
+        raise ValueError(f'size_multiple={size_multiple} needs '
+                         f"exporter='dynamo' (got {exporter!r}, whose "
+                         'graphs take any size)')
+    if shape[2] % size_multiple or shape[3] % size_multiple:
+        raise ValueError(f'shape={shape!r}: height and width must be '
+                         f'multiples of size_multiple={size_multiple}')
+    graph = GraphModel(model).eval()
+    x = torch.randn(shape)
+    # One eager call names the outputs. With autograd on, so that it takes
+    # the operators (as the export will), not the CPU kernel.
+    with torch.enable_grad():
+        outputs = graph(x)
+    outputs = outputs if isinstance(outputs, (tuple, list)) else (outputs, )
+    names = [f'output{i}' for i in range(len(outputs))]
+    if exporter == 'torchscript':
+        # Every output dim except the channels follows the input's.
+        axes = {'input': {0: 'batch', 2: 'height', 3: 'width'}}
+        for name, out in zip(names, outputs):
+            axes[name] = {d: f'{name}_{d}' for d in range(out.dim())
+                          if d != 1}
+        torch.onnx.export(
+            graph, (x, ), file, dynamo=False,
+            opset_version=17 if opset is None else opset,
+            input_names=['input'], output_names=names, dynamic_axes=axes)
+    else:
+        dim = torch.export.Dim.DYNAMIC
+        sizes = {2: dim, 3: dim}
+        if size_multiple != 1:
+            sizes = {d: size_multiple * torch.export.Dim(name, min=1)
+                     for d, name in ((2, 'height'), (3, 'width'))}
+        kwargs = {} if opset is None else dict(opset_version=opset)
+        torch.onnx.export(
+            graph, (x, ), file, dynamo=True, input_names=['input'],
+            output_names=names,
+            dynamic_shapes=({0: dim, **sizes}, ),
+            verbose=False, **kwargs)
+    return names
+
+
+def onnx_session(file: str, threads: int = 1):
+    """An ONNX Runtime CPU session for ``file`` with ``threads`` intra-op
+    threads."""
+    import onnxruntime as ort
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    return ort.InferenceSession(
+        file, options, providers=['CPUExecutionProvider'])
+
+
+def max_difference(file: str, model: nn.Module,
+                   shapes: Sequence[Sequence[int]]) -> List[float]:
+    """Largest absolute difference between ONNX Runtime (CPU) running
+    ``file`` and PyTorch running ``GraphModel(model)``, per input shape.
+
+    Args:
+        file (str): An exported model.
+        model (nn.Module): The model it was exported from.
+        shapes (Sequence[Sequence[int]]): ``(N, C, H, W)`` of each check
+            (random inputs).
+
+    Raises:
+        AssertionError: ONNX Runtime's outputs differ in number or shape.
+    """
+    session = onnx_session(file)
+    graph = GraphModel(model).eval()
+    diffs = []
+    for i, shape in enumerate(shapes):
+        x = torch.randn(_check_shape(shape, f'shapes[{i}]'))
+        with torch.no_grad():
+            ref = graph(x)
+        ref = ref if isinstance(ref, (tuple, list)) else (ref, )
+        got = session.run(None, {'input': x.numpy()})
+        if len(got) != len(ref) or any(
+                g.shape != tuple(r.shape) for g, r in zip(got, ref)):
+            raise AssertionError(
+                f'{file} at input {tuple(shape)}: ONNX Runtime gives shapes '
+                f'{[g.shape for g in got]}, PyTorch '
+                f'{[tuple(r.shape) for r in ref]}')
+        diffs.append(max(
+            float((torch.from_numpy(g) - r).abs().max())
+            for g, r in zip(got, ref)))
+    return diffs
