@@ -59,9 +59,21 @@ def report_user_errors(main):
         try:
             return main(argv)
         except UserInputError as error:
-            sys.exit(f'error: {error}')
+            sys.exit(f'error: {one_message(error)}')
 
     return wrapper
+
+
+def one_message(error):
+    """The error's text without the worker's traceback that torch's
+    DataLoader puts into an exception it re-raises from a worker."""
+    text = str(error)
+    if 'Original Traceback' not in text:
+        return text
+    where, last = text.splitlines()[0], text.rstrip().splitlines()[-1]
+    # 'Caught X in DataLoader worker process 0.' / 'module.X: message'
+    return (f'{last.partition(": ")[2]} '
+            f'({where.partition(" in ")[2].rstrip(".")})')
 
 
 def add_runner_args(parser):

@@ -19,6 +19,7 @@ from typing import Dict, List, Tuple
 
 from mmengine.fileio import exists, get_file_backend, list_from_file
 
+from ..engine.errors import DataError, DataNotFoundError
 from .image_check import DecodeCheckMixin
 
 GUIDE = 'docs/user_guides/datasets.md'
@@ -36,7 +37,7 @@ def require_path(path: str, what: str, section: str) -> None:
         section (str): The section of the data guide on preparing it.
     """
     if not exists(path):
-        raise FileNotFoundError(
+        raise DataNotFoundError(
             f'{what} {path!r} does not exist; see the section '
             f'"{section}" of {GUIDE} for how to prepare it')
 
@@ -93,15 +94,15 @@ def parse_line(ann_file: str, lineno: int, line: str,
     if len(fields) != 2:
         what = 'has no class index' if len(fields) == 1 else (
             f'has {len(fields)} fields')
-        raise ValueError(f'{ann_file}, line {lineno}: {line.strip()!r} '
-                         f'{what}; allowed: {LINE_FORMAT}')
+        raise DataError(f'{ann_file}, line {lineno}: {line.strip()!r} '
+                        f'{what}; allowed: {LINE_FORMAT}')
     path, label = fields
     if not INTEGER.fullmatch(label):
-        raise ValueError(f'{ann_file}, line {lineno}: class index {label!r} '
-                         f'is not an integer; {allowed}')
+        raise DataError(f'{ann_file}, line {lineno}: class index {label!r} '
+                        f'is not an integer; {allowed}')
     if not 0 <= int(label) < num_classes:
-        raise ValueError(f'{ann_file}, line {lineno}: class index {label} '
-                         f'is out of range; {allowed}')
+        raise DataError(f'{ann_file}, line {lineno}: class index {label} '
+                        f'is out of range; {allowed}')
     return path.lstrip('/'), int(label)
 
 
@@ -149,7 +150,7 @@ class CheckedListMixin(DecodeCheckMixin):
         if not self.with_label:
             return super().load_data_list()
         if self.CLASSES is None:
-            raise ValueError(
+            raise DataError(
                 f'{type(self).__name__} needs the class names to check the '
                 f'labels of {self.ann_file}: set metainfo=dict(classes=...) '
                 "or classes='<file with one name per line>'")
@@ -161,7 +162,7 @@ class CheckedListMixin(DecodeCheckMixin):
                 entries.append((lineno, path))
                 labels.append(label)
         if not entries:
-            raise ValueError(
+            raise DataError(
                 f'{self.ann_file} lists no images (it is empty or blank); '
                 f'allowed: lines {LINE_FORMAT}; see "{self.GUIDE_SECTION}" '
                 f'in {GUIDE}')
@@ -173,7 +174,7 @@ class CheckedListMixin(DecodeCheckMixin):
                 full = backend.join_path(self.img_prefix, path)
                 what = ('is a directory, not an image file'
                         if backend.isdir(full) else 'does not exist')
-                raise ValueError(
+                raise DataError(
                     f'{self.ann_file}, line {lineno}: image {full!r} {what} '
                     f'({len(missing)} of {len(entries)} listed images are '
                     f'missing); see "{self.GUIDE_SECTION}" in {GUIDE}')

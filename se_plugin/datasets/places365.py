@@ -5,6 +5,7 @@ from mmengine.fileio import join_path, list_from_file
 from mmpretrain.datasets import CustomDataset
 
 from se_plugin.registry import DATASETS
+from ..engine.errors import DataError
 from ..models.blocks.se_layer import check_choice
 from .checked_list import CheckedListMixin, require_path
 
@@ -34,7 +35,7 @@ def load_categories(path: str) -> List[str]:
         fields = line.strip().rsplit(' ', 1)
         if (len(fields) != 2 or fields[1] != str(len(names))
                 or not fields[0].startswith('/')):
-            raise ValueError(
+            raise DataError(
                 f'{path}, line {lineno}: {line!r} is not "/<letter>/<name> '
                 f'{len(names)}" (classes must be listed in index order)')
         names.append(fields[0].split('/', 2)[2])

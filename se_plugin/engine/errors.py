@@ -1,7 +1,11 @@
 """Errors that a user's input causes, as opposed to bugs.
 
 ``tools/train.py`` and ``tools/test.py`` print these as one line on stderr
-and exit non-zero; anything else keeps its traceback.
+and exit non-zero; anything else keeps its traceback. Each one is also the
+built-in error that the same input would raise (ValueError,
+FileNotFoundError, ...), so code catching those keeps working. The model
+option checks (``se_plugin.models.checks.OptionError``) and unreadable
+images (``se_plugin.datasets.BadImageError``) are user errors too.
 """
 
 
@@ -15,3 +19,11 @@ class CheckpointError(UserInputError):
 
 class ConfigError(UserInputError):
     """A config file or a ``--cfg-options`` item is malformed."""
+
+
+class DataError(UserInputError, ValueError):
+    """A dataset's list, annotation file or option is malformed."""
+
+
+class DataNotFoundError(UserInputError, FileNotFoundError):
+    """A dataset's root, list, annotation or image file is missing."""
