@@ -25,7 +25,7 @@ from mmengine.registry import RUNNERS
 from mmengine.runner import Runner
 
 import se_plugin  # noqa: F401
-from se_plugin.engine import UserInputError
+from se_plugin.engine import ConfigError, UserInputError
 from se_plugin.engine.config import (read_config, use_safe_checkpoint_hook,
                                      warn_new_keys)
 from se_plugin.engine.loading import (check_resumable, find_resumable,
@@ -111,7 +111,7 @@ def load_config(args):
         checkpoints with se_plugin's SafeCheckpointHook.
 
     Raises:
-        ConfigError: The config does not parse.
+        ConfigError: The config does not parse, or the work dir is a file.
     """
     os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
     cfg = read_config(args.config)
@@ -125,6 +125,9 @@ def load_config(args):
     elif cfg.get('work_dir') is None:
         name = osp.splitext(osp.basename(args.config))[0]
         cfg.work_dir = osp.join('work_dirs', name)
+    if osp.exists(cfg.work_dir) and not osp.isdir(cfg.work_dir):
+        raise ConfigError(f'work dir {cfg.work_dir}: is a file, not a '
+                          'folder; give another --work-dir')
     return cfg
 
 

@@ -3,8 +3,7 @@
 ``tools/train.py`` and ``tools/test.py`` print these as one line on stderr
 and exit non-zero; anything else keeps its traceback. Each one is also the
 built-in error that the same input would raise (ValueError,
-FileNotFoundError, ...), so code catching those keeps working. The model
-option checks (``se_plugin.models.checks.OptionError``) and unreadable
+FileNotFoundError, ...), so code catching those keeps working. Unreadable
 images (``se_plugin.datasets.BadImageError``) are user errors too.
 """
 
@@ -27,3 +26,12 @@ class DataError(UserInputError, ValueError):
 
 class DataNotFoundError(UserInputError, FileNotFoundError):
     """A dataset's root, list, annotation or image file is missing."""
+
+
+class OptionError(UserInputError, ValueError, TypeError):
+    """A model or hook option of the wrong type or out of range.
+
+    Both a ValueError and a TypeError: mmpretrain and mmdet raise either
+    for their own options, so code catching one of them keeps working.
+    The checks are in ``se_plugin.models.checks``.
+    """
