@@ -12,6 +12,8 @@ from typing import Dict, List, Tuple
 
 import torch
 
+from ..engine.errors import ConversionError
+
 Rules = List[Tuple[str, str]]
 
 _BLOCK = r'(layer\d\.\d+)'
@@ -98,7 +100,7 @@ def rename_keys(state_dict: Dict[str, torch.Tensor], layout: str,
         else:
             unknown.append(key)
     if unknown:
-        raise ValueError(
+        raise ConversionError(
             f'{len(unknown)} keys are not in the {layout!r} layout, e.g. '
             f'{unknown[:5]}; is this checkpoint from the model you named?')
     return out

@@ -76,6 +76,16 @@ def find_missing_files(entries: List[Tuple[int, str]],
     return sorted(missing)
 
 
+def read_list(path: str) -> List[str]:
+    """The lines of a list file, without the byte-order mark that some
+    Windows editors put before the first line (read as part of the first
+    image path otherwise); CRLF line ends go with the white space."""
+    lines = list_from_file(path)
+    if lines:
+        lines[0] = lines[0].lstrip('\ufeff')
+    return lines
+
+
 def parse_line(ann_file: str, lineno: int, line: str,
                num_classes: int) -> Tuple[str, int]:
     """``(image path, class index)`` of one list line, checked.
@@ -155,7 +165,7 @@ class CheckedListMixin(DecodeCheckMixin):
                 f'labels of {self.ann_file}: set metainfo=dict(classes=...) '
                 "or classes='<file with one name per line>'")
         entries, labels = [], []
-        for lineno, line in enumerate(list_from_file(self.ann_file), 1):
+        for lineno, line in enumerate(read_list(self.ann_file), 1):
             if line.strip():
                 path, label = parse_line(self.ann_file, lineno, line,
                                          len(self.CLASSES))
@@ -198,7 +208,7 @@ class CheckedListMixin(DecodeCheckMixin):
             for info in infos
         ]
         lines = dict.fromkeys(paths)
-        for lineno, line in enumerate(list_from_file(self.ann_file), 1):
+        for lineno, line in enumerate(read_list(self.ann_file), 1):
             fields = line.split()
             if fields and lines.get(fields[0].lstrip('/'), 0) is None:
                 lines[fields[0].lstrip('/')] = lineno
