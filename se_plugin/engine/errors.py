@@ -18,8 +18,9 @@ class CheckpointError(UserInputError):
     """A checkpoint cannot be read, written, resumed or loaded."""
 
 
-class ConfigError(UserInputError):
-    """A config file or a ``--cfg-options`` item is malformed."""
+class ConfigError(UserInputError, ValueError):
+    """A config file, a config value or a ``--cfg-options`` item is
+    malformed."""
 
 
 class DataError(UserInputError, ValueError):
