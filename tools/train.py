@@ -15,7 +15,6 @@ import argparse
 import datetime
 import os
 import os.path as osp
-import sys
 
 import torch
 from mmengine.config import DictAction
