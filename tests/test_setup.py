@@ -154,6 +154,10 @@ def test_train_options_reach_the_config(config, scope, mmdet_config,
                                         tmp_path):
     config = mmdet_config if config == 'mmdet' else config
     train = load_tool('train.py')
+    # --resume takes the newest complete checkpoint of the work dir.
+    checkpoint = tmp_path / 'epoch_2.pth'
+    torch.save(dict(meta=dict(epoch=2, iter=4), optimizer={},
+                    state_dict={}), checkpoint)
     args = train.parse_args([
         str(config), '--amp', '--resume', '--auto-scale-lr', '--work-dir',
         str(tmp_path), '--cfg-options', 'train_cfg.max_epochs=3'
@@ -162,14 +166,14 @@ def test_train_options_reach_the_config(config, scope, mmdet_config,
     assert cfg.default_scope == scope
     assert cfg.optim_wrapper.type == 'AmpOptimWrapper'
     assert cfg.optim_wrapper.loss_scale == 'dynamic'
-    assert (cfg.resume, cfg.load_from) == (True, None)
+    assert (cfg.resume, cfg.load_from) == (True, str(checkpoint))
     assert cfg.auto_scale_lr.enable is True
     assert cfg.train_cfg.max_epochs == 3
     assert (cfg.work_dir, cfg.launcher) == (str(tmp_path), 'none')
 
-    args = train.parse_args([str(config), '--resume', 'a/epoch_2.pth'])
+    args = train.parse_args([str(config), '--resume', str(checkpoint)])
     cfg = train.merge_train_args(train.load_config(args), args)
-    assert (cfg.resume, cfg.load_from) == (True, 'a/epoch_2.pth')
+    assert (cfg.resume, cfg.load_from) == (True, str(checkpoint))
     assert cfg.work_dir == str(Path('work_dirs') / Path(config).stem)
 
 

@@ -14,9 +14,7 @@ Example:
 import argparse
 import datetime
 import os
-import functools
 import os.path as osp
-import sys
 
 import torch
 from mmengine.config import DictAction
@@ -25,9 +23,9 @@ from mmengine.registry import RUNNERS
 from mmengine.runner import Runner
 
 import se_plugin  # noqa: F401
-from se_plugin.engine import UserInputError
 from se_plugin.engine.config import (read_config, use_safe_checkpoint_hook,
                                      warn_new_keys)
+from se_plugin.engine.errors import ConfigError, report_user_errors
 from se_plugin.engine.loading import (check_resumable, find_resumable,
                                       read_checkpoint)
 
@@ -48,20 +46,6 @@ class CfgOptionsAction(DictAction):
                     'e.g. train_cfg.max_epochs=1 or '
                     "model.backbone.init_cfg=None")
         super().__call__(parser, namespace, values, option_string)
-
-
-def report_user_errors(main):
-    """Turn our errors about the user's input into one line on stderr and
-    exit status 1; other exceptions keep their traceback."""
-
-    @functools.wraps(main)
-    def wrapper(argv=None):
-        try:
-            return main(argv)
-        except UserInputError as error:
-            sys.exit(f'error: {error}')
-
-    return wrapper
 
 
 def add_runner_args(parser):
@@ -99,7 +83,7 @@ def load_config(args):
         checkpoints with se_plugin's SafeCheckpointHook.
 
     Raises:
-        ConfigError: The config does not parse.
+        ConfigError: The config does not parse, or the work dir is a file.
     """
     os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
     cfg = read_config(args.config)
@@ -113,6 +97,9 @@ def load_config(args):
     elif cfg.get('work_dir') is None:
         name = osp.splitext(osp.basename(args.config))[0]
         cfg.work_dir = osp.join('work_dirs', name)
+    if osp.exists(cfg.work_dir) and not osp.isdir(cfg.work_dir):
+        raise ConfigError(f'work dir {cfg.work_dir}: is a file, not a '
+                          'folder; give another --work-dir')
     return cfg
 
 
@@ -133,7 +120,7 @@ def init_cpu_distributed(cfg):
         return
     dist_cfg = dict(cfg.get('env_cfg', {}).get('dist_cfg', {}))
     if dist_cfg.get('backend') != 'gloo':
-        raise ValueError(
+        raise ConfigError(
             f'env_cfg.dist_cfg.backend={dist_cfg.get("backend")!r} needs '
             "CUDA; without it only 'gloo' is allowed: add --cfg-options "
             'env_cfg.dist_cfg.backend=gloo')
@@ -186,6 +173,14 @@ def merge_train_args(cfg, args):
     Returns:
         mmengine.Config: The same config, updated.
     """
+    loop = cfg.get('train_cfg') or {}
+    for key in ('max_epochs', 'max_iters'):
+        # mmengine fails later, in a scheduler or the loop, without the key.
+        value = loop.get(key)
+        if key in loop and (isinstance(value, bool)
+                            or not isinstance(value, int) or value < 1):
+            raise ConfigError(f'train_cfg.{key}={value!r} is not supported; '
+                              'allowed: an int >= 1')
     if args.amp:
         cfg.optim_wrapper.type = 'AmpOptimWrapper'
         cfg.optim_wrapper.setdefault('loss_scale', 'dynamic')
@@ -200,8 +195,8 @@ def merge_train_args(cfg, args):
         cfg.resume = True
         cfg.load_from = path
     if args.auto_scale_lr:
-        if 'base_batch_size' not in cfg.get('auto_scale_lr', {}):
-            raise ValueError(
+        if 'base_batch_size' not in (cfg.get('auto_scale_lr') or {}):
+            raise ConfigError(
                 f'--auto-scale-lr needs auto_scale_lr.base_batch_size in '
                 f'the config; {args.config} has auto_scale_lr='
                 f'{cfg.get("auto_scale_lr")!r}')

@@ -5,6 +5,7 @@ from typing import Dict, NamedTuple
 import torch
 from mmengine.config import Config
 
+from ..engine.errors import ConversionError
 from .keys import rename_keys
 from .specs import Spec, get_spec
 
@@ -39,8 +40,8 @@ def load_weights(path: str) -> Dict[str, torch.Tensor]:
             return ckpt[key]
     if not (isinstance(ckpt, dict)
             and all(isinstance(v, torch.Tensor) for v in ckpt.values())):
-        raise ValueError(f'{path} holds no state dict (tensors by name, '
-                         f'possibly under one of {_NESTED})')
+        raise ConversionError(f'{path} holds no state dict (tensors by name, '
+                              f'possibly under one of {_NESTED})')
     return ckpt
 
 
@@ -79,7 +80,7 @@ def check_keys(model: torch.nn.Module, state_dict: Dict[str, torch.Tensor],
         if k in expected and v.shape != expected[k].shape
     ]
     if missing or unexpected or shapes:
-        raise ValueError(
+        raise ConversionError(
             f'the checkpoint does not fit arch={arch!r}: '
             f'{len(missing)} missing keys {missing[:3]}, {len(unexpected)} '
             f'unexpected keys {unexpected[:3]}, {len(shapes)} shape '
@@ -111,8 +112,8 @@ def convert(state_dict: Dict[str, torch.Tensor],
     spec = get_spec(source, arch)
     converted = rename_keys(state_dict, spec.layout, spec.backbone)
     if 'head.fc.weight' not in converted:
-        raise ValueError(f'the checkpoint has no classifier weights for '
-                         f'arch={arch!r} (no key maps to head.fc.weight)')
+        raise ConversionError(f'the checkpoint has no classifier weights for '
+                              f'arch={arch!r} (no key maps to head.fc.weight)')
     config = config_text(spec, converted)
     if check:
         check_keys(build_model(config), converted, arch)

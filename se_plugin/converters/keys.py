@@ -14,6 +14,8 @@ from typing import Callable, Dict, List, Tuple, Union
 
 import torch
 
+from ..engine.errors import ConversionError
+
 Rules = List[Tuple[str, Union[str, Callable]]]
 
 _BLOCK = r'(layer\d\.\d+)'
@@ -133,7 +135,7 @@ def rename_keys(state_dict: Dict[str, torch.Tensor], layout: str,
         else:
             unknown.append(key)
     if unknown:
-        raise ValueError(
+        raise ConversionError(
             f'{len(unknown)} keys are not in the {layout!r} layout, e.g. '
             f'{unknown[:5]}; is this checkpoint from the model you named?')
     return out

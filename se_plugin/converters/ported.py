@@ -21,6 +21,7 @@ from se_plugin.models.backbones.senet import SENet154
 from se_plugin.models.blocks import (SEBasicBlock, SEBottleneck,
                                      SEResNeXtBottleneck)
 from se_plugin.models.blocks.se_layer import check_choice
+from se_plugin.models.checks import OptionError
 from se_plugin.registry import MODELS
 
 STEM_POOLS = ('pytorch', 'caffe')
@@ -75,7 +76,7 @@ class PortedSEResNet(StemPoolMixin, SEResNet):
     def __init__(self, depth, *args, residual_relu: bool = False, **kwargs):
         if residual_relu and not issubclass(
                 self.arch_settings.get(depth, (object, ))[0], SEBasicBlock):
-            raise ValueError(
+            raise OptionError(
                 f'PortedSEResNet.residual_relu=True needs basic blocks; '
                 f'depth={depth} is not one of (18, 34)')
         # Read by make_res_layer() during super().__init__().

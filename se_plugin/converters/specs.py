@@ -9,6 +9,8 @@ from typing import NamedTuple
 from mmengine.config import Config
 from mmengine.hub import get_config
 
+from ..engine.errors import ConversionError
+
 #: Key layouts (see :mod:`se_plugin.converters.keys`).
 LAYOUTS = ('cadene', 'resnet', 'mmpretrain', 'regnet')
 
@@ -226,7 +228,7 @@ def mmpretrain_spec(arch: str) -> Spec:
     if kind.startswith('mmpretrain.'):
         kind = kind[len('mmpretrain.'):]
     if kind not in MMPRETRAIN_TYPES:
-        raise ValueError(
+        raise ConversionError(
             f'backbone type={kind!r} of {arch!r} has no se_plugin '
             f'equivalent; allowed: {tuple(MMPRETRAIN_TYPES)}')
     target, implied = MMPRETRAIN_TYPES[kind]
@@ -247,7 +249,7 @@ def _mmpretrain_config(arch: str) -> str:
     from mmpretrain import list_models
     from mmpretrain.apis import ModelHub
     if arch not in list_models():
-        raise ValueError(
+        raise ConversionError(
             f'arch={arch!r} is neither an mmpretrain model name (see '
             'mmpretrain.list_models()) nor a config file (*.py)')
     path = ModelHub.get(arch).config.filename
@@ -271,13 +273,13 @@ def get_spec(source: str, arch: str) -> Spec:
         return mmpretrain_spec(arch)
     tables = {'timm': TIMM, 'torchvision': TORCHVISION}
     if source not in tables:
-        raise ValueError(f'source={source!r} is not supported; allowed: '
-                         f"{tuple(tables) + ('mmpretrain', )}")
+        raise ConversionError(f'source={source!r} is not supported; allowed: '
+                              f"{tuple(tables) + ('mmpretrain', )}")
     name = arch.split('.')[0]  # timm's 'name.tag', e.g. '.in1k'
     if source == 'timm' and name in TIMM_UNSUPPORTED:
-        raise ValueError(f'arch={arch!r} cannot be converted: se_plugin has '
-                         f'no equivalent of {TIMM_UNSUPPORTED[name]}')
+        raise ConversionError(f'arch={arch!r} cannot be converted: se_plugin '
+                              f'has no equivalent of {TIMM_UNSUPPORTED[name]}')
     if name not in tables[source]:
-        raise ValueError(f'arch={arch!r} is not supported for source='
-                         f'{source!r}; allowed: {tuple(tables[source])}')
+        raise ConversionError(f'arch={arch!r} is not supported for source='
+                              f'{source!r}; allowed: {tuple(tables[source])}')
     return tables[source][name]

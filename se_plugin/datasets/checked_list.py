@@ -19,6 +19,7 @@ from typing import Dict, List, Tuple
 
 from mmengine.fileio import exists, get_file_backend, list_from_file
 
+from ..engine.errors import DataError, DataNotFoundError
 from .image_check import DecodeCheckMixin
 
 GUIDE = 'docs/user_guides/datasets.md'
@@ -36,7 +37,7 @@ def require_path(path: str, what: str, section: str) -> None:
         section (str): The section of the data guide on preparing it.
     """
     if not exists(path):
-        raise FileNotFoundError(
+        raise DataNotFoundError(
             f'{what} {path!r} does not exist; see the section '
             f'"{section}" of {GUIDE} for how to prepare it')
 
@@ -75,6 +76,16 @@ def find_missing_files(entries: List[Tuple[int, str]],
     return sorted(missing)
 
 
+def read_list(path: str) -> List[str]:
+    """The lines of a list file, without the byte-order mark that some
+    Windows editors put before the first line (read as part of the first
+    image path otherwise); CRLF line ends go with the white space."""
+    lines = list_from_file(path)
+    if lines:
+        lines[0] = lines[0].lstrip('\ufeff')
+    return lines
+
+
 def parse_line(ann_file: str, lineno: int, line: str,
                num_classes: int) -> Tuple[str, int]:
     """``(image path, class index)`` of one list line, checked.
@@ -93,15 +104,15 @@ def parse_line(ann_file: str, lineno: int, line: str,
     if len(fields) != 2:
         what = 'has no class index' if len(fields) == 1 else (
             f'has {len(fields)} fields')
-        raise ValueError(f'{ann_file}, line {lineno}: {line.strip()!r} '
-                         f'{what}; allowed: {LINE_FORMAT}')
+        raise DataError(f'{ann_file}, line {lineno}: {line.strip()!r} '
+                        f'{what}; allowed: {LINE_FORMAT}')
     path, label = fields
     if not INTEGER.fullmatch(label):
-        raise ValueError(f'{ann_file}, line {lineno}: class index {label!r} '
-                         f'is not an integer; {allowed}')
+        raise DataError(f'{ann_file}, line {lineno}: class index {label!r} '
+                        f'is not an integer; {allowed}')
     if not 0 <= int(label) < num_classes:
-        raise ValueError(f'{ann_file}, line {lineno}: class index {label} '
-                         f'is out of range; {allowed}')
+        raise DataError(f'{ann_file}, line {lineno}: class index {label} '
+                        f'is out of range; {allowed}')
     return path.lstrip('/'), int(label)
 
 
@@ -149,19 +160,19 @@ class CheckedListMixin(DecodeCheckMixin):
         if not self.with_label:
             return super().load_data_list()
         if self.CLASSES is None:
-            raise ValueError(
+            raise DataError(
                 f'{type(self).__name__} needs the class names to check the '
                 f'labels of {self.ann_file}: set metainfo=dict(classes=...) '
                 "or classes='<file with one name per line>'")
         entries, labels = [], []
-        for lineno, line in enumerate(list_from_file(self.ann_file), 1):
+        for lineno, line in enumerate(read_list(self.ann_file), 1):
             if line.strip():
                 path, label = parse_line(self.ann_file, lineno, line,
                                          len(self.CLASSES))
                 entries.append((lineno, path))
                 labels.append(label)
         if not entries:
-            raise ValueError(
+            raise DataError(
                 f'{self.ann_file} lists no images (it is empty or blank); '
                 f'allowed: lines {LINE_FORMAT}; see "{self.GUIDE_SECTION}" '
                 f'in {GUIDE}')
@@ -173,7 +184,7 @@ class CheckedListMixin(DecodeCheckMixin):
                 full = backend.join_path(self.img_prefix, path)
                 what = ('is a directory, not an image file'
                         if backend.isdir(full) else 'does not exist')
-                raise ValueError(
+                raise DataError(
                     f'{self.ann_file}, line {lineno}: image {full!r} {what} '
                     f'({len(missing)} of {len(entries)} listed images are '
                     f'missing); see "{self.GUIDE_SECTION}" in {GUIDE}')
@@ -197,7 +208,7 @@ class CheckedListMixin(DecodeCheckMixin):
             for info in infos
         ]
         lines = dict.fromkeys(paths)
-        for lineno, line in enumerate(list_from_file(self.ann_file), 1):
+        for lineno, line in enumerate(read_list(self.ann_file), 1):
             fields = line.split()
             if fields and lines.get(fields[0].lstrip('/'), 0) is None:
                 lines[fields[0].lstrip('/')] = lineno

@@ -36,6 +36,7 @@ from mmdet.datasets.api_wrappers import COCO
 from mmengine.fileio import get_file_backend
 from mmengine.logging import MMLogger
 
+from ..engine.errors import DataError, DataNotFoundError
 from se_plugin.registry import DATASETS
 from .checked_list import GUIDE, find_missing_files, require_path
 from .image_check import DecodeCheckMixin
@@ -92,15 +93,15 @@ class CheckedCOCO(COCO):
             super().__init__(annotation_file)
         except json.JSONDecodeError as error:
             empty = 'the file is empty; ' if not error.doc.strip() else ''
-            raise ValueError(f'{self.path} is not valid JSON ({empty}{error})'
-                             f'; allowed: {COCO_FORMAT}') from error
+            raise DataError(f'{self.path} is not valid JSON ({empty}{error})'
+                            f'; allowed: {COCO_FORMAT}') from error
         except AssertionError as error:  # pycocotools: not a JSON object
-            raise ValueError(f'{self.path}: {error}; allowed: '
-                             f'{COCO_FORMAT}') from error
+            raise DataError(f'{self.path}: {error}; allowed: '
+                            f'{COCO_FORMAT}') from error
 
     def _fail(self, ann: dict, what: str):
-        raise ValueError(f'{self.path}: annotation id={ann.get("id")!r} '
-                         f'(image_id={ann.get("image_id")!r}): {what}')
+        raise DataError(f'{self.path}: annotation id={ann.get("id")!r} '
+                        f'(image_id={ann.get("image_id")!r}): {what}')
 
     def _check_structure(self) -> None:
         data = self.dataset
@@ -108,29 +109,29 @@ class CheckedCOCO(COCO):
             if key not in data:
                 if key == 'annotations' and not self.require_annotations:
                     continue
-                raise ValueError(f'{self.path}: the key "{key}" is missing '
-                                 f'(keys: {sorted(data)}); allowed: '
-                                 f'{COCO_FORMAT}')
+                raise DataError(f'{self.path}: the key "{key}" is missing '
+                                f'(keys: {sorted(data)}); allowed: '
+                                f'{COCO_FORMAT}')
             if not isinstance(data[key], list):
-                raise ValueError(f'{self.path}: "{key}" is a '
-                                 f'{type(data[key]).__name__}, not a list; '
-                                 f'allowed: {COCO_FORMAT}')
+                raise DataError(f'{self.path}: "{key}" is a '
+                                f'{type(data[key]).__name__}, not a list; '
+                                f'allowed: {COCO_FORMAT}')
             first_index = {}
             for index, item in enumerate(data[key]):
                 name = f'{self.path}: {key}[{index}]'
                 if not isinstance(item, dict):
-                    raise ValueError(f'{name} = {item!r} is not an object '
-                                     f'with the keys {required}')
+                    raise DataError(f'{name} = {item!r} is not an object '
+                                    f'with the keys {required}')
                 if 'file_name' in item:
                     name += f' (file_name={item["file_name"]!r})'
                 elif 'image_id' in item:
                     name += f' (image_id={item["image_id"]!r})'
                 missing = [k for k in required if k not in item]
                 if missing:
-                    raise ValueError(f'{name} lacks the keys {missing}; '
-                                     f'required: {required}')
+                    raise DataError(f'{name} lacks the keys {missing}; '
+                                    f'required: {required}')
                 if item['id'] in first_index:
-                    raise ValueError(
+                    raise DataError(
                         f'{name} has the same id={item["id"]!r} as {key}['
                         f'{first_index[item["id"]]}]; ids must be unique in '
                         f'"{key}"')
@@ -138,12 +139,12 @@ class CheckedCOCO(COCO):
                 if key == 'images' and not all(
                         _is_number(item[k]) and item[k] > 0
                         for k in ('width', 'height')):
-                    raise ValueError(
+                    raise DataError(
                         f'{name}: width={item["width"]!r}, height='
                         f'{item["height"]!r}; allowed: positive numbers')
         if not data['images']:
-            raise ValueError(f'{self.path} lists no images ("images" is '
-                             f'empty); allowed: {COCO_FORMAT}')
+            raise DataError(f'{self.path} lists no images ("images" is '
+                            f'empty); allowed: {COCO_FORMAT}')
 
     def createIndex(self):
         self._check_structure()
@@ -151,7 +152,7 @@ class CheckedCOCO(COCO):
         names = {cat['name'] for cat in self.cats.values()}
         missing = [name for name in self.classes if name not in names]
         if missing:
-            raise ValueError(
+            raise DataError(
                 f'{self.path}: classes {missing} are not category names of '
                 f'the file; allowed: {sorted(names)}')
         for ann in self.anns.values():
@@ -265,7 +266,7 @@ class CheckedCocoDataset(DecodeCheckMixin, CocoDataset):
                  bad_images: str = 'error',
                  **kwargs):
         if degenerate_boxes not in DEGENERATE:
-            raise ValueError(
+            raise DataError(
                 f'CheckedCocoDataset.degenerate_boxes={degenerate_boxes!r} '
                 f'is not supported; allowed: {DEGENERATE}')
         self.degenerate_boxes = degenerate_boxes
@@ -310,7 +311,7 @@ class CheckedCocoDataset(DecodeCheckMixin, CocoDataset):
             full = backend.join_path(prefix, path)
             what = ('is a directory, not an image file'
                     if backend.isdir(full) else 'does not exist')
-            raise FileNotFoundError(
+            raise DataNotFoundError(
                 f'{self.ann_file}: image id={img_id} {full!r} {what} '
                 f'({len(missing)} of {len(entries)} images are missing); '
                 f'see "{GUIDE_SECTION}" in {GUIDE}')

@@ -22,12 +22,14 @@ from mmengine.fileio import get
 from mmengine.logging import MMLogger
 from mmengine.utils import track_parallel_progress, track_progress
 
+from ..engine.errors import DataError, UserInputError
+
 BAD_IMAGES = ('error', 'skip')
 CHECK_MODE = ('tools/dataset_converters/check_images.py <config> lists '
               'every bad image')
 
 
-class BadImageError(OSError):
+class BadImageError(UserInputError, OSError):
     """An image that is listed but cannot be read or decoded."""
 
 
@@ -178,11 +180,11 @@ class DecodeCheckMixin:
 
     def _init_bad_images(self, bad_images: str, test_mode: bool) -> None:
         if bad_images not in BAD_IMAGES:
-            raise ValueError(f'{type(self).__name__}.bad_images='
-                             f'{bad_images!r} is not supported; allowed: '
-                             f'{BAD_IMAGES}')
+            raise DataError(f'{type(self).__name__}.bad_images='
+                            f'{bad_images!r} is not supported; allowed: '
+                            f'{BAD_IMAGES}')
         if bad_images == 'skip' and test_mode:
-            raise ValueError(
+            raise DataError(
                 f"{type(self).__name__}.bad_images='skip' needs "
                 'test_mode=False: a test set must not lose images')
         self.bad_images = bad_images

@@ -1,12 +1,13 @@
 """Places365 (Zhou et al., TPAMI 2017) from its official file lists."""
 from typing import List, Union
 
-from mmengine.fileio import join_path, list_from_file
+from mmengine.fileio import join_path
 from mmpretrain.datasets import CustomDataset
 
 from se_plugin.registry import DATASETS
+from ..engine.errors import DataError
 from ..models.blocks.se_layer import check_choice
-from .checked_list import CheckedListMixin, require_path
+from .checked_list import CheckedListMixin, read_list, require_path
 
 # split -> (file list, image folder of the 256x256 archives)
 SPLITS = {
@@ -28,13 +29,13 @@ def load_categories(path: str) -> List[str]:
         ``'airfield'``, ``'apartment_building/outdoor'``), index order.
     """
     names = []
-    for lineno, line in enumerate(list_from_file(path), 1):
+    for lineno, line in enumerate(read_list(path), 1):
         if not line.strip():
             continue
         fields = line.strip().rsplit(' ', 1)
         if (len(fields) != 2 or fields[1] != str(len(names))
                 or not fields[0].startswith('/')):
-            raise ValueError(
+            raise DataError(
                 f'{path}, line {lineno}: {line!r} is not "/<letter>/<name> '
                 f'{len(names)}" (classes must be listed in index order)')
         names.append(fields[0].split('/', 2)[2])

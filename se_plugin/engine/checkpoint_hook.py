@@ -26,7 +26,7 @@ from mmengine.model import is_model_wrapper
 
 from ..registry import HOOKS
 from .atomic import atomic_path, publish
-from .errors import CheckpointError
+from .errors import CheckpointError, OptionError
 from .loading import state_mismatch
 
 # Where mmengine's hook writes ``last_checkpoint`` before we publish it.
@@ -81,6 +81,15 @@ class _AtomicSaves:
         return getattr(self._runner, name)
 
 
+def _check_count(key, value, minus_one):
+    """``value`` is -1 or an int >= 1."""
+    if isinstance(value, bool) or not isinstance(value, int) or (
+            value < 1 and value != -1):
+        raise OptionError(
+            f'default_hooks.checkpoint.{key}={value!r} is not supported; '
+            f'allowed: an int >= 1, or -1 ({minus_one})')
+
+
 @HOOKS.register_module()
 class SafeCheckpointHook(CheckpointHook):
     """CheckpointHook with atomic saves and strict loading.
@@ -91,12 +100,21 @@ class SafeCheckpointHook(CheckpointHook):
         strict_load (bool): Stop when a loaded checkpoint's weights do not
             fit the model (missing, unexpected or mis-shaped keys). False
             loads what fits, as mmengine does. Defaults to True.
+
+    ``interval`` and ``max_keep_ckpts`` are checked: mmengine never saves
+    for an interval of 0 or below and keeps every checkpoint for
+    ``max_keep_ckpts`` of 0 or below, without a word; here only -1 means
+    that.
     """
 
-    def __init__(self, *args, strict_load=True, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, interval=-1, *args, strict_load=True, **kwargs):
+        _check_count('interval', interval, 'never, but the last one with '
+                     'save_last=True')
+        _check_count('max_keep_ckpts', kwargs.get('max_keep_ckpts', -1),
+                     'keep all')
+        super().__init__(interval, *args, **kwargs)
         if not isinstance(strict_load, bool):
-            raise TypeError(
+            raise OptionError(
                 f'default_hooks.checkpoint.strict_load={strict_load!r}: '
                 'must be True or False')
         self.strict_load = strict_load

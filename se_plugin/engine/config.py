@@ -12,6 +12,8 @@ from .checkpoint_hook import SafeCheckpointHook
 from .errors import ConfigError
 
 SAFE_HOOK = 'se_plugin.SafeCheckpointHook'
+# What Config.fromfile reads.
+CONFIG_SUFFIXES = ('.py', '.json', '.yaml', '.yml')
 # mmengine's hook under the names configs use (default scopes fall back to
 # mmengine's registry for it).
 PLAIN_HOOKS = (CheckpointHook, 'CheckpointHook', 'mmengine.CheckpointHook',
@@ -56,6 +58,9 @@ def read_config(path):
     """
     if not osp.isfile(path):
         raise ConfigError(f'{path}: no such config file')
+    if not path.endswith(CONFIG_SUFFIXES):
+        raise ConfigError(f'{path}: not a config file; allowed: a file '
+                          f'ending in {", ".join(CONFIG_SUFFIXES)}')
     try:
         return Config.fromfile(path)
     except SyntaxError as error:

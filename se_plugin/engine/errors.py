@@ -1,8 +1,13 @@
 """Errors that a user's input causes, as opposed to bugs.
 
 ``tools/train.py`` and ``tools/test.py`` print these as one line on stderr
-and exit non-zero; anything else keeps its traceback.
+and exit non-zero; anything else keeps its traceback. Each one is also the
+built-in error that the same input would raise (ValueError,
+FileNotFoundError, ...), so code catching those keeps working. Unreadable
+images (``se_plugin.datasets.BadImageError``) are user errors too.
 """
+import functools
+import sys
 
 
 class UserInputError(Exception):
@@ -13,5 +18,53 @@ class CheckpointError(UserInputError):
     """A checkpoint cannot be read, written, resumed or loaded."""
 
 
-class ConfigError(UserInputError):
-    """A config file or a ``--cfg-options`` item is malformed."""
+class ConfigError(UserInputError, ValueError):
+    """A config file, a config value or a ``--cfg-options`` item is
+    malformed."""
+
+
+class DataError(UserInputError, ValueError):
+    """A dataset's list, annotation file or option is malformed."""
+
+
+class DataNotFoundError(UserInputError, FileNotFoundError):
+    """A dataset's root, list, annotation or image file is missing."""
+
+
+class OptionError(UserInputError, ValueError, TypeError):
+    """A model or hook option of the wrong type or out of range.
+
+    Both a ValueError and a TypeError: mmpretrain and mmdet raise either
+    for their own options, so code catching one of them keeps working.
+    The checks are in ``se_plugin.models.checks``.
+    """
+
+
+class ConversionError(UserInputError, ValueError):
+    """Weights cannot be converted as asked (source, arch, keys)."""
+
+
+def report_user_errors(main):
+    """Turn our errors about the user's input into one line on stderr and
+    exit status 1; other exceptions keep their traceback."""
+
+    @functools.wraps(main)
+    def wrapper(argv=None):
+        try:
+            return main(argv)
+        except UserInputError as error:
+            sys.exit(f'error: {one_message(error)}')
+
+    return wrapper
+
+
+def one_message(error):
+    """The error's text without the worker's traceback that torch's
+    DataLoader puts into an exception it re-raises from a worker."""
+    text = str(error)
+    if 'Original Traceback' not in text:
+        return text
+    where, last = text.splitlines()[0], text.rstrip().splitlines()[-1]
+    # 'Caught X in DataLoader worker process 0.' / 'module.X: message'
+    return (f'{last.partition(": ")[2]} '
+            f'({where.partition(" in ")[2].rstrip(".")})')

@@ -32,6 +32,11 @@ def read_checkpoint(path):
         CheckpointError: The file is missing, empty, truncated, not a torch
             checkpoint, holds objects that are not allowed, or is no dict.
     """
+    if osp.isdir(path):
+        raise CheckpointError(
+            f'{path}: is a folder, not a checkpoint file; give a .pth file '
+            '(--resume without a value picks the newest one in the work '
+            'dir)')
     if not osp.isfile(path):
         raise CheckpointError(f'{path}: no such file')
     size = osp.getsize(path)

@@ -11,13 +11,7 @@ import inspect
 import math
 from typing import Any, Callable, Optional, Sequence
 
-
-class OptionError(ValueError, TypeError):
-    """A model option of the wrong type or out of range.
-
-    Both a ValueError and a TypeError: mmpretrain and mmdet raise either
-    for their own options, so code catching one of them keeps working.
-    """
+from ..engine.errors import OptionError
 
 
 def fail(name: str, value: Any, allowed: str):

@@ -443,20 +443,80 @@ def _test_allow_partial(tmp_path):
     assert metrics['accuracy/top1'] % 5 == 0
 
 
-@case('checkpoints-detection-load-mismatch', CheckpointError,
-      ('does not fit the model FasterRCNN', 'missing keys: backbone.',
-       'unexpected keys: head.fc.bias'))
-def _detection_load_mismatch(tmp_path):
+@functools.lru_cache(maxsize=None)
+def _detector():
+    """The toy detection config's checkpoint hook and model."""
     from mmdet.registry import MODELS
 
     from se_plugin.registry import HOOKS
     cfg = Config.fromfile(
         REPO / 'configs/detection/digits/faster-rcnn_se-r50_fpn_digits.py')
     cfg.model.backbone.init_cfg = None  # no ImageNet checkpoint here
-    hook = HOOKS.build(cfg.default_hooks.checkpoint)
-    runner = SimpleNamespace(model=MODELS.build(cfg.model))
+    return HOOKS.build(cfg.default_hooks.checkpoint), MODELS.build(cfg.model)
+
+
+@case('checkpoints-detection-load-mismatch', CheckpointError,
+      ('does not fit the model FasterRCNN', 'missing keys: backbone.',
+       'unexpected keys: head.fc.bias'))
+def _detection_load_mismatch(tmp_path):
+    hook, model = _detector()
     hook.after_load_checkpoint(
-        runner, read_checkpoint(reference() / 'epoch_1.pth'))
+        SimpleNamespace(model=model),
+        read_checkpoint(reference() / 'epoch_1.pth'))
+
+
+@case('checkpoints-test-detector-into-classifier', CheckpointError,
+      ('does not fit the model ImageClassifier',
+       '2 missing keys: head.fc.bias, head.fc.weight',
+       'unexpected keys: backbone.layer1.0.bn3.bias', 'mis-shaped keys'))
+def _detector_into_classifier(tmp_path):
+    # tools/test.py with a detector's checkpoint and a classifier config.
+    SafeCheckpointHook().after_load_checkpoint(
+        SimpleNamespace(model=_model()),
+        dict(state_dict=_detector()[1].state_dict()))
+
+#: Hook options mmengine takes without a word: (id, options, words).
+HOOK_OPTIONS = [
+    # mmengine: never saves (but the last with save_last).
+    ('interval-zero', dict(interval=0),
+     ('default_hooks.checkpoint.interval=0', 'an int >= 1, or -1 (never')),
+    ('interval-negative', dict(interval=-5),
+     ('default_hooks.checkpoint.interval=-5', 'an int >= 1, or -1')),
+    ('interval-bool', dict(interval=True),
+     ('default_hooks.checkpoint.interval=True', 'an int >= 1')),
+    # mmengine: keeps every checkpoint.
+    ('max-keep-ckpts-zero', dict(interval=1, max_keep_ckpts=0),
+     ('default_hooks.checkpoint.max_keep_ckpts=0',
+      'an int >= 1, or -1 (keep all)')),
+    ('max-keep-ckpts-float', dict(interval=1, max_keep_ckpts=2.0),
+     ('default_hooks.checkpoint.max_keep_ckpts=2.0', 'an int >= 1')),
+]
+for _id, _options, _words in HOOK_OPTIONS:
+    globals()[f'_hook_{_id}'] = case(
+        f'checkpoints-hook-{_id}', ValueError,
+        _words)(lambda tmp_path, o=_options: SafeCheckpointHook(**o))
+
+
+@case('checkpoints-hook-minus-one-allowed')
+def _hook_minus_one_allowed(tmp_path):
+    hook = SafeCheckpointHook(interval=-1, max_keep_ckpts=-1)
+    assert (hook.interval, hook.max_keep_ckpts) == (-1, -1)
+
+
+@case('checkpoints-resume-a-folder', ToolExit,
+      ('other: is a folder, not a checkpoint file',
+       '--resume without a value picks the newest'))
+def _resume_a_folder(tmp_path):
+    (tmp_path / 'other').mkdir()
+    run_tool('train.py', train_argv(tmp_path / 'work', '--resume',
+                                    tmp_path / 'other'))
+
+
+@case('checkpoints-resume-missing-file', ToolExit,
+      ('gone.pth: no such file', ))
+def _resume_missing_file(tmp_path):
+    run_tool('train.py', train_argv(tmp_path / 'work', '--resume',
+                                    tmp_path / 'gone.pth'))
 
 
 CASES = collect(globals())

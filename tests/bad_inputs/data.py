@@ -194,6 +194,38 @@ def _places_categories(tmp_path):
     Places365(data_root=str(root), split='val')
 
 
+def list_bytes(tmp_path, data):
+    """``se_plugin.ImageNet`` whose ``meta/val.txt`` is ``data`` (bytes)."""
+    root = write_imagenet(tmp_path)
+    (root / 'meta' / 'val.txt').write_bytes(data)
+    return ImageNet(data_root=str(root), split='val', serialize_data=False)
+
+
+def assert_good_list(dataset):
+    assert [(Path(d['img_path']).name, d['gt_label'])
+            for d in dataset.data_list] == [('a.JPEG', 0), ('b.JPEG', 0),
+                                            ('c.JPEG', 1)]
+
+
+#: List files a Windows editor or a script writes, that must read as the
+#: good list: (id, bytes).
+GOOD_LISTS = [
+    ('crlf', b'n01/a.JPEG 0\r\nn01/b.JPEG 0\r\nn02/c.JPEG 1\r\n'),
+    # The mark was read into the first path ('\ufeffn01/a.JPEG').
+    ('utf8-bom-crlf',
+     b'\xef\xbb\xbfn01/a.JPEG 0\r\nn01/b.JPEG 0\r\nn02/c.JPEG 1\r\n'),
+    ('trailing-spaces', b'n01/a.JPEG 0  \nn01/b.JPEG 0\t\nn02/c.JPEG 1 \n'),
+    ('tabs-no-final-newline', b'n01/a.JPEG\t0\nn01/b.JPEG\t0\nn02/c.JPEG\t1'),
+]
+for _id, _data in GOOD_LISTS:
+    globals()[f'_list_{_id}'] = case(f'data-list-{_id}-works')(
+        lambda tmp_path, d=_data: assert_good_list(list_bytes(tmp_path, d)))
+
+
+_list_line_is_a_folder = case(
+    'data-list-line-is-a-class-folder', ValueError,
+    ('meta/val.txt, line 2', "val/n01' is a directory"))(list_line('n01 0'))
+
 # Images that exist but cannot be decoded: errors when they are loaded.
 
 
@@ -419,6 +451,24 @@ _coco_unknown_class_name = case(
     'data-coco-unknown-class-name', ValueError,
     ("classes ['b'] are not category names", "allowed: ['a', 'c']"))(
         broken_coco(lambda coco: coco['categories'][1].update(name='c')))
+
+_coco_file_name_outside = case(
+    'data-coco-file-name-outside-the-folder', FileNotFoundError,
+    ('ann.json: image id=0', "img/../../0.png' does not exist"))(
+        broken_coco(lambda coco: coco['images'][0].update(
+            file_name='../../0.png')))
+_coco_file_name_empty = case(
+    'data-coco-file-name-empty', FileNotFoundError,
+    ('ann.json: image id=1', "img/' is a directory, not an image file"))(
+        broken_coco(lambda coco: coco['images'][1].update(file_name='')))
+_coco_image_id_string = case(
+    'data-coco-image-id-a-string', ValueError,
+    ("annotation id=10 (image_id='0')", 'is not an id in "images"'))(
+        annotation(image_id='0'))
+_coco_categories_empty = case(
+    'data-coco-categories-empty', ValueError,
+    ("classes ['a', 'b'] are not category names", 'allowed: []'))(
+        broken_coco(lambda coco: coco.update(categories=[])))
 
 
 @case('data-coco-box-partly-outside-is-clipped',

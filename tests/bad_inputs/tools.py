@@ -41,14 +41,18 @@ class ToolExit(Exception):
 
 
 def run_tool(relative, argv):
-    """Run ``tools/<relative>``'s ``main(argv)``; return what it returns.
+    """Run ``tools/<relative>``'s ``main(argv)``; see :func:`run_main`."""
+    return run_main(load_tool(relative).main, argv)
+
+
+def run_main(main, argv):
+    """Run a tool's ``main(argv)``; return what it returns.
 
     Raises:
         ToolExit: The tool exited non-zero, with the status and the stderr
             text. A traceback or torch's ``weights_only`` advice in it fails
             the check right here.
     """
-    main = load_tool(relative).main
     stderr = io.StringIO()
     try:
         with contextlib.redirect_stderr(stderr):
@@ -231,6 +235,123 @@ def _convert_force_replaces(tmp_path):
 def _convert_src_empty(tmp_path):
     write(tmp_path / 'empty.pth', '')
     convert(tmp_path / 'empty.pth', tmp_path / 'out.pth')
+
+
+# --- the audit's command lines: one line, never a traceback ----------------
+
+
+@case('tools-config-not-a-config-file', ToolExit,
+      ('cfg.txt: not a config file', '.py, .json, .yaml, .yml'))
+def _config_not_a_config_file(tmp_path):
+    run_tool('train.py', [write(tmp_path / 'cfg.txt', "_base_ = []\n")])
+
+
+@case('tools-work-dir-is-a-file', ToolExit,
+      ('work dir', 'taken: is a file, not a folder', '--work-dir'))
+def _work_dir_is_a_file(tmp_path):
+    taken = write(tmp_path / 'taken', 'my notes')
+    try:
+        run_tool('train.py', [DIGITS, '--work-dir', taken])
+    finally:
+        assert taken.read_text() == 'my notes'
+
+
+def _train_cfg_case(id, option, words):
+    """tools/train.py with ``option``, refused before anything is built."""
+
+    def action(tmp_path):
+        run_tool('train.py', [DIGITS, '--work-dir', tmp_path, '--cfg-options',
+                              option])
+
+    globals()[f'_{id}'] = case(f'tools-{id}', ToolExit, words)(action)
+
+
+# mmengine: 'end should be larger than begin' from a scheduler.
+_train_cfg_case('max-epochs-zero', 'train_cfg.max_epochs=0',
+                ('train_cfg.max_epochs=0', 'allowed: an int >= 1'))
+# A typo mmengine's DictAction keeps as a string.
+_train_cfg_case('max-epochs-not-a-number', 'train_cfg.max_epochs=1)',
+                ("train_cfg.max_epochs='1)'", 'allowed: an int >= 1'))
+# The Runner would fail with a raw OptionError traceback.
+_train_cfg_case('model-option-one-line', 'model.backbone.se_cfg.ratio=True',
+                ('SEResNet.se_cfg.ratio=True',
+                 'allowed: a finite number > 0', 'exit status 1'))
+_train_cfg_case('checkpoint-interval-zero',
+                'default_hooks.checkpoint.interval=0',
+                ('default_hooks.checkpoint.interval=0', 'an int >= 1, or -1'))
+
+
+@case('tools-auto-scale-lr-none', ToolExit,
+      ('--auto-scale-lr needs auto_scale_lr.base_batch_size',
+       'auto_scale_lr=None'))
+def _auto_scale_lr_none(tmp_path):
+    # Was a TypeError of tools/train.py itself.
+    run_tool('train.py', [DIGITS, '--auto-scale-lr', '--cfg-options',
+                          'auto_scale_lr=None'])
+
+
+@case('tools-data-error-one-line', ToolExit,
+      ("Annotation file '", "nowhere/meta/train.txt' does not exist",
+       '"Prepare the digits demo data"'))
+def _data_error_one_line(tmp_path):
+    # Raised when the Runner builds the data loader: no traceback either.
+    run_tool('train.py', [
+        DIGITS, '--work-dir', tmp_path, '--cfg-options',
+        f'train_dataloader.dataset.data_root={tmp_path / "nowhere"}'
+    ])
+
+
+@case('tools-worker-error-one-line', ToolExit,
+      ("image 'x.png' (meta/val.txt, line 2) is empty",
+       '(DataLoader worker process 0)'))
+def _worker_error_one_line(tmp_path):
+    from torch._utils import ExceptionWrapper
+
+    from se_plugin.datasets import BadImageError
+    from se_plugin.engine.errors import report_user_errors
+
+    @report_user_errors
+    def main(argv):
+        # What torch's DataLoader raises in the main process for an error
+        # in a worker: the message holds the worker's traceback.
+        try:
+            raise BadImageError(
+                "image 'x.png' (meta/val.txt, line 2) is empty (0 bytes)")
+        except BadImageError:
+            ExceptionWrapper(where='in DataLoader worker process 0').reraise()
+
+    run_main(main, [])
+
+
+def convert_named(source, arch, tmp_path):
+    """to_se_plugin.py on a small checkpoint, for a source or arch."""
+    torch.save(dict(w=torch.zeros(1)), tmp_path / 'w.pth')
+    run_tool('model_converters/to_se_plugin.py',
+             [source, arch, tmp_path / 'w.pth', tmp_path / 'out.pth'])
+
+
+@case('tools-convert-unknown-arch', ToolExit,
+      ("arch='resnet19' is not supported for source='torchvision'",
+       "allowed: ('resnet18'"))
+def _convert_unknown_arch(tmp_path):
+    convert_named('torchvision', 'resnet19', tmp_path)
+
+
+@case('tools-convert-unknown-source', ToolExit,
+      ("source='tf' is not supported", "'timm', 'torchvision'"))
+def _convert_unknown_source(tmp_path):
+    convert_named('tf', 'resnet18', tmp_path)
+
+
+@case('tools-convert-weights-of-another-arch', ToolExit,
+      ("the checkpoint does not fit arch='resnet34'", 'missing keys'))
+def _convert_weights_of_another_arch(tmp_path):
+    src = _converter_source(tmp_path)
+    try:
+        run_tool('model_converters/to_se_plugin.py',
+                 ['torchvision', 'resnet34', src, tmp_path / 'out.pth'])
+    finally:
+        assert sorted(p.name for p in tmp_path.iterdir()) == ['resnet18.pth']
 
 
 CASES = collect(globals())

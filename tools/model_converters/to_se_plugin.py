@@ -14,8 +14,8 @@ import sys
 import torch
 
 from se_plugin.converters import convert, load_weights
-from se_plugin.engine import CheckpointError
 from se_plugin.engine.atomic import atomic_write
+from se_plugin.engine.errors import report_user_errors
 from se_plugin.engine.loading import read_checkpoint
 
 
@@ -62,6 +62,7 @@ def check_outputs(src, outputs, force):
     return None
 
 
+@report_user_errors
 def main(argv=None):
     args = parse_args(argv)
     config = osp.splitext(args.dst)[0] + '.py'
@@ -69,10 +70,8 @@ def main(argv=None):
     if refusal:
         sys.exit(f'error: {refusal}')
     if not args.src.endswith('.safetensors'):
-        try:  # for a one-line error on a file that is no checkpoint
-            read_checkpoint(args.src)
-        except CheckpointError as error:
-            sys.exit(f'error: {error}')
+        # for a one-line error on a file that is no checkpoint
+        read_checkpoint(args.src)
     converted = convert(load_weights(args.src), args.source, args.arch)
     meta = dict(source=args.source, arch=args.arch, converted_from=args.src)
     weights = io.BytesIO()
