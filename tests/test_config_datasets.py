@@ -24,6 +24,10 @@ EXPECTED = {
     'se_plugin.CheckedCocoDataset',
     'detection/faster-rcnn_r50-se-plugin_fpn_1x_coco.py':
     'se_plugin.CheckedCocoDataset',
+    'detection/faster-rcnn_r18-se-anywhere_fpn_1x_coco.py':
+    'se_plugin.CheckedCocoDataset',
+    'yolox/yolox_s_se-cspdarknet_8xb8-300e_coco.py':
+    'se_plugin.CheckedCocoDataset',
 }
 
 
@@ -31,7 +35,8 @@ def test_the_other_configs_inherit_one_of_these():
     # A detection or digits config whose base is a toolbox config (not one
     # of ours) sets the dataset type itself: it must be listed above.
     for path in [
-            *CONFIGS.glob('detection/**/*.py'), *CONFIGS.glob('digits/*.py')
+            *CONFIGS.glob('detection/**/*.py'), *CONFIGS.glob('yolox/**/*.py'),
+            *CONFIGS.glob('digits/*.py')
     ]:
         bases = re.findall(
             r"'([^']+\.py)'",
@@ -47,4 +52,7 @@ def test_the_other_configs_inherit_one_of_these():
 def test_config_reads_through_a_checked_dataset(name):
     cfg = Config.fromfile(CONFIGS / name)
     for split in ('train', 'val', 'test'):
-        assert cfg[f'{split}_dataloader'].dataset.type == EXPECTED[name]
+        dataset = cfg[f'{split}_dataloader'].dataset
+        if dataset.type == 'MultiImageMixDataset':  # YOLOX's mosaic
+            dataset = dataset.dataset
+        assert dataset.type == EXPECTED[name]

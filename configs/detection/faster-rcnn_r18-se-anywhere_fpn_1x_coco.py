@@ -24,3 +24,12 @@ model = dict(
                 type='Pretrained', checkpoint='torchvision://resnet18')),
         inserts=[dict(at='layer*.*', after='bn2', se_cfg=dict(ratio=16))]),
     neck=dict(in_channels=[64, 128, 256, 512]))
+
+# mmdet's COCO reader with start-up checks of the annotations and images
+# (se_plugin.CheckedCocoDataset, a drop-in; docs/user_guides/datasets.md).
+train_dataloader = dict(dataset=dict(type='se_plugin.CheckedCocoDataset'))
+val_dataloader = dict(dataset=dict(type='se_plugin.CheckedCocoDataset'))
+test_dataloader = val_dataloader
+# Atomic saves that never remove a checkpoint before the next is complete,
+# strict loads (docs/user_guides/checkpoints.md).
+default_hooks = dict(checkpoint=dict(type='se_plugin.SafeCheckpointHook'))

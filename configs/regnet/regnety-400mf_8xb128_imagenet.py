@@ -29,3 +29,6 @@ model = dict(
 train_dataloader = dict(dataset=dict(type='se_plugin.ImageNet'))
 val_dataloader = dict(dataset=dict(type='se_plugin.ImageNet'))
 test_dataloader = val_dataloader
+# Atomic saves that never remove a checkpoint before the next is complete,
+# strict loads (docs/user_guides/checkpoints.md).
+default_hooks = dict(checkpoint=dict(type='se_plugin.SafeCheckpointHook'))

@@ -22,3 +22,14 @@ model = dict(
         inserts=[
             dict(at='stage*.*.blocks.*', after='conv2', se_cfg=dict(ratio=16))
         ]))
+
+# mmdet's COCO reader with start-up checks of the annotations and images
+# (se_plugin.CheckedCocoDataset, a drop-in; docs/user_guides/datasets.md).
+# YOLOX trains on mmdet's MultiImageMixDataset around the COCO reader.
+train_dataloader = dict(
+    dataset=dict(dataset=dict(type='se_plugin.CheckedCocoDataset')))
+val_dataloader = dict(dataset=dict(type='se_plugin.CheckedCocoDataset'))
+test_dataloader = val_dataloader
+# Atomic saves that never remove a checkpoint before the next is complete,
+# strict loads (docs/user_guides/checkpoints.md).
+default_hooks = dict(checkpoint=dict(type='se_plugin.SafeCheckpointHook'))
