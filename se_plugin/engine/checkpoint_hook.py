@@ -149,19 +149,26 @@ class SafeCheckpointHook(CheckpointHook):
         if self._saving is not None or not self._local():
             yield runner
             return
+        # Every rank defers mmengine's removals; only the main process
+        # stages, publishes and removes. The ranks of one machine share the
+        # work dir, so another rank must not create or remove the staging
+        # folder while the main process writes into it.
+        main = is_main_process()
         removals = self.file_backend = _DeferredRemovals(self.file_backend)
         self._saving = _AtomicSaves(
             runner, osp.join(runner.work_dir, STAGING))
         try:
-            os.makedirs(self._saving.work_dir, exist_ok=True)
+            if main:
+                os.makedirs(self._saving.work_dir, exist_ok=True)
             yield self._saving
             self.file_backend = removals.backend
-            if is_main_process():
+            if main:
                 self._finish(runner, removals.paths)
         finally:
             self.file_backend = removals.backend
-            with contextlib.suppress(OSError):  # left only when not empty
-                os.rmdir(self._saving.work_dir)
+            if main:
+                with contextlib.suppress(OSError):  # left when not empty
+                    os.rmdir(self._saving.work_dir)
             self._saving = None
 
     def _finish(self, runner, outdated):
