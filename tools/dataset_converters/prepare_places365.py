@@ -29,19 +29,13 @@ NUM_IMAGES = {
 
 
 def check(root: str, splits: Sequence[str], nproc: int = 0) -> Dict[str, int]:
-    """Build the splits with se_plugin.Places365.
+    """Build the splits with se_plugin.Places365 (all its checks) and, with
+    ``nproc > 0``, decode every image; as ``prepare_imagenet.check``.
 
     Args:
         root (str): The Places365 data root.
         splits (Sequence[str]): Splits to check.
-        nproc (int): With ``nproc > 0``, also decode every image in that
-            many processes and list the bad ones (missing files included).
-
-    Returns:
-        dict: Number of images per split.
-
-    Raises:
-        SystemExit: When an image cannot be loaded.
+        nproc (int): Processes that decode the images; 0 decodes none.
     """
     from se_plugin.datasets import Places365
     return check_splits(partial(Places365, data_root=root), splits, nproc)
