@@ -193,7 +193,7 @@ def test_pretrained_loads_every_weight(digits_checkpoint):
 @pytest.mark.parametrize('change, words', [
     ('drop', '1 missing'),
     ('extra', '1 unexpected'),
-    ('reshape', '1 of another shape'),
+    ('reshape', '1 mis-shaped'),
 ])
 def test_pretrained_that_does_not_fit_fails_loudly(digits_checkpoint,
                                                    tmp_path, change, words):

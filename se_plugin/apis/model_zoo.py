@@ -21,6 +21,9 @@ from mmengine.registry import MODELS, DefaultScope
 from modelindex.load_model_index import load
 from modelindex.models.Model import Model
 
+from se_plugin.engine.loading import (checkpoint_weights, read_checkpoint,
+                                      state_mismatch)
+
 MIM_DIR = osp.join(osp.dirname(osp.dirname(osp.abspath(__file__))), '.mim')
 MODEL_INDEX = osp.join(MIM_DIR, 'model-index.yml')
 CONFIG_ROOT = osp.join(MIM_DIR, 'configs')
@@ -150,32 +153,15 @@ def load_exactly(model: torch.nn.Module, checkpoint: str, name: str) -> None:
     """Load every weight of ``checkpoint`` into ``model``, or raise.
 
     mmengine's ``load_checkpoint(strict=True)`` raises on rank 0 only; this
-    raises everywhere. Only BN's ``num_batches_tracked`` counters may be
-    missing (checkpoints converted from other code bases lack them).
+    raises everywhere, with the checks of ``tools/test.py``
+    (:func:`se_plugin.engine.loading.state_mismatch`).
     """
-    # mmengine.runner is heavy; `import se_plugin` should not pay for it.
-    from mmengine.runner import CheckpointLoader
     if not osp.isfile(checkpoint):
         raise FileNotFoundError(f'pretrained={checkpoint!r} (model {name!r})'
                                 f' does not exist')
-    ckpt = CheckpointLoader.load_checkpoint(checkpoint, map_location='cpu')
-    state = ckpt.get('state_dict', ckpt) if isinstance(ckpt, dict) else ckpt
-    if not isinstance(state, dict):
-        raise ValueError(f'pretrained={checkpoint!r} holds a '
-                         f'{type(state).__name__}, not a state dict')
-    expected = model.state_dict()
-    missing = [k for k in expected if k not in state
-               and not k.endswith('num_batches_tracked')]
-    unexpected = [k for k in state if k not in expected]
-    reshaped = [
-        f'{k} {tuple(state[k].shape)} (model: {tuple(v.shape)})'
-        for k, v in expected.items()
-        if k in state and tuple(getattr(state[k], 'shape', ())) != v.shape
-    ]
-    if missing or unexpected or reshaped:
-        raise ValueError(
-            f'pretrained={checkpoint!r} does not fit model {name!r}, nothing '
-            f'was loaded: {len(missing)} missing {missing[:5]}, '
-            f'{len(unexpected)} unexpected {unexpected[:5]}, '
-            f'{len(reshaped)} of another shape {reshaped[:5]}')
-    model.load_state_dict(state, strict=False)
+    ckpt = read_checkpoint(checkpoint)
+    mismatch = state_mismatch(model.state_dict(), ckpt)
+    if mismatch:
+        raise ValueError(f'pretrained={checkpoint!r} does not fit model '
+                         f'{name!r}, nothing was loaded:\n{mismatch}')
+    model.load_state_dict(checkpoint_weights(ckpt), strict=False)

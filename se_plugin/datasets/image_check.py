@@ -175,7 +175,7 @@ class DecodeCheckMixin:
     data-loader worker's exception in the main process.
 
     Subclasses set ``self.bad_images`` through :meth:`_init_bad_images` and
-    implement :meth:`describe_images`.
+    may refine :meth:`describe_images`.
     """
 
     def _init_bad_images(self, bad_images: str, test_mode: bool) -> None:
@@ -191,8 +191,11 @@ class DecodeCheckMixin:
         self.skipped_images: Set[str] = set()
 
     def describe_images(self, infos: List[dict]) -> List[str]:
-        """Where the image of each data info comes from, for messages."""
-        raise NotImplementedError
+        """Where the image of each data info comes from, for messages: the
+        annotation file (or the data root); the list and COCO datasets
+        override it with the line or the image id."""
+        source = self.ann_file or self.data_root
+        return [f'listed in {source}'] * len(infos)
 
     def prepare_data(self, idx: int):
         """The pipeline's output, with bad images named or skipped."""

@@ -79,12 +79,20 @@ def _listed(keys):
     return ', '.join(keys[:MAX_LISTED]) + more
 
 
+def checkpoint_weights(checkpoint):
+    """The weights of a loaded checkpoint as mmengine's ``load_checkpoint``
+    reads them: the ``state_dict`` entry if there is one, else the whole
+    dict, with a leading ``module.`` (DDP) removed."""
+    weights = checkpoint.get('state_dict', checkpoint)
+    return {re.sub(r'^module\.', '', k): v for k, v in weights.items()}
+
+
 def state_mismatch(model_state, checkpoint):
     """Say how a checkpoint's weights do not fit a model's, if they do not.
 
-    Reads the weights as mmengine's ``load_checkpoint`` does: the
-    ``state_dict`` entry if there is one, else the whole dict, with a
-    leading ``module.`` removed.
+    BN's ``num_batches_tracked`` counters may be missing: checkpoints
+    converted from other code bases lack them, and evaluation does not
+    read them.
 
     Args:
         model_state (dict): ``model.state_dict()``.
@@ -93,11 +101,13 @@ def state_mismatch(model_state, checkpoint):
     Returns:
         str: One line per kind of mismatch; empty when the weights fit.
     """
-    weights = checkpoint.get('state_dict', checkpoint)
-    weights = {re.sub(r'^module\.', '', k): v for k, v in weights.items()}
+    weights = checkpoint_weights(checkpoint)
     if not any(isinstance(v, torch.Tensor) for v in weights.values()):
         return f'it holds no weights (keys: {_listed(map(str, weights))})'
-    missing = model_state.keys() - weights.keys()
+    missing = {
+        k for k in model_state.keys() - weights.keys()
+        if not k.endswith('num_batches_tracked')
+    }
     unexpected = weights.keys() - model_state.keys()
     shapes = [
         f'{k} {tuple(weights[k].shape)} in the checkpoint, '
