@@ -199,7 +199,7 @@ def test_refuses_foreign_checkpoint():
         convert(tv, 'timm', 'legacy_seresnet18')
     # Same keys, other shapes (ResNeXt's grouped conv).
     rx = torchvision.models.resnext50_32x4d().state_dict()
-    with pytest.raises(ValueError, match=r'\d+ shape mismatches'):
+    with pytest.raises(ValueError, match=r'\d+ mis-shaped keys'):
         convert(rx, 'torchvision', 'resnet50')
     # A backbone without a classifier.
     del tv['fc.weight'], tv['fc.bias']

@@ -77,13 +77,6 @@ def test_timing_pairs_rounds(files):
                                             times['b']['times'])]
 
 
-def test_bad_activation_type(files):
-    _, fp32, _, data = files
-    with pytest.raises(ValueError, match=r"activations='fp8' is not "
-                       r"supported; allowed: \('uint8', 'int8'\)"):
-        quantize_int8(fp32, 'x.onnx', [data], activations='fp8')
-
-
 @pytest.mark.slow
 def test_benchmark_keeps_accuracy(digits_root, tmp_path):
     file = ROOT / 'tools' / 'deployment' / 'quantize_benchmark.py'

@@ -21,6 +21,8 @@ from mmengine.registry import MODELS, DefaultScope
 from modelindex.load_model_index import load
 from modelindex.models.Model import Model
 
+from se_plugin.engine.errors import (CheckpointMismatchError,
+                                     InputNotFoundError)
 from se_plugin.engine.loading import (checkpoint_weights, read_checkpoint,
                                       state_mismatch)
 
@@ -157,11 +159,12 @@ def load_exactly(model: torch.nn.Module, checkpoint: str, name: str) -> None:
     (:func:`se_plugin.engine.loading.state_mismatch`).
     """
     if not osp.isfile(checkpoint):
-        raise FileNotFoundError(f'pretrained={checkpoint!r} (model {name!r})'
-                                f' does not exist')
+        raise InputNotFoundError(f'pretrained={checkpoint!r} (model '
+                                 f'{name!r}) does not exist')
     ckpt = read_checkpoint(checkpoint)
     mismatch = state_mismatch(model.state_dict(), ckpt)
     if mismatch:
-        raise ValueError(f'pretrained={checkpoint!r} does not fit model '
-                         f'{name!r}, nothing was loaded:\n{mismatch}')
+        raise CheckpointMismatchError(
+            f'pretrained={checkpoint!r} does not fit model {name!r}, '
+            f'nothing was loaded:\n{mismatch}')
     model.load_state_dict(checkpoint_weights(ckpt), strict=False)

@@ -6,6 +6,7 @@ import torch
 from mmengine.config import Config
 
 from ..engine.errors import ConversionError
+from ..engine.loading import state_mismatch
 from .keys import rename_keys
 from .specs import Spec, get_spec
 
@@ -70,21 +71,13 @@ def build_model(config: str):
 
 def check_keys(model: torch.nn.Module, state_dict: Dict[str, torch.Tensor],
                arch: str) -> None:
-    """Raise a ValueError unless ``state_dict`` fits ``model`` exactly."""
-    expected = model.state_dict()
-    missing = sorted(set(expected) - set(state_dict))
-    unexpected = sorted(set(state_dict) - set(expected))
-    shapes = [
-        f'{k}: {tuple(v.shape)} vs {tuple(expected[k].shape)}'
-        for k, v in state_dict.items()
-        if k in expected and v.shape != expected[k].shape
-    ]
-    if missing or unexpected or shapes:
+    """Raise a ConversionError unless ``state_dict`` fits ``model`` exactly
+    (the check of ``tools/test.py``,
+    :func:`se_plugin.engine.loading.state_mismatch`)."""
+    mismatch = state_mismatch(model.state_dict(), state_dict)
+    if mismatch:
         raise ConversionError(
-            f'the checkpoint does not fit arch={arch!r}: '
-            f'{len(missing)} missing keys {missing[:3]}, {len(unexpected)} '
-            f'unexpected keys {unexpected[:3]}, {len(shapes)} shape '
-            f'mismatches {shapes[:3]}')
+            f'the checkpoint does not fit arch={arch!r}: {mismatch}')
 
 
 def convert(state_dict: Dict[str, torch.Tensor],

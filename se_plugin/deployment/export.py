@@ -14,6 +14,8 @@ from typing import List, Optional, Sequence, Tuple
 import torch
 import torch.nn as nn
 
+from se_plugin.engine.errors import InputNotFoundError, OptionError
+
 #: The exporters of ``torch.onnx.export``: ``dynamo=False`` / ``True``.
 EXPORTERS = ('torchscript', 'dynamo')
 
@@ -61,19 +63,26 @@ def build_model(config: str,
 
     Raises:
         FileNotFoundError: ``config`` or ``checkpoint`` does not exist.
+        CheckpointMismatchError: The checkpoint's weights do not fit the
+            model exactly (a ValueError).
     """
     import se_plugin  # noqa: F401 (configs may inherit se_plugin::)
     from mmengine.config import Config
     for key, path in (('config', config), ('checkpoint', checkpoint)):
         if path is not None and not osp.isfile(path):
-            raise FileNotFoundError(f'{key} file {path!r} does not exist')
+            raise InputNotFoundError(f'{key} file {path!r} does not exist')
     cfg = Config.fromfile(config)
     if cfg.get('default_scope') == 'mmdet':
         from mmdet.apis import init_detector
-        model = init_detector(cfg, checkpoint, device='cpu')
+        model = init_detector(cfg, None, device='cpu')
     else:
         from mmpretrain.apis import get_model
-        model = get_model(cfg, pretrained=checkpoint or False, device='cpu')
+        model = get_model(cfg, pretrained=False, device='cpu')
+    if checkpoint is not None:
+        # The toolboxes' loaders load what fits and warn: an export of
+        # partly random weights would pass its own ONNX Runtime check.
+        from se_plugin.apis.model_zoo import load_exactly
+        load_exactly(model, checkpoint, config)
     return model.eval()
 
 
@@ -81,7 +90,7 @@ def _check_shape(shape: Sequence[int], key: str = 'shape') -> Tuple[int]:
     shape = tuple(shape)
     if len(shape) != 4 or not all(
             isinstance(s, int) and s >= 1 for s in shape):
-        raise ValueError(f'{key}={shape!r} must be 4 ints >= 1 (N, C, H, '
+        raise OptionError(f'{key}={shape!r} must be 4 ints >= 1 (N, C, H, '
                          'W)')
     return shape
 
@@ -112,14 +121,14 @@ def export_onnx(model: nn.Module,
     check_choice('exporter', exporter, EXPORTERS)
     shape = _check_shape(shape)
     if not isinstance(size_multiple, int) or size_multiple < 1:
-        raise ValueError(f'size_multiple={size_multiple!r} must be an int '
+        raise OptionError(f'size_multiple={size_multiple!r} must be an int '
                          '>= 1')
     if size_multiple != 1 and exporter != 'dynamo':
-        raise ValueError(f'size_multiple={size_multiple} needs '
+        raise OptionError(f'size_multiple={size_multiple} needs '
                          f"exporter='dynamo' (got {exporter!r}, whose "
                          'graphs take any size)')
     if shape[2] % size_multiple or shape[3] % size_multiple:
-        raise ValueError(f'shape={shape!r}: height and width must be '
+        raise OptionError(f'shape={shape!r}: height and width must be '
                          f'multiples of size_multiple={size_multiple}')
     graph = GraphModel(model).eval()
     x = torch.randn(shape)

@@ -18,6 +18,20 @@ class CheckpointError(UserInputError):
     """A checkpoint cannot be read, written, resumed or loaded."""
 
 
+class CheckpointMismatchError(CheckpointError, ValueError):
+    """A checkpoint's weights do not fit the model (missing, unexpected or
+    mis-shaped keys)."""
+
+
+class InputNotFoundError(UserInputError, FileNotFoundError):
+    """A file the user named (config, checkpoint) does not exist."""
+
+
+class OutputExistsError(UserInputError, FileExistsError):
+    """A tool would overwrite an existing file; it never does unless
+    told to."""
+
+
 class ConfigError(UserInputError, ValueError):
     """A config file, a config value or a ``--cfg-options`` item is
     malformed."""

@@ -23,6 +23,7 @@ import sys
 
 from se_plugin.deployment import (EXPORTERS, build_model, export_onnx,
                                   max_difference)
+from se_plugin.engine.errors import OutputExistsError, report_user_errors
 
 
 def parse_args(argv=None):
@@ -61,6 +62,7 @@ def parse_args(argv=None):
     return parser.parse_args(argv)
 
 
+@report_user_errors
 def main(argv=None):
     """Run the tool; returns the max difference per check shape."""
     args = parse_args(argv)
@@ -69,8 +71,8 @@ def main(argv=None):
         'work_dirs', f'{osp.splitext(osp.basename(args.config))[0]}_'
         f'{args.exporter}.onnx')
     if osp.exists(out) and not args.overwrite:
-        raise FileExistsError(f'--out {out!r} exists; pass --overwrite to '
-                              'replace it')
+        raise OutputExistsError(f'--out {out!r} exists; pass --overwrite '
+                                'to replace it')
     checks = args.check_shapes or [(2, height + 32, width),
                                    (3, height, width + 64)]
     model = build_model(args.config, args.checkpoint)

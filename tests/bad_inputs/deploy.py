@@ -1,0 +1,99 @@
+"""Bad inputs of the deployment code: ``export_onnx``, the tool
+``tools/deployment/export_onnx.py`` and ``quantize_int8``.
+
+The tool's user errors end in one line on stderr and a non-zero exit
+(:class:`~bad_inputs.tools.ToolExit`); a checkpoint that does not fit the
+config is refused before anything is exported, and an existing ``--out`` is
+never replaced without ``--overwrite``.
+"""
+import torch
+
+from bad_inputs import case, collect
+from bad_inputs.tools import DIGITS, ToolExit, run_tool
+
+TOOL = 'deployment/export_onnx.py'
+
+
+def _layer():
+    from se_plugin.models import SELayer
+    return SELayer(16)
+
+
+def _export(tmp_path, shape, *args, **kwargs):
+    from se_plugin.deployment import export_onnx
+    export_onnx(_layer(), str(tmp_path / 'x.onnx'), shape, *args, **kwargs)
+
+
+@case('deploy-exporter-unknown', ValueError,
+      ("exporter='trt' is not supported",
+       "allowed: ('torchscript', 'dynamo')"))
+def _exporter(tmp_path):
+    _export(tmp_path, (1, 16, 4, 4), 'trt')
+
+
+@case('deploy-shape-not-4d', ValueError,
+      ('shape=(1, 16, 4) must be 4 ints >= 1', ))
+def _shape(tmp_path):
+    _export(tmp_path, (1, 16, 4))
+
+
+@case('deploy-size-multiple-without-dynamo', ValueError,
+      ("size_multiple=32 needs exporter='dynamo'", ))
+def _multiple_torchscript(tmp_path):
+    _export(tmp_path, (1, 16, 32, 32), size_multiple=32)
+
+
+@case('deploy-size-not-a-multiple', ValueError,
+      ('height and width must be multiples of size_multiple=32', ))
+def _not_multiple(tmp_path):
+    _export(tmp_path, (1, 16, 40, 32), 'dynamo', size_multiple=32)
+
+
+@case('deploy-tool-config-missing', ToolExit,
+      ('exit status 1', "config file 'no/such.py' does not exist"))
+def _config_missing(tmp_path):
+    run_tool(TOOL, ['no/such.py', '--out', tmp_path / 'y.onnx'])
+
+
+@case('deploy-tool-checkpoint-missing', ToolExit,
+      ('exit status 1', "checkpoint file 'missing.pth' does not exist"))
+def _checkpoint_missing(tmp_path):
+    run_tool(TOOL, [DIGITS, 'missing.pth', '--out', tmp_path / 'y.onnx'])
+
+
+@case('deploy-tool-checkpoint-does-not-fit', ToolExit,
+      ('exit status 1', 'does not fit model', 'nothing was loaded',
+       '32 missing keys: backbone.layer1.0.se.'))
+def _checkpoint_without_se(tmp_path):
+    # The plain ResNet-18's weights into the SE config: the toolboxes'
+    # loaders would export the SE layers with random weights.
+    from se_plugin import get_model
+    plain = tmp_path / 'resnet18_digits.pth'
+    torch.save(dict(state_dict=get_model('resnet18_digits').state_dict()),
+               plain)
+    run_tool(TOOL, [DIGITS, plain, '--out', tmp_path / 'y.onnx'])
+
+
+@case('deploy-tool-out-exists')
+def _out_exists(tmp_path):
+    out = tmp_path / 'mine.onnx'
+    out.write_bytes(b'a file of the user')
+    try:
+        run_tool(TOOL, [DIGITS, '--out', out])
+    except ToolExit as error:
+        assert "exists; pass --overwrite to replace it" in str(error)
+    else:
+        raise AssertionError('an existing --out was accepted')
+    assert out.read_bytes() == b'a file of the user'
+
+
+@case('deploy-quantize-activation-type', ValueError,
+      ("activations='fp8' is not supported", "allowed: ('uint8', 'int8')"))
+def _activations(tmp_path):
+    import numpy as np
+    from se_plugin.deployment.quantize import quantize_int8
+    quantize_int8(str(tmp_path / 'm.onnx'), str(tmp_path / 'q.onnx'),
+                  [np.zeros((1, 3, 8, 8), np.float32)], activations='fp8')
+
+
+CASES = collect(globals())
