@@ -170,6 +170,15 @@ MODELS = [
     ('detection/faster-rcnn_se-r50_fpn_1x_coco.py', 128),
     ('detection/faster-rcnn_se-r50_se-fpn_1x_coco.py', 128),
     ('detection/faster-rcnn_r50_mlse-fpn_1x_coco.py', 128),
+    # se_plugin.Attach in the toolboxes' own backbones (SE through hooks).
+    ('attention/se_resnet50_imagenet.py', 64),
+    ('attention/eca_resnet50_imagenet.py', 64),
+    ('attention/cbam_resnet50_imagenet.py', 64),
+    ('attention/gc_resnet50_imagenet.py', 64),
+    ('attention/eca_resnet50d_imagenet.py', 64),
+    ('regnet/regnety-400mf_8xb128_imagenet.py', 64),
+    ('detection/faster-rcnn_r18-se-anywhere_fpn_1x_coco.py', 128),
+    ('yolox/yolox_s_se-cspdarknet_8xb8-300e_coco.py', 128),
 ] + [(str(Path(c).relative_to(ROOT / 'configs')), 64)
      for pattern in ('placement-*', 'squeeze-*', 'nosqueeze')
      for c in sorted(glob.glob(str(ROOT / f'configs/ablations/se_*_{pattern}'
