@@ -1,7 +1,6 @@
 """SafeCheckpointHook is what every shipped config saves with, and atomic
 writes leave the old file or the new one. The faults themselves (SIGKILL,
 full disk, bad checkpoints) are cases of tests/bad_inputs/checkpoints.py."""
-import ast
 import os
 import subprocess
 import sys
@@ -15,23 +14,12 @@ from mmengine.fileio import LocalBackend
 from mmengine.logging import MessageHub, MMLogger
 
 from bad_inputs.tools import DIGITS, REPO, train_config, write
+from test_configs_leaves import local_bases
 from se_plugin.engine import SafeCheckpointHook
 from se_plugin.engine.atomic import atomic_write
 
 CONFIG_ROOT = Path(__file__).parents[1] / 'configs'
 SAFE = "type='se_plugin.SafeCheckpointHook'"
-
-
-def local_bases(path):
-    """The ``_base_`` files of a config that are in this repo."""
-    for node in ast.parse(path.read_text()).body:
-        if isinstance(node, ast.Assign) and any(
-                getattr(t, 'id', None) == '_base_' for t in node.targets):
-            bases = ast.literal_eval(node.value)
-            bases = [bases] if isinstance(bases, str) else bases
-            return [(path.parent / b).resolve() for b in bases
-                    if '::' not in b]
-    return []
 
 
 def sets_safe_hook(path):
