@@ -86,6 +86,24 @@ def read_list(path: str) -> List[str]:
     return lines
 
 
+def first_missing(entries: List[Tuple[int, str]], img_prefix: str):
+    """The first entry of :func:`find_missing_files`, for a message.
+
+    Returns:
+        tuple | None: ``(key, full path, what is wrong, number missing)``,
+        None when every image exists.
+    """
+    missing = find_missing_files(entries, img_prefix)
+    if not missing:
+        return None
+    key, path = missing[0]
+    backend = get_file_backend(img_prefix, enable_singleton=True)
+    full = backend.join_path(img_prefix, path)
+    what = ('is a directory, not an image file'
+            if backend.isdir(full) else 'does not exist')
+    return key, full, what, len(missing)
+
+
 def parse_line(ann_file: str, lineno: int, line: str,
                num_classes: int) -> Tuple[str, int]:
     """``(image path, class index)`` of one list line, checked.
@@ -178,15 +196,12 @@ class CheckedListMixin(DecodeCheckMixin):
                 f'in {GUIDE}')
         backend = get_file_backend(self.img_prefix, enable_singleton=True)
         if self.check_files:
-            missing = find_missing_files(entries, self.img_prefix)
+            missing = first_missing(entries, self.img_prefix)
             if missing:
-                lineno, path = missing[0]
-                full = backend.join_path(self.img_prefix, path)
-                what = ('is a directory, not an image file'
-                        if backend.isdir(full) else 'does not exist')
+                lineno, full, what, count = missing
                 raise DataError(
                     f'{self.ann_file}, line {lineno}: image {full!r} {what} '
-                    f'({len(missing)} of {len(entries)} listed images are '
+                    f'({count} of {len(entries)} listed images are '
                     f'missing); see "{self.GUIDE_SECTION}" in {GUIDE}')
         return [
             dict(img_path=backend.join_path(self.img_prefix, path),

@@ -33,12 +33,11 @@ from typing import Dict, List, Sequence
 
 from mmdet.datasets import CocoDataset
 from mmdet.datasets.api_wrappers import COCO
-from mmengine.fileio import get_file_backend
 from mmengine.logging import MMLogger
 
 from ..engine.errors import DataError, DataNotFoundError
 from se_plugin.registry import DATASETS
-from .checked_list import GUIDE, find_missing_files, require_path
+from .checked_list import GUIDE, first_missing, require_path
 from .image_check import DecodeCheckMixin
 
 GUIDE_SECTION = 'Detection: prepare COCO'
@@ -301,19 +300,15 @@ class CheckedCocoDataset(DecodeCheckMixin, CocoDataset):
 
     def _check_images(self, data_list: List[dict]) -> None:
         prefix = self.data_prefix['img']
-        backend = get_file_backend(prefix, enable_singleton=True)
         # data_prefix is already joined into img_path; check relative names.
         entries = [(info['img_id'], info['img_path'][len(prefix):].lstrip(
             '/')) for info in data_list]
-        missing = find_missing_files(entries, prefix)
+        missing = first_missing(entries, prefix)
         if missing:
-            img_id, path = missing[0]
-            full = backend.join_path(prefix, path)
-            what = ('is a directory, not an image file'
-                    if backend.isdir(full) else 'does not exist')
+            img_id, full, what, count = missing
             raise DataNotFoundError(
                 f'{self.ann_file}: image id={img_id} {full!r} {what} '
-                f'({len(missing)} of {len(entries)} images are missing); '
+                f'({count} of {len(entries)} images are missing); '
                 f'see "{GUIDE_SECTION}" in {GUIDE}')
 
     def describe_images(self, infos: List[dict]) -> List[str]:
