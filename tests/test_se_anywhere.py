@@ -9,6 +9,7 @@ the parameters of their SE modules.
 """
 import copy
 import logging
+import pickle
 
 import pytest
 import torch
@@ -255,13 +256,19 @@ def test_copies_use_their_own_se_and_sync_bn_conversion_keeps_it():
     assert_same(outputs(reverted, x), before, atol=1e-6)
     hooks = reverted.layer1[0].bn2._forward_hooks
     assert len(hooks) == 1  # re-hooked once, not at every forward
+    # Pickled (torch.save of a whole model) and loaded, it still recalibrates.
+    clone = pickle.loads(pickle.dumps(reverted))
+    assert_same(outputs(clone, x), before, atol=1e-6)
+    # The keys are the host's plus <block>.se.*, before and after all this.
+    extra = set(clone.state_dict()) - set(MODELS.build(host).state_dict())
+    assert extra and all('.se.' in k for k in extra)
 
 
 def test_a_lost_se_module_stops_the_forward():
     model = attach(dict(type='mmdet.ResNet', depth=18), BASIC)
     model.layer2[1] = copy.deepcopy(model.layer2[1])
     del model.layer2[1]._modules['se']
-    with pytest.raises(RuntimeError, match=r'layer2\.1\.se is gone'):
+    with pytest.raises(RuntimeError, match=r'BasicBlock\.se is gone'):
         model(torch.randn(1, 3, 32, 32))
 
 

@@ -272,7 +272,7 @@ def test_se_cfg_must_be_a_dict_or_none(build_bad, message):
         dropout_rate=1.0, num_classes=2, in_channels=4),
      r'dropout_rate=1.0.*\[0, 1\)'),
     (lambda: attach_se(SEMobileNetV1().stages[0][1].pointwise_conv, dict(),
-                       64), "already has an attribute 'se'"),
+                       64), "ConvModule.se='SELayer'.*an owner without"),
 ])
 def test_bad_options_raise_value_errors(build_bad, message):
     with pytest.raises(ValueError, match=message):

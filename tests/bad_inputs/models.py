@@ -280,7 +280,8 @@ VALUE_ERRORS = [
      'SEResLayer.stride=0', 'an int >= 1'),
     ('sereslayer-placement-3x3',
      lambda: SEResLayer(depth=18, se_placement='3x3'),
-     "SEResLayer.se_placement='3x3'", 'depth=18', "'standard'"),
+     # The block checks it (3x3 needs a bottleneck), not the head again.
+     "SEBasicBlock.se_placement='3x3'", "'standard'"),
     ('sereslayer-norm_eval', lambda: SEResLayer(depth=50, norm_eval='yes'),
      "SEResLayer.norm_eval='yes'", BOOL),
 ]

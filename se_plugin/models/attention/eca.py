@@ -7,6 +7,7 @@ import torch.nn as nn
 from mmengine.model import BaseModule
 
 from se_plugin.registry import MODELS
+from ..checks import check_int, check_number, fail, is_int
 
 
 def eca_kernel_size(channels: int, gamma: float = 2, beta: float = 1) -> int:
@@ -45,17 +46,14 @@ class ECALayer(BaseModule):
                  beta: float = 1,
                  init_cfg: Optional[dict] = None):
         super().__init__(init_cfg=init_cfg)
-        if not isinstance(in_channels, int) or in_channels < 1:
-            raise ValueError(
-                f'in_channels={in_channels!r} must be an int >= 1')
+        check_int('ECALayer.in_channels', in_channels, 1)
         if kernel_size is None:
-            if not isinstance(gamma, (int, float)) or gamma <= 0:
-                raise ValueError(f'gamma={gamma!r} must be a number > 0')
+            check_number('ECALayer.gamma', gamma, 0, low_open=True)
+            check_number('ECALayer.beta', beta)
             kernel_size = eca_kernel_size(in_channels, gamma, beta)
-        if (not isinstance(kernel_size, int) or kernel_size < 1
-                or kernel_size % 2 == 0):
-            raise ValueError(f'kernel_size={kernel_size!r} must be an odd '
-                             'int >= 1 (or None: from in_channels)')
+        if not is_int(kernel_size) or kernel_size < 1 or kernel_size % 2 == 0:
+            fail('ECALayer.kernel_size', kernel_size,
+                 'an odd int >= 1 or None (from in_channels)')
         self.conv = nn.Conv1d(
             1, 1, kernel_size, padding=kernel_size // 2, bias=False)
 

@@ -2,7 +2,7 @@
 
 ``type='se_plugin.Attach'`` builds the host backbone from its own config and
 returns *that* network with attention modules attached by
-:func:`se_plugin.models.backbones.se_attach.attach_se`: the host's class,
+:func:`se_plugin.models.attention.slot.attach_se`: the host's class,
 forward and state-dict keys stay, plus ``<owner>.se.*``.
 """
 import difflib
@@ -14,9 +14,9 @@ import torch
 import torch.nn as nn
 
 from se_plugin.registry import MODELS
-from ..blocks.se_layer import check_choice, squeeze_width
-from ..blocks.se_layer import check_se_cfg
-from .se_attach import POSITIONS, attach_se, watch_sites
+from ..attention.slot import POSITIONS, attach_se
+from ..blocks.se_layer import check_se_cfg, squeeze_width
+from ..checks import OptionError, check_cfg, check_choice, check_keys, fail
 
 INSERT_KEYS = ('at', 'after', 'before', 'module_type', 'se_cfg', 'ratio_of')
 #: What an SE ratio is a ratio of: the recalibrated channels (the paper's
@@ -70,10 +70,10 @@ def _owners(host: nn.Module, where: str, spec: dict) -> List[str]:
             ]
         if not hits:
             kinds = '' if types is None else f' of module_type {sorted(types)}'
-            raise ValueError(
-                f'{where}.at={pattern!r} matches no module{kinds} of '
-                f'{type(host).__name__}; near matches: '
-                f'{near(pattern, paths)}')
+            fail(f'{where}.at', pattern,
+                 f'a pattern that matches a module{kinds} of '
+                 f'{type(host).__name__}; near matches: '
+                 f'{near(pattern, paths)}')
         found += [p for p in hits if p not in found]
     return found
 
@@ -84,14 +84,13 @@ def _target(host: nn.Module, owner: str, rel: str, where: str, key: str):
         target = module.get_submodule(rel)
     except AttributeError:
         names = [p for p, _ in module.named_modules() if p]
-        raise ValueError(
-            f'{where}.{key}={rel!r}: {owner} ({type(module).__name__}) has no '
-            f'submodule {rel!r}; near matches: {near(rel, names)}') from None
+        fail(f'{where}.{key}', rel,
+             f'a submodule of {owner} ({type(module).__name__}); near '
+             f'matches: {near(rel, names)}')
     if isinstance(target, nn.Linear) and key == 'after':
-        raise ValueError(
-            f'{where}.{key}={rel!r}: {owner}.{rel} is an nn.Linear, which '
-            'acts on the last dimension: a 4-D output of it is channels-last '
-            '(N x H x W x C); pick a module with an N x C x H x W output')
+        fail(f'{where}.{key}', rel,
+             f'a module with an N x C x H x W output; {owner}.{rel} is an '
+             'nn.Linear, whose 4-D output is channels-last (N x H x W x C)')
     return target
 
 
@@ -117,10 +116,9 @@ def _probe(host: nn.Module, watched: dict, shape: Sequence[int]) -> dict:
         with torch.no_grad():
             host(torch.zeros(1, *shape))
     except Exception as error:
-        raise ValueError(
-            f'Attach: the host {type(host).__name__} fails on a probe input '
-            f'of shape (1, *probe_shape={tuple(shape)}): {error}; set '
-            'probe_shape to an input it takes') from error
+        fail('Attach.probe_shape', tuple(shape),
+             f'an input shape the host {type(host).__name__} takes; on '
+             f'(1, *probe_shape) it fails: {error}')
     finally:
         for handle in handles:
             handle.remove()
@@ -130,39 +128,32 @@ def _probe(host: nn.Module, watched: dict, shape: Sequence[int]) -> dict:
 
 
 def _check_spec(where: str, spec) -> None:
-    if not isinstance(spec, dict):
-        raise TypeError(f'{where}={spec!r} must be a dict with keys '
-                        f'{INSERT_KEYS}')
-    unknown = sorted(set(spec) - set(INSERT_KEYS))
-    if unknown:
-        raise ValueError(f'{where} has unknown keys {unknown}; allowed: '
-                         f'{INSERT_KEYS}')
+    check_cfg(where, spec, typed=False)
+    check_keys(where, spec, INSERT_KEYS)
     if 'at' not in spec:
-        raise ValueError(f"{where} needs 'at': a module path pattern, e.g. "
-                         "'layer*.*' for every block of a ResNet")
+        fail(f'{where}.at', None, "a module path pattern, e.g. 'layer*.*' "
+             'for every block of a ResNet')
     for key in ('at', 'module_type'):
         value = spec.get(key, '')
         if not (isinstance(value, str) or isinstance(value, (list, tuple))
                 and value and all(isinstance(v, str) for v in value)):
-            raise TypeError(f'{where}.{key}={value!r} must be a str or a '
-                            'non-empty list of str')
+            fail(f'{where}.{key}', value, 'a str or a non-empty list of str')
     for key in POSITIONS:
         if not isinstance(spec.get(key, ''), str):
-            raise TypeError(f'{where}.{key}={spec[key]!r} must be a module '
-                            "path (str), e.g. 'bn3' or 'conv.1'")
+            fail(f'{where}.{key}', spec[key],
+                 "a module path (str), e.g. 'bn3' or 'conv.1'")
     if 'after' in spec and 'before' in spec:
-        raise ValueError(f"{where} sets both 'after' and 'before'; give one "
-                         '(or neither: the output of the module at `at`)')
+        fail(f'{where}.before', spec['before'], "nothing when 'after' is "
+             "set: give one (or neither: the output of the module at `at`)")
     check_se_cfg(f'{where}.se_cfg', spec.get('se_cfg', dict()))
     ratio_of = spec.get('ratio_of', 'channels')
     check_choice(f'{where}.ratio_of', ratio_of, RATIO_OF)
-    if ratio_of == 'block_input' and (
-            'type' in spec.get('se_cfg', {})
-            or 'squeeze_channels' in spec.get('se_cfg', {})):
-        raise ValueError(
-            f"{where}.ratio_of='block_input' sets the squeeze width of "
-            f"se_plugin.SELayer from its ratio; se_cfg="
-            f"{spec.get('se_cfg')!r} has a type or squeeze_channels")
+    se_cfg = spec.get('se_cfg', {})
+    if ratio_of == 'block_input' and ('type' in se_cfg
+                                      or 'squeeze_channels' in se_cfg):
+        fail(f'{where}.se_cfg', se_cfg, "options of se_plugin.SELayer "
+             "without squeeze_channels: ratio_of='block_input' sets its "
+             'width from its ratio')
 
 
 def _se_cfg(spec: dict, block_in: Optional[int]) -> dict:
@@ -216,13 +207,10 @@ def Attach(host: dict,
     Returns:
         nn.Module: The host network itself, with the attention modules.
     """
-    if not isinstance(host, dict) or 'type' not in host:
-        raise TypeError(f'Attach.host={host!r} must be a backbone config '
-                        "dict with a 'type'")
+    check_cfg('Attach.host', host)
     inserts = [inserts] if isinstance(inserts, dict) else inserts
     if not isinstance(inserts, (list, tuple)) or not inserts:
-        raise TypeError(f'Attach.inserts={inserts!r} must be a dict or a '
-                        'non-empty list of dicts')
+        fail('Attach.inserts', inserts, 'a dict or a non-empty list of dicts')
     for i, spec in enumerate(inserts):
         _check_spec(f'Attach.inserts[{i}]', spec)
     net = MODELS.build(host)
@@ -237,11 +225,10 @@ def Attach(host: dict,
     owners = [p[2] for p in plans]
     twice = sorted({o for o in owners if owners.count(o) > 1})
     if twice:
-        raise ValueError(f'Attach.inserts put two attention modules into '
-                         f'{twice}; each owner takes one (its child `se`)')
+        fail('Attach.inserts', inserts, f'inserts that put one attention '
+             f'module into each owner (its child `se`), not two into {twice}')
     watched = {p[5] for p in plans} | {net.get_submodule(o) for o in owners}
     seen = _probe(net, watched, probe_shape)
-    sites = []
     for where, spec, owner, rel, position, target in plans:
         shape = _checked_shape(where, owner, rel, position, target, seen)
         module = net.get_submodule(owner)
@@ -253,28 +240,26 @@ def Attach(host: dict,
             attach_se(module, _se_cfg(spec, block_in), shape[1], target,
                       position)
         except (ValueError, TypeError, KeyError) as error:
-            raise type(error)(f'{where} at {owner!r} ({shape[1]} channels): '
+            raise OptionError(f'{where} at {owner!r} ({shape[1]} channels): '
                               f'{error}') from error
-        sites.append((owner, rel, position))
-    watch_sites(net, sites)
     return net
 
 
 def _checked_shape(where, owner, rel, position, target, seen) -> tuple:
     path = f'{owner}.{rel}' if rel else owner
+    name, value = (f'{where}.{position}', rel) if rel else (f'{where}.at',
+                                                              owner)
     calls = seen[target]
     if len(calls) != 1:
-        raise ValueError(
-            f'{where}: {path} ({type(target).__name__}) is called '
-            f'{len(calls)} times in one forward of the host; attention needs '
-            'a module called once (a shared module such as a block\'s '
-            '`relu` is not one; use the module before or after it)')
+        fail(name, value, f'a module called once per forward; {path} '
+             f'({type(target).__name__}) is called {len(calls)} times (a '
+             "shared module such as a block's `relu`; use the one before or "
+             'after it)')
     shape = calls[0][0 if position == 'before' else 1]
     if shape is None or len(shape) != 4:
         side = 'input' if position == 'before' else 'output'
-        raise ValueError(
-            f'{where}: the {side} of {path} ({type(target).__name__}) is '
-            f'{shape if shape is None else list(shape)}, not an N x C x H x '
-            'W tensor; pick a module with a 4-D feature map')
+        fail(name, value, f'a module with a 4-D (N x C x H x W) {side}; '
+             f'the {side} of {path} ({type(target).__name__}) is '
+             f'{shape if shape is None else list(shape)}')
     return shape
 

@@ -8,8 +8,8 @@ by 1, Caffe's ceil-mode pooling).
 import torch.nn as nn
 
 from se_plugin.registry import MODELS
+from ..attention.slot import attach_se
 from .inception_blocks import Concat, make_branch
-from .se_attach import attach_se
 from .staged import StagedBackbone
 
 AVG, MAX, MAX_S2 = ('avg', 3, 1, 1), ('max', 3, 1, 1), ('max', 3, 2, 0)
@@ -51,12 +51,8 @@ INCEPTION_MODULES = (
 
 @MODELS.register_module()
 class SEBNInception(StagedBackbone):
-    """BN-Inception with SE on every Inception module's output.
-
-    Where SE goes: on the concatenated output of each of the 10 Inception
-    modules (TPAMI Fig. 2 left, SE-Inception), 256 to 1056 channels, r=16:
-    0.65M parameters and 1.8M multiply-adds (0.6M FC, 1.2M rescaling), the
-    +0.01 GFLOPs of the paper's Table 2 (2.03 -> 2.04, within rounding).
+    """BN-Inception with SE on each Inception module's concatenated
+    output (see docs/user_guides/senet_family.md, "Where SE goes").
 
     Stages: 0: stem (conv 7x7/2, pool, conv 1x1, conv 3x3, pool; 192
     channels, 1/8 of the input), 1: 3a-3b (320, 1/8), 2: 3c-4d (608, 1/16),

@@ -16,7 +16,7 @@ import torch
 import torch.nn as nn
 from mmcv.cnn import ConvModule, build_activation_layer
 
-from .se_attach import attach_se
+from ..attention.slot import attach_se
 
 POOLS = {'max': nn.MaxPool2d, 'avg': nn.AvgPool2d}
 
@@ -93,9 +93,8 @@ class InceptionResidual(nn.Module):
     conv (with bias, no norm) back to the input width, a constant residual
     scaling, the sum with the identity and (except in the last unit) ReLU.
 
-    SE goes on the non-identity branch before the merge, as in SE-ResNet:
-    on the 1x1 conv's output (the unit's full width), before the constant
-    scaling, so it sees the branch at the scale its FCs were initialised for.
+    SE goes on the 1x1 conv's output, before the scaling (see
+    docs/user_guides/senet_family.md, "Where SE goes").
 
     Args:
         channels (int): Input and output channels.

@@ -36,14 +36,8 @@ STAGES = ((MIXED_5B, BLOCK35, 10, 0.17), (MIXED_6A, BLOCK17, 20, 0.10),
 
 @MODELS.register_module()
 class SEInceptionResNetV2(StagedBackbone):
-    """Inception-ResNet-v2 with SE on every residual unit's branch.
-
-    Where SE goes: on the non-identity branch before the sum (TPAMI Sec. 3,
-    as in SE-ResNet), i.e. on the output of each unit's linear 1x1 conv
-    (320 / 1088 / 2080 channels) before the residual scaling; see
-    :class:`InceptionResidual`. The 40 SE modules (r=16) add 8.5M
-    parameters and 20M multiply-adds, the +0.01 GFLOPs of the paper's Table
-    2 (11.75 -> 11.76).
+    """Inception-ResNet-v2 with SE on each residual unit's linear 1x1
+    conv, before the residual scaling and sum (see docs/user_guides/senet_family.md, "Where SE goes").
 
     Stages: 0: stem (192 channels, 35x35 at 299 input), 1: Mixed-5b + 10
     Block35 (320, 35x35), 2: Mixed-6a + 20 Block17 (1088, 17x17), 3:

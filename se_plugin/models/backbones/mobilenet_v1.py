@@ -7,24 +7,15 @@ from mmcv.cnn import ConvModule, DepthwiseSeparableConvModule
 from torch import nn
 
 from se_plugin.registry import MODELS
+from ..attention.slot import attach_se
 from ..checks import check_number
-from .se_attach import attach_se
 from .staged import StagedBackbone
 
 
 @MODELS.register_module()
 class SEMobileNetV1(StagedBackbone):
-    """MobileNet v1 with an SE module after every depthwise-separable block.
-
-    Where SE goes: the paper (TPAMI, Sec. 3 and Table 3) inserts SE after the
-    non-linearity that follows each convolution of a network without
-    residual connections, for MobileNet after each depthwise-separable
-    block's pointwise conv (1x1 conv + BN + ReLU). Its deltas tell this
-    placement from the others: 13 SE modules on the pointwise outputs (64 to
-    1024 channels, r=16) add 0.49M parameters (4.23M -> 4.72M) and 3.2M
-    multiply-adds (0.5M in the FCs, 2.7M channel rescalings; 569 -> 572
-    MFLOPs); SE after the depthwise convs as well would add 0.35M more
-    parameters (5.1M) and 2.3M more multiply-adds (574 MFLOPs).
+    """MobileNet v1 with SE on each depthwise-separable block's pointwise
+    conv + BN + ReLU (see docs/user_guides/senet_family.md, "Where SE goes").
 
     Stages (by resolution at 224 input): 0: stem + 64-channel block (112),
     1: 128 (56), 2: 256 (28), 3: 512 (14), 4: 1024 (7).

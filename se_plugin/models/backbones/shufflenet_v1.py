@@ -4,10 +4,10 @@ from typing import Optional
 from mmpretrain.models.backbones import ShuffleNetV1
 
 from se_plugin.registry import MODELS
+from ..attention.slot import attach_se
 from ..blocks.se_layer import check_se_cfg
 from ..checks import (bind, check_bool, check_cfg, check_choice,
                       check_indices, check_init_cfg, check_int, check_number)
-from .se_attach import attach_se
 
 #: The cardinalities mmpretrain's ShuffleNetV1 has widths for.
 GROUPS = (1, 2, 3, 4, 8)
@@ -37,16 +37,8 @@ def check_shufflenet_options(kwargs: dict) -> None:
 
 @MODELS.register_module()
 class SEShuffleNetV1(ShuffleNetV1):
-    """mmpretrain's ShuffleNetV1 with SE on each unit's non-identity branch.
-
-    Where SE goes: like the standard SE-ResNet placement, on the output of
-    the unit's last grouped 1x1 conv and its BN, before the merge with the
-    identity (the sum, or the concat with the pooled input in a stride-2
-    unit), so SE recalibrates only the new features. With r=16 its 16 SE
-    modules (240/480/960 channels, 216/240/480 in the concat units) add
-    0.62M parameters and 2.2M multiply-adds, the deltas of the paper's
-    Table 3 (1.8M -> 2.4M, 140 -> 142 MFLOPs); SE on the merged output
-    instead would add 0.72M (2.59M in all, over the paper's 2.4M).
+    """mmpretrain's ShuffleNetV1 with SE on each unit's last grouped 1x1
+    conv + BN, before the merge with the identity (see docs/user_guides/senet_family.md, "Where SE goes").
 
     Args:
         se_cfg (dict, optional): SE options (see :class:`SELayer`); None is

@@ -5,10 +5,10 @@ from mmcv.cnn import ConvModule
 from mmpretrain.models.backbones import VGG
 
 from se_plugin.registry import MODELS
+from ..attention.slot import attach_se
 from ..blocks.se_layer import check_se_cfg
 from ..checks import (bind, check_bool, check_cfg, check_choice,
                       check_indices, check_init_cfg, check_int, check_ints)
-from .se_attach import attach_se
 
 
 def check_vgg_options(kwargs: dict) -> None:
@@ -39,15 +39,8 @@ def check_vgg_options(kwargs: dict) -> None:
 
 @MODELS.register_module()
 class SEVGG(VGG):
-    """mmpretrain's VGG with an SE module after every conv's activation.
-
-    Where SE goes: VGG has no residual branch, so the paper (TPAMI, Sec. 3)
-    puts SE after the non-linearity that follows each convolution, here the
-    output of each conv-BN-ReLU ``ConvModule``. For VGG-16 (BN) that is 13 SE
-    modules (64 to 512 channels, r=16): 0.23M parameters and 13.8M
-    multiply-adds, the +0.01 GFLOPs of the paper's Table 2 (15.47 ->
-    15.48). The FLOPs alone would also admit SE after each stage's last
-    conv only (+6.2M); the paper's text (every conv) decides.
+    """mmpretrain's VGG with SE on every conv-BN-ReLU ``ConvModule``'s
+    output (see docs/user_guides/senet_family.md, "Where SE goes").
 
     Args:
         se_cfg (dict, optional): SE options (see :class:`SELayer`); None is

@@ -16,9 +16,9 @@ from mmpretrain.models.backbones.resnext import \
     Bottleneck as ResNeXtBottleneck
 
 from se_plugin.ops import excite_kernel, kernel_layout
-from se_plugin.registry import MODELS
 from ..checks import (bind, check_bool, check_cfg, check_choice,
                       check_init_cfg, check_int, check_number, fail)
+from ..attention.slot import build_se  # noqa: F401 (the one builder)
 from .se_layer import SELayer, check_se_cfg, exporting, has_hooks
 
 #: Where SE goes in a residual unit (TPAMI Tables 14 and 15):
@@ -65,18 +65,6 @@ def check_block_options(name: str, options: dict, bottleneck: bool) -> None:
     check_number(f'{name}.drop_path_rate', options.get('drop_path_rate', 0.),
                  0, 1, high_open=True)
     check_init_cfg(f'{name}.init_cfg', options.get('init_cfg'))
-
-
-def build_se(se_cfg: dict, in_channels: int):
-    """Build the attention module of ``se_cfg`` for ``in_channels``.
-
-    Without ``type`` it is :class:`SELayer`; with one, any registered module
-    whose first argument is ``in_channels`` (e.g. a user's own attention).
-    """
-    cfg = dict(se_cfg)
-    if 'type' not in cfg:
-        return SELayer(in_channels, **cfg)
-    return MODELS.build(cfg, default_args=dict(in_channels=in_channels))
 
 
 class SEBlockMixin:

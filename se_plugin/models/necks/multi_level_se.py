@@ -6,7 +6,7 @@ import torch.nn as nn
 from mmengine.model import BaseModule
 
 from se_plugin.registry import MODELS
-from ..blocks.residual import build_se
+from ..attention.slot import build_se
 from ..blocks.se_layer import check_se_cfg
 from ..checks import check_init_cfg, fail, is_int
 

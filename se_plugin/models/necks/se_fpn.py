@@ -1,12 +1,11 @@
 """FPN with Squeeze-and-Excitation on its levels."""
-from functools import partial
 from typing import List, Sequence
 
 import torch.nn as nn
 from mmdet.models.necks import FPN
 
 from se_plugin.registry import MODELS
-from ..blocks.residual import build_se
+from ..attention.slot import build_se, hook_se
 from ..checks import (bind, check_bool, check_cfg, check_choice,
                       check_init_cfg, check_int, fail, is_int)
 from .multi_level_se import check_neck_se_cfg
@@ -47,18 +46,6 @@ def check_fpn_options(options: dict) -> None:
     check_cfg('SEFPN.upsample_cfg', options['upsample_cfg'], typed=False)
     check_init_cfg('SEFPN.init_cfg', options['init_cfg'])
 
-# Module-level hook functions bound to their SE module by functools.partial:
-# copy.deepcopy of the neck (mmengine does it, e.g. for EMA) then rebinds each
-# hook to the copied SE module, which a closure or lambda would not.
-
-def _recalibrate_input(se: nn.Module, module: nn.Module, args: tuple):
-    return (se(args[0]), ) + args[1:]
-
-
-def _recalibrate_output(se: nn.Module, module: nn.Module, args: tuple,
-                        output):
-    return se(output)
-
 
 @MODELS.register_module()
 class SEFPN(FPN):
@@ -67,8 +54,9 @@ class SEFPN(FPN):
     SE acts on the lateral inputs (each backbone feature before its 1x1
     lateral conv, ``C_i`` channels), on the outputs (each output level after
     its 3x3 conv, extra levels included), or both. It is attached to mmdet's
-    own ``lateral_convs`` / ``fpn_convs`` as forward (pre-)hooks, so FPN's
-    forward and its parameter names stay mmdet's: an FPN checkpoint loads
+    own ``lateral_convs`` / ``fpn_convs`` by
+    :func:`se_plugin.models.attention.slot.hook_se`, so FPN's forward and
+    its parameter names stay mmdet's: an FPN checkpoint loads
     into SEFPN with only the ``lateral_se``/``output_se`` keys missing.
 
     Args:
@@ -111,9 +99,9 @@ class SEFPN(FPN):
             self.lateral_se = nn.ModuleList(
                 build_se(se_cfg, in_channels[i]) for i in levels)
             for conv, se in zip(self.lateral_convs, self.lateral_se):
-                conv.register_forward_pre_hook(partial(_recalibrate_input, se))
+                hook_se(conv, se, 'before')
         if 'output' in self.se_positions:
             self.output_se = nn.ModuleList(
                 build_se(se_cfg, out_channels) for _ in self.fpn_convs)
             for conv, se in zip(self.fpn_convs, self.output_se):
-                conv.register_forward_hook(partial(_recalibrate_output, se))
+                hook_se(conv, se)

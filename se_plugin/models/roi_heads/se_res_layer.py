@@ -7,10 +7,10 @@ from mmpretrain.models.backbones.resnet import get_expansion
 
 from se_plugin.registry import MODELS
 from ..backbones.se_resnet import SEResNet
-from ..blocks.residual import PLACEMENTS, STYLES, SEBottleneck
+from ..blocks.residual import PLACEMENTS, STYLES
 from ..blocks.se_layer import check_se_cfg
 from ..checks import (check_bool, check_cfg, check_choice, check_init_cfg,
-                      check_int, fail)
+                      check_int)
 
 
 @MODELS.register_module()
@@ -42,7 +42,7 @@ class SEResLayer(ResLayer):
         se_cfg (dict, optional): SE options as in :class:`SEResNet`;
             ``None`` builds the plain stage (the baseline).
             Defaults to ``dict()``.
-        se_placement (str): As in :class:`SEResNet`.
+        se_placement (str): As in :class:`SEResNet` (the blocks check it).
             Defaults to ``'standard'``.
         init_cfg (dict, optional): Initialisation config. Defaults to None.
     """
@@ -71,10 +71,6 @@ class SEResLayer(ResLayer):
         check_se_cfg(f'{name}.se_cfg', se_cfg)
         check_choice(f'{name}.se_placement', se_placement, PLACEMENTS)
         block, stage_blocks = SEResNet.arch_settings[depth]
-        if se_placement == '3x3' and block is not SEBottleneck:
-            fail(f'{name}.se_placement', se_placement,
-                 f'{tuple(p for p in PLACEMENTS if p != "3x3")} with '
-                 f'depth={depth} (basic blocks)')
         check_init_cfg(f'{name}.init_cfg', init_cfg)
         # The stage options mmdet's ResLayer and the SE stage both take.
         stage_cfg = dict(

@@ -1,0 +1,124 @@
+"""The one way to put an attention module (SE, ECA, CBAM, GC, ...) into a
+network: :func:`build_se` makes it from a config and a channel count, and
+:func:`attach_se` adds it as the child ``se`` of an owner module and applies
+it to a target's output (or input) with a forward hook. The host's forward and
+keys stay the toolbox's; the model only gains ``<owner>.se.*``. Every SE
+backbone (VGG, ShuffleNet, MobileNet, the Inception family), the necks and
+``se_plugin.Attach`` are built on these two functions.
+
+Hooks, not wrappers: wrapping the target would rename its keys. A conversion
+that replaces the target (mmengine's SyncBN revert on every non-distributed
+run) drops its hooks, so the owner keeps a pre-hook that finds the target
+again by its path and re-hooks a replaced one once. Hooks are
+``functools.partial`` of module-level functions: ``copy.deepcopy`` (EMA) and
+pickling give copies that use their own SE weights.
+
+What stays special: the residual blocks' own SE slot
+(:class:`se_plugin.models.blocks.residual.SEBlockMixin`), whose placements
+(``pre``, ``identity``, ``post``) and fused scale+sum tail act between two
+modules' outputs, where no hook can reach; there ``3x3`` needs a bottleneck
+(a 1x1-3x3-1x1 branch), checked by the block alone.
+"""
+from functools import partial
+from typing import Optional
+
+import torch.nn as nn
+from torch.nn.modules.batchnorm import _NormBase
+
+from se_plugin.registry import MODELS
+from ..blocks.se_layer import SELayer
+from ..checks import fail
+
+#: Which tensor of the target the attention acts on.
+POSITIONS = ('after', 'before')
+
+
+def build_se(se_cfg: dict, in_channels: int) -> nn.Module:
+    """Build the attention module of ``se_cfg`` for ``in_channels``.
+
+    Without ``type`` it is :class:`SELayer`; with one, any registered module
+    whose first argument is ``in_channels`` (e.g. a user's own attention).
+    """
+    cfg = dict(se_cfg)
+    if 'type' not in cfg:
+        return SELayer(in_channels, **cfg)
+    return MODELS.build(cfg, default_args=dict(in_channels=in_channels))
+
+
+def _after(se, module, args, output):
+    return se(output)
+
+
+def _before(se, module, args):
+    return (se(args[0]), ) + tuple(args[1:])
+
+
+def hook_se(target: nn.Module, se: nn.Module, position: str = 'after'):
+    """Apply ``se`` to ``target``'s output (``'after'``) or first input
+    (``'before'``) with a forward (pre-)hook; ``se`` is owned elsewhere."""
+    if position == 'after':
+        target.register_forward_hook(partial(_after, se))
+    else:
+        target.register_forward_pre_hook(partial(_before, se))
+
+
+def _hooked(target: nn.Module, se: nn.Module) -> bool:
+    hooks = (*target._forward_hooks.values(),
+             *target._forward_pre_hooks.values())
+    return any(
+        isinstance(h, partial) and h.func in (_after, _before)
+        and h.args[0] is se for h in hooks)
+
+
+def _rehook(path: str, position: str, owner: nn.Module, args) -> None:
+    se = owner._modules.get('se')
+    if se is None:
+        raise RuntimeError(
+            f'the attention module {type(owner).__name__}.se is gone: the '
+            'owner was replaced by a module without it; attach after such '
+            'conversions (e.g. fuse_conv_bn)')
+    target = owner.get_submodule(path)
+    if not _hooked(target, se):  # e.g. a BN reverted from SyncBN
+        hook_se(target, se, position)
+
+
+def attach_se(module: nn.Module,
+              se_cfg: Optional[dict],
+              channels: int,
+              target: Optional[nn.Module] = None,
+              position: str = 'after') -> nn.Module:
+    """Recalibrate a tensor of ``module`` with an attention module.
+
+    Args:
+        module (nn.Module): The owner: the attention module becomes its
+            child ``se``. Not a norm layer (SyncBN conversion replaces
+            those, hooks and all).
+        se_cfg (dict, optional): Options of :func:`build_se`; None leaves
+            ``module`` as it is.
+        channels (int): Channels of the recalibrated tensor.
+        target (nn.Module, optional): ``module`` or one of its descendants,
+            whose output (or input) is recalibrated. Defaults to ``module``.
+        position (str): ``'after'`` (the target's output) or ``'before'``
+            (its first input). Defaults to ``'after'``.
+
+    Returns:
+        nn.Module: ``module`` itself.
+    """
+    if se_cfg is None:
+        return module
+    name = type(module).__name__
+    if hasattr(module, 'se'):
+        fail(f'{name}.se', type(module.se).__name__, 'an owner without an '
+             'attribute se (attach_se adds one, its child se)')
+    if isinstance(module, _NormBase):
+        fail('owner', name, 'a module that is not a norm layer (SyncBN '
+             "conversion replaces those); use its parent with after='<it>'")
+    target = module if target is None else target
+    path = next((p for p, m in module.named_modules() if m is target), None)
+    if path is None:
+        fail('target', type(target).__name__, f'{name} or a descendant')
+    module.add_module('se', build_se(se_cfg, channels))
+    hook_se(target, module.se, position)
+    if target is not module:
+        module.register_forward_pre_hook(partial(_rehook, path, position))
+    return module
