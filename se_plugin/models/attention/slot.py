@@ -2,9 +2,11 @@
 network: :func:`build_se` makes it from a config and a channel count, and
 :func:`attach_se` adds it as the child ``se`` of an owner module and applies
 it to a target's output (or input) with a forward hook. The host's forward and
-keys stay the toolbox's; the model only gains ``<owner>.se.*``. Every SE
-backbone (VGG, ShuffleNet, MobileNet, the Inception family), the necks and
-``se_plugin.Attach`` are built on these two functions.
+keys stay the toolbox's; the model only gains ``<owner>.se.*``. The SE
+VGG, ShuffleNet, MobileNet and Inception family and ``se_plugin.Attach`` use
+:func:`attach_se`; SEFPN uses :func:`build_se` and :func:`hook_se` (its keys
+are ``lateral_se.*``/``output_se.*``); MultiLevelSE, a list of modules
+applied level by level, uses :func:`build_se`.
 
 Hooks, not wrappers: wrapping the target would rename its keys. A conversion
 that replaces the target (mmengine's SyncBN revert on every non-distributed
@@ -14,7 +16,9 @@ again by its path and re-hooks a replaced one once. Hooks are
 pickling give copies that use their own SE weights.
 
 What stays special: the residual blocks' own SE slot
-(:class:`se_plugin.models.blocks.residual.SEBlockMixin`), whose placements
+(:class:`se_plugin.models.blocks.residual.SEBlockMixin`, under SEResNet,
+SEResNeXt, SENet-154 and SEResLayer; its module comes from
+:func:`build_se`), whose placements
 (``pre``, ``identity``, ``post``) and fused scale+sum tail act between two
 modules' outputs, where no hook can reach; there ``3x3`` needs a bottleneck
 (a 1x1-3x3-1x1 branch), checked by the block alone.
