@@ -10,19 +10,16 @@ ReLU, before SE. timm also publishes depths that mmpretrain's
 ``arch_settings`` lack (SE-ResNeXt-26, SE-ResNet-200/269).
 
 These classes add both to :class:`se_plugin.SEResNet` /
-:class:`se_plugin.SEResNeXt` without touching them. Configs that use them
-need ``custom_imports = dict(imports=['se_plugin.converters'])``, which the
-converters write into the configs they emit.
+:class:`se_plugin.SEResNeXt` without touching them; the converters
+(:mod:`se_plugin.converters`) write them into the configs they emit.
 """
 import torch.nn as nn
 
-from se_plugin.models.backbones.se_resnet import SEResNet, SEResNeXt
-from se_plugin.models.backbones.senet import SENet154
-from se_plugin.models.blocks import (SEBasicBlock, SEBottleneck,
-                                     SEResNeXtBottleneck)
-from se_plugin.models.blocks.se_layer import check_choice
-from se_plugin.models.checks import OptionError
 from se_plugin.registry import MODELS
+from ..blocks import SEBasicBlock, SEBottleneck, SEResNeXtBottleneck
+from ..checks import OptionError, check_choice
+from .se_resnet import SEResNet, SEResNeXt
+from .senet import SENet154
 
 STEM_POOLS = ('pytorch', 'caffe')
 
