@@ -80,4 +80,4 @@ def test_resnet_leaves_are_bases_and_one_line(path):
 
 
 def test_resnet_family_counted():
-    assert len(RESNET_LEAVES) == 20 + 4 + 2
+    assert len(RESNET_LEAVES) == 20 + 3 + 2
