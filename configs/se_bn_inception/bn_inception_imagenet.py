@@ -5,10 +5,8 @@ Paper, Table 2 (re-implementation): 25.38 / 7.89 top-1 / top-5 error (%),
 2.03 GFLOPs. The same class as ``se_bn_inception_imagenet.py`` with
 ``se_cfg=None``.
 """
-_base_ = [
-    'mmpretrain::_base_/models/resnet50.py',
-    '../_base_/imagenet_paper.py'
-]
+_base_ = ['mmpretrain::_base_/models/resnet50.py',
+          '../_base_/imagenet_paper.py']
 
 model = dict(
     backbone=dict(_delete_=True, type='se_plugin.SEBNInception', se_cfg=None),

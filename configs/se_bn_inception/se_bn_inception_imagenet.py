@@ -6,10 +6,8 @@ baseline is ``bn_inception_imagenet.py``: the same network with
 ``se_cfg=None``. mmpretrain's ResNet-50 model base gives the classifier
 (global average pooling + linear head); the backbone is swapped.
 """
-_base_ = [
-    'mmpretrain::_base_/models/resnet50.py',
-    '../_base_/imagenet_paper.py'
-]
+_base_ = ['mmpretrain::_base_/models/resnet50.py',
+          '../_base_/imagenet_paper.py']
 
 model = dict(
     backbone=dict(_delete_=True, type='se_plugin.SEBNInception'),

@@ -6,10 +6,8 @@ Paper, Table 2: 19.80 / 4.79 top-1 / top-5 error (%), 11.76 GFLOPs. Its
 baseline is ``inception_resnet_v2_imagenet.py``: the same network with
 ``se_cfg=None``.
 """
-_base_ = [
-    'mmpretrain::_base_/models/resnet50.py',
-    '../_base_/imagenet_paper.py'
-]
+_base_ = ['mmpretrain::_base_/models/resnet50.py',
+          '../_base_/imagenet_paper.py']
 
 model = dict(
     backbone=dict(_delete_=True, type='se_plugin.SEInceptionResNetV2'),

@@ -5,10 +5,8 @@ Paper, Table 3: 25.3 / 7.9 top-1 / top-5 error (%), 572 MFLOPs, 4.7M
 parameters. Its baseline is ``mobilenet_v1_imagenet.py``: the same network
 with ``se_cfg=None``.
 """
-_base_ = [
-    'mmpretrain::_base_/models/mobilenet_v2_1x.py',
-    '../_base_/imagenet_paper.py'
-]
+_base_ = ['mmpretrain::_base_/models/mobilenet_v2_1x.py',
+          '../_base_/imagenet_paper.py']
 
 model = dict(
     backbone=dict(_delete_=True, type='se_plugin.SEMobileNetV1'),

@@ -5,10 +5,8 @@ Paper, Table 3 (re-implementation): 33.9 / 13.6 top-1 / top-5 error (%), 140
 MFLOPs, 1.8M parameters. ``se_cfg=None`` leaves exactly mmpretrain's
 ShuffleNetV1, so it differs from ``se_shufflenet_v1_imagenet.py`` only in SE.
 """
-_base_ = [
-    'mmpretrain::_base_/models/shufflenet_v1_1x.py',
-    '../_base_/imagenet_paper.py'
-]
+_base_ = ['mmpretrain::_base_/models/shufflenet_v1_1x.py',
+          '../_base_/imagenet_paper.py']
 
 model = dict(
     backbone=dict(

@@ -6,10 +6,8 @@ Paper, Table 4: 18.68 / 4.47 top-1 / top-5 error (%) at 224 (17.28 / 3.79 at
 paper has no baseline for it); ``se_cfg=None`` would give its plain
 ResNeXt-152-style body. Dropout 0.2 before the classifier is the head's.
 """
-_base_ = [
-    'mmpretrain::_base_/models/resnet50.py',
-    '../_base_/imagenet_paper.py'
-]
+_base_ = ['mmpretrain::_base_/models/resnet50.py',
+          '../_base_/imagenet_paper.py']
 
 model = dict(
     backbone=dict(_delete_=True, type='se_plugin.SENet154'),
