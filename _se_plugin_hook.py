@@ -14,6 +14,7 @@ ran. Start-up costs one more small module; every later import one string
 comparison until mmengine's config module is loaded, then none.
 """
 import sys
+import warnings
 
 CONFIG_MODULE = 'mmengine.config.config'
 # mmengine looks this name up as a distribution first, then as a module:
@@ -23,12 +24,105 @@ CONFIG_MODULE = 'mmengine.config.config'
 # checkpoint allow-list too.
 CONFIG_PACKAGE = ('se_plugin', 'se_plugin.mim')
 
+#: Configs that left their path, old -> new (from the repository root, as
+#: after ``se_plugin::``). 2026-12: the root configs joined their family's
+#: folder (its README and metafile); configs that built the same model with
+#: the same recipe as another became that one. A ``se_plugin::`` base at an
+#: old path reads the new file, with a FutureWarning naming it.
+MOVED_CONFIGS = {
+    'configs/bn_inception_imagenet.py':
+    'configs/se_bn_inception/bn_inception_imagenet.py',
+    'configs/inception_resnet_v2_imagenet.py':
+    'configs/se_inception_resnet_v2/inception_resnet_v2_imagenet.py',
+    'configs/mobilenet_v1_imagenet.py':
+    'configs/se_mobilenet/mobilenet_v1_imagenet.py',
+    'configs/resnet101_8xb32_imagenet.py':
+    'configs/se_resnet/resnet101_8xb32_imagenet.py',
+    'configs/resnet101_imagenet.py':
+    'configs/se_resnet/resnet101_imagenet.py',
+    'configs/resnet152_8xb32_imagenet.py':
+    'configs/se_resnet/resnet152_8xb32_imagenet.py',
+    'configs/resnet152_imagenet.py':
+    'configs/se_resnet/resnet152_imagenet.py',
+    'configs/resnet50_8xb32_imagenet.py':
+    'configs/se_resnet/resnet50_8xb32_imagenet.py',
+    'configs/resnet50_imagenet.py':
+    'configs/se_resnet/resnet50_imagenet.py',
+    'configs/resnext101-32x4d_8xb32_imagenet.py':
+    'configs/se_resnext/resnext101-32x4d_8xb32_imagenet.py',
+    'configs/resnext101-32x4d_imagenet.py':
+    'configs/se_resnext/resnext101-32x4d_imagenet.py',
+    'configs/resnext50-32x4d_8xb32_imagenet.py':
+    'configs/se_resnext/resnext50-32x4d_8xb32_imagenet.py',
+    'configs/resnext50-32x4d_imagenet.py':
+    'configs/se_resnext/resnext50-32x4d_imagenet.py',
+    'configs/se_bn_inception_imagenet.py':
+    'configs/se_bn_inception/se_bn_inception_imagenet.py',
+    'configs/se_inception_resnet_v2_imagenet.py':
+    'configs/se_inception_resnet_v2/se_inception_resnet_v2_imagenet.py',
+    'configs/se_mobilenet_v1_imagenet.py':
+    'configs/se_mobilenet/se_mobilenet_v1_imagenet.py',
+    'configs/se_resnet101_8xb32_imagenet.py':
+    'configs/se_resnet/se_resnet101_8xb32_imagenet.py',
+    'configs/se_resnet101_imagenet.py':
+    'configs/se_resnet/se_resnet101_imagenet.py',
+    'configs/se_resnet152_8xb32_imagenet.py':
+    'configs/se_resnet/se_resnet152_8xb32_imagenet.py',
+    'configs/se_resnet152_imagenet.py':
+    'configs/se_resnet/se_resnet152_imagenet.py',
+    'configs/se_resnet50_8xb32_imagenet.py':
+    'configs/se_resnet/se_resnet50_8xb32_imagenet.py',
+    'configs/se_resnext101-32x4d_8xb32_imagenet.py':
+    'configs/se_resnext/se_resnext101-32x4d_8xb32_imagenet.py',
+    'configs/se_resnext101-32x4d_imagenet.py':
+    'configs/se_resnext/se_resnext101-32x4d_imagenet.py',
+    'configs/se_resnext50-32x4d_8xb32_imagenet.py':
+    'configs/se_resnext/se_resnext50-32x4d_8xb32_imagenet.py',
+    'configs/se_resnext50-32x4d_imagenet.py':
+    'configs/se_resnext/se_resnext50-32x4d_imagenet.py',
+    'configs/se_shufflenet_v1_imagenet.py':
+    'configs/se_shufflenet/se_shufflenet_v1_imagenet.py',
+    'configs/se_vgg16bn_imagenet.py':
+    'configs/se_vgg/se_vgg16bn_imagenet.py',
+    'configs/senet154_320_imagenet.py':
+    'configs/senet154/senet154_320_imagenet.py',
+    'configs/senet154_imagenet.py':
+    'configs/senet154/senet154_imagenet.py',
+    'configs/shufflenet_v1_imagenet.py':
+    'configs/se_shufflenet/shufflenet_v1_imagenet.py',
+    'configs/vgg16bn_imagenet.py':
+    'configs/se_vgg/vgg16bn_imagenet.py',
+    # Merged: the same network and recipe as the new path.
+    'configs/ablations/se_resnet50_ratio16_imagenet.py':
+    'configs/se_resnet/se_resnet50_imagenet.py',
+    'configs/ablations/se_resnet50_stages-all_imagenet.py':
+    'configs/ablations/se_resnet50_placement-standard_imagenet.py',
+    'configs/ablations/se_resnet50_squeeze-avg_imagenet.py':
+    'configs/ablations/se_resnet50_placement-standard_imagenet.py',
+    'configs/ablations/se_resnet50_gate-sigmoid_imagenet.py':
+    'configs/ablations/se_resnet50_placement-standard_imagenet.py',
+}
+
+
+def moved_config(cfg_path):
+    """``cfg_path`` with an old ``se_plugin::`` path replaced by the new one
+    (:data:`MOVED_CONFIGS`); any other path unchanged."""
+    scope, sep, path = cfg_path.partition('::')
+    new = MOVED_CONFIGS.get(path) if scope == CONFIG_PACKAGE[0] else None
+    if not sep or new is None:
+        return cfg_path
+    warnings.warn(
+        f'{cfg_path} moved to {scope}::{new}; the old path is read as the '
+        f'new one', FutureWarning, stacklevel=2)
+    return f'{scope}::{new}'
+
 
 def register(module2package, config_cls):
     """Let mmengine read ``se_plugin::`` bases as our configs mean them.
 
-    Adds ``se_plugin`` to mmengine's table of config packages and makes such
-    bases unscoped. mmengine gives every typed dict of a ``<name>::`` base
+    Adds ``se_plugin`` to mmengine's table of config packages, reads moved
+    configs at their new path (:func:`moved_config`) and makes such bases
+    unscoped. mmengine gives every typed dict of a ``<name>::`` base
     ``_scope_=<name>``, i.e. looks its types up in that package's registry;
     our configs name mmpretrain's and mmdet's types (``CustomDataset``,
     ``Accuracy``) in their ``default_scope`` and ours as
@@ -45,7 +139,7 @@ def register(module2package, config_cls):
         return
 
     def unscoped_get_cfg_path(cfg_path, filename):
-        path, scope = get_cfg_path(cfg_path, filename)
+        path, scope = get_cfg_path(moved_config(cfg_path), filename)
         return path, None if scope == CONFIG_PACKAGE[0] else scope
 
     unscoped_get_cfg_path.se_plugin_unscoped = True

@@ -1,4 +1,8 @@
-"""SE-ResNet-50 on ImageNet-1k, the paper's recipe (batch 1024, lr 0.6; see
-_base_/imagenet_paper.py). Paper, Table 2: 23.29 / 6.62 top-1 / top-5 error
-(%), 3.87 GFLOPs. Its baseline is ``resnet50_imagenet.py``."""
-_base_ = ['_base_/models/se_resnet.py', '_base_/imagenet_paper.py']
+"""SE-ResNet-50 on ImageNet-1k, the paper's recipe: the path users run.
+
+The config is ``se_resnet/se_resnet50_imagenet.py`` (with the family's other
+configs, README and metafile); this file only inherits it, so
+``python tools/train.py configs/se_resnet50_imagenet.py`` and
+``_base_ = 'se_plugin::configs/se_resnet50_imagenet.py'`` keep working.
+"""
+_base_ = 'se_resnet/se_resnet50_imagenet.py'

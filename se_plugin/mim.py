@@ -13,7 +13,9 @@ its ``MODULE2PACKAGE`` table, to ``<package dir>/.mim/configs/<path>``, and
   :mod:`_se_plugin_hook`) adds ``se_plugin`` to the table when mmengine's
   config module is imported, so any tool reads such configs, mmpretrain's
   and mmdet's own included; :func:`register_config_package` does the same
-  on ``import se_plugin``, for a checkout that is only on ``PYTHONPATH``.
+  on ``import se_plugin``, for a checkout that is only on ``PYTHONPATH``;
+- a config that moved keeps its old ``se_plugin::`` path: the hook reads it
+  as the new one (the table ``_se_plugin_hook.MOVED_CONFIGS``).
 """
 from mmengine.config import Config
 from mmengine.config import utils as config_utils

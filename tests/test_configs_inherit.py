@@ -99,3 +99,56 @@ def test_inherit_from_a_wheel(tmp_path):
     shipped = site / 'se_plugin' / '.mim' / 'configs' / 'configs'
     assert shipped.is_dir() and not shipped.is_symlink()
     assert summary == SUMMARY
+
+
+# Two user configs, one on a moved config's old path and one on its new
+# path; both parsed as a fresh interpreter would, with nothing else
+# imported: the old path must read the same file, with a FutureWarning.
+MOVED_CHECK = """
+import sys, warnings
+from mmengine.config import Config
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter('always')
+    old = Config.fromfile('old.py')
+new = Config.fromfile('new.py')
+print(old.to_dict() == new.to_dict(), old.model.backbone.depth,
+      old.model.backbone.get('se_cfg', 'default'))
+print([str(w.message) for w in caught if w.category is FutureWarning])
+"""
+
+
+@pytest.mark.parametrize('old, depth, se_cfg', [
+    ('configs/resnet101_imagenet.py', 101, None),
+    ('configs/ablations/se_resnet50_ratio16_imagenet.py', 50, 'default'),
+])
+def test_moved_configs_keep_their_old_path(tmp_path, hook_dir, old, depth,
+                                           se_cfg):
+    """A project that inherits a config at its old path keeps working: the
+    path resolver (``_se_plugin_hook.moved_config``) reads the new file."""
+    from _se_plugin_hook import MOVED_CONFIGS
+    new = MOVED_CONFIGS[old]
+    (tmp_path / 'old.py').write_text(f"_base_ = 'se_plugin::{old}'\n")
+    (tmp_path / 'new.py').write_text(f"_base_ = 'se_plugin::{new}'\n")
+    prelude = '' if HOOK_INSTALLED else add_site(hook_dir)
+    result = subprocess.run([sys.executable, '-c', prelude + MOVED_CHECK],
+                            cwd=tmp_path, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr[-3000:]
+    same, warned = result.stdout.split('\n')[-3:-1]
+    assert same == f'True {depth} {se_cfg}'
+    assert warned == repr([f'se_plugin::{old} moved to se_plugin::{new}; '
+                           'the old path is read as the new one'])
+
+
+def test_moved_configs_table():
+    """Every old path is gone (the table never hides a file) and every new
+    path exists; the root configs that moved are exactly the ones that left
+    configs/ but se_resnet50_imagenet.py, which stays."""
+    from _se_plugin_hook import MOVED_CONFIGS
+    assert not [old for old in MOVED_CONFIGS if (REPO / old).exists()]
+    assert all((REPO / new).is_file() for new in MOVED_CONFIGS.values())
+    root = [p for p in MOVED_CONFIGS if p.count('/') == 1]
+    assert len(root) == 31
+    assert all(MOVED_CONFIGS[p].split('/')[-1] == p.split('/')[-1]
+               for p in root)
+    assert [p.name for p in (REPO / 'configs').glob('*.py')] == [
+        'se_resnet50_imagenet.py']

@@ -6,6 +6,8 @@ se_plugin classifier built from the emitted config, same logits in eval mode.
 """
 import functools
 import importlib.util
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -17,9 +19,9 @@ from mmengine.registry import DefaultScope
 from mmengine.runner import load_checkpoint
 from mmpretrain.registry import MODELS as MMPRETRAIN_MODELS
 
-from se_plugin.converters import (TIMM, TORCHVISION, PortedSEResNet,
-                                  build_model, convert, get_spec,
-                                  load_weights)
+from se_plugin.converters import (TIMM, TORCHVISION, build_model, convert,
+                                  get_spec, load_weights)
+from se_plugin.models import PortedSEResNet
 
 TOL = 1e-4
 # One model per family (key layout x block x stem) stays in the default
@@ -137,14 +139,28 @@ def test_mmpretrain(arch, images):
 
 
 def test_config_file(images, tmp_path):
-    """The emitted config builds the model from a file, custom_imports
-    included."""
+    """The emitted config builds the model from a file with no
+    ``custom_imports``: a fresh interpreter that imports only mmengine and
+    mmpretrain finds the ported backbone through the registry's
+    ``locations`` (se_plugin.models), without se_plugin.converters."""
     assert max_diff('timm', 'legacy_seresnext26_32x4d', images,
                     tmp_path) <= TOL
     text = (tmp_path / 'model.py').read_text()
     assert "type='se_plugin.PortedSEResNeXt'" in text
-    assert "imports=[\n        'se_plugin.converters'" in text or \
-        "imports=['se_plugin.converters'" in text
+    assert 'custom_imports' not in text
+    check = ("import sys\n"
+             "from mmengine.config import Config\n"
+             "from mmengine.registry import init_default_scope\n"
+             "from mmpretrain.registry import MODELS\n"
+             "cfg = Config.fromfile('model.py')\n"
+             "init_default_scope(cfg.default_scope)\n"
+             "model = MODELS.build(cfg.model)\n"
+             "print(type(model.backbone).__name__, "
+             "'se_plugin.converters' in sys.modules)\n")
+    result = subprocess.run([sys.executable, '-c', check], cwd=tmp_path,
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stdout.split('\n')[-2] == 'PortedSEResNeXt False'
 
 
 @pytest.mark.parametrize('option', [

@@ -102,7 +102,7 @@ def imagenet_checkpoints(tmp_path_factory):
     init_default_scope('mmpretrain')
     paths = {}
     for name in ('se_resnet50_imagenet', 'resnet50_imagenet'):
-        cfg = Config.fromfile(REPO / 'configs' / f'{name}.py')
+        cfg = Config.fromfile(REPO / 'configs' / 'se_resnet' / f'{name}.py')
         torch.manual_seed(0)
         classifier = MODELS.build(cfg.model)
         classifier.init_weights()

@@ -108,3 +108,21 @@ def test_pictures_in_the_docs_exist():
             shown.add((page.parent / target).resolve())
     assert len(shown) >= 5
     assert all(p.is_file() and p.parent.name == '_static' for p in shown)
+
+
+def test_config_paths_in_the_docs_exist():
+    """Every ``configs/...py`` that README.md, docs/ or a family README
+    names exists; the configs guide alone names the old paths of moved
+    configs, and only those of ``MOVED_CONFIGS``."""
+    from _se_plugin_hook import MOVED_CONFIGS
+    pages = [ROOT / 'README.md', *(ROOT / 'docs').rglob('*.md'),
+             *(ROOT / 'configs').rglob('README.md')]
+    missing = []
+    for page in pages:
+        for path in re.findall(r'(?<![\w/.-])configs/[\w./-]+\.py',
+                               page.read_text()):
+            moved = page.name == 'configs.md' and path in MOVED_CONFIGS
+            example = path == 'configs/x.py'  # an error message's file
+            if not (ROOT / path).is_file() and not (moved or example):
+                missing.append((page.relative_to(ROOT).as_posix(), path))
+    assert missing == []

@@ -158,15 +158,15 @@ def test_export_never_takes_the_cpu_kernel(tmp_path, monkeypatch, exporter):
 #: Every shipped model: (config, export height = width).
 MODELS = [
     ('digits/se_resnet18_digits.py', 32),
-    ('se_resnet50_imagenet.py', 64),
-    ('se_resnet101_imagenet.py', 64),
-    ('se_resnext50-32x4d_imagenet.py', 64),
-    ('senet154_imagenet.py', 64),
-    ('se_bn_inception_imagenet.py', 96),
-    ('se_inception_resnet_v2_imagenet.py', 96),
-    ('se_vgg16bn_imagenet.py', 224),
-    ('se_mobilenet_v1_imagenet.py', 64),
-    ('se_shufflenet_v1_imagenet.py', 64),
+    ('se_resnet/se_resnet50_imagenet.py', 64),
+    ('se_resnet/se_resnet101_imagenet.py', 64),
+    ('se_resnext/se_resnext50-32x4d_imagenet.py', 64),
+    ('senet154/senet154_imagenet.py', 64),
+    ('se_bn_inception/se_bn_inception_imagenet.py', 96),
+    ('se_inception_resnet_v2/se_inception_resnet_v2_imagenet.py', 96),
+    ('se_vgg/se_vgg16bn_imagenet.py', 224),
+    ('se_mobilenet/se_mobilenet_v1_imagenet.py', 64),
+    ('se_shufflenet/se_shufflenet_v1_imagenet.py', 64),
     ('detection/faster-rcnn_se-r50_fpn_1x_coco.py', 128),
     ('detection/faster-rcnn_se-r50_se-fpn_1x_coco.py', 128),
     ('detection/faster-rcnn_r50_mlse-fpn_1x_coco.py', 128),
@@ -186,10 +186,10 @@ MODELS = [
 #: Networks that run only at sizes that are multiples of 32 (their pooled
 #: and strided branches meet in a concatenation): torch.export needs to be
 #: told, or it cannot prove that the branches' sizes agree.
-SIZE_MULTIPLE = {'se_bn_inception_imagenet.py': 32}
+SIZE_MULTIPLE = {'se_bn_inception/se_bn_inception_imagenet.py': 32}
 #: VGG's classifier is fully connected on the 7x7 map: 224x224 only (in
 #: PyTorch too), so only its batch varies.
-FIXED_SIZE = ('se_vgg16bn_imagenet.py', )
+FIXED_SIZE = ('se_vgg/se_vgg16bn_imagenet.py', )
 
 
 def settle_batch_norm(model, size):

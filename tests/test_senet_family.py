@@ -53,8 +53,14 @@ SMALL = {
 }
 
 
+def config_path(name):
+    """``configs/<family>/<name>_imagenet.py``."""
+    path, = ROOT.glob(f'configs/*/{name}_imagenet.py')
+    return str(path)
+
+
 def config(name):
-    return Config.fromfile(str(ROOT / 'configs' / f'{name}_imagenet.py'))
+    return Config.fromfile(config_path(name))
 
 
 @functools.lru_cache(None)
@@ -318,7 +324,7 @@ def test_one_training_step_on_digits(name, digits_root, tmp_path):
     options.append(
         f'train_dataloader.dataset.pipeline.1.scale={TRAIN_CROP[name]}')
     load_train_tool().main([
-        str(ROOT / 'configs' / f'{name}_imagenet.py'), '--work-dir',
+        config_path(name), '--work-dir',
         str(tmp_path), '--no-validate', '--cfg-options', *options
     ])
     logs = list(tmp_path.glob('*/vis_data/scalars.json'))

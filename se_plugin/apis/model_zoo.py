@@ -64,8 +64,8 @@ def list_models(pattern: Optional[str] = None) -> List[str]:
 
     Examples:
         >>> list_models('se_resnet50_ratio*')
-        ['se_resnet50_ratio16_imagenet', 'se_resnet50_ratio32_imagenet',
-         'se_resnet50_ratio4_imagenet', 'se_resnet50_ratio8_imagenet']
+        ['se_resnet50_ratio32_imagenet', 'se_resnet50_ratio4_imagenet',
+         'se_resnet50_ratio8_imagenet']
     """
     names = sorted(model.name for model in _zoo().values())
     if pattern is None:

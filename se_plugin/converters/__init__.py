@@ -1,15 +1,13 @@
 """Converters of published SENet/ResNet weights into se_plugin's layout.
 
-Importing this package also registers :class:`PortedSEResNet` and
-:class:`PortedSEResNeXt` (Caffe stem pooling, timm-only depths).
+The backbones that only ported weights need (Caffe stem pooling, timm-only
+depths) are models like any other: :mod:`se_plugin.models.backbones.ported`.
 """
-from .convert import (Converted, build_model, check_keys, config_text,
+from .convert import (Converted, build_model, check_weights_fit, config_text,
                       convert, load_weights)
-from .ported import STEM_POOLS, PortedSEResNet, PortedSEResNeXt
 from .specs import TIMM, TORCHVISION, Spec, get_spec
 
 __all__ = [
     'convert', 'Converted', 'load_weights', 'config_text', 'build_model',
-    'check_keys', 'get_spec', 'Spec', 'TIMM', 'TORCHVISION',
-    'PortedSEResNet', 'PortedSEResNeXt', 'STEM_POOLS'
+    'check_weights_fit', 'get_spec', 'Spec', 'TIMM', 'TORCHVISION'
 ]

@@ -54,23 +54,18 @@ def config_text(spec: Spec, state_dict: Dict[str, torch.Tensor]) -> str:
         backbone=dict(_delete_=True, **spec.backbone),
         head=dict(
             spec.head, num_classes=num_classes, in_channels=in_channels))
-    body = dict(model=model)
-    if spec.backbone['type'].startswith('se_plugin.Ported'):
-        body['custom_imports'] = dict(
-            imports=['se_plugin.converters'], allow_failed_imports=False)
-    return f'_base_ = {spec.base!r}\n' + Config(body).pretty_text
+    return f'_base_ = {spec.base!r}\n' + Config(dict(model=model)).pretty_text
 
 
 def build_model(config: str):
     """Build the classifier of a config given as text (or a file path)."""
-    import se_plugin.converters  # noqa: F401  registers the Ported models
     from mmpretrain.apis import get_model
     return get_model(config if osp.isfile(config) else Config.fromstring(
         config, '.py'))
 
 
-def check_keys(model: torch.nn.Module, state_dict: Dict[str, torch.Tensor],
-               arch: str) -> None:
+def check_weights_fit(model: torch.nn.Module,
+                      state_dict: Dict[str, torch.Tensor], arch: str) -> None:
     """Raise a ConversionError unless ``state_dict`` fits ``model`` exactly
     (the check of ``tools/test.py``,
     :func:`se_plugin.engine.loading.state_mismatch`)."""
@@ -109,5 +104,5 @@ def convert(state_dict: Dict[str, torch.Tensor],
                               f'arch={arch!r} (no key maps to head.fc.weight)')
     config = config_text(spec, converted)
     if check:
-        check_keys(build_model(config), converted, arch)
+        check_weights_fit(build_model(config), converted, arch)
     return Converted(converted, config)

@@ -2,7 +2,7 @@
 
 The paper's Tables 2, 3 and 7 as Markdown (printed and saved) and CSV::
 
-    python tools/analysis/cost_table.py configs/resnet50_imagenet.py \\
+    python tools/analysis/cost_table.py configs/se_resnet/resnet50_imagenet.py \\
         configs/se_resnet50_imagenet.py --speed --out work_dirs/cost_50
 
 See :mod:`se_plugin.analysis.cost` for what the FLOP count includes.

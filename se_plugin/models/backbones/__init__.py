@@ -2,6 +2,8 @@ from .anywhere import Attach
 from .bn_inception import SEBNInception
 from .inception_resnet_v2 import SEInceptionResNetV2
 from .mobilenet_v1 import SEMobileNetV1
+from .ported import (STEM_POOLS, PortedSENet154, PortedSEResNet,
+                     PortedSEResNeXt)
 from .se_resnet import SEBackboneMixin, SEResNet, SEResNeXt
 from .senet import DropoutLinearClsHead, SENet154
 from .shufflenet_v1 import SEShuffleNetV1
@@ -10,5 +12,6 @@ from .vgg import SEVGG
 __all__ = [
     'Attach', 'SEBackboneMixin', 'SEResNet', 'SEResNeXt', 'SENet154',
     'DropoutLinearClsHead', 'SEBNInception', 'SEInceptionResNetV2',
-    'SEMobileNetV1', 'SEShuffleNetV1', 'SEVGG'
+    'SEMobileNetV1', 'SEShuffleNetV1', 'SEVGG', 'PortedSEResNet',
+    'PortedSEResNeXt', 'PortedSENet154', 'STEM_POOLS'
 ]

@@ -1,9 +1,0 @@
-"""TPAMI ablation of SE-ResNet-50: squeeze by global average pooling (the
-default).
-
-Paper, Table 11, avg. Recipe and setting of the study: see
-``../_base_/se_resnet50_ablation.py``.
-"""
-_base_ = '../_base_/se_resnet50_ablation.py'
-
-model = dict(backbone=dict(se_cfg=dict(squeeze='avg')))

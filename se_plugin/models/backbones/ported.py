@@ -1,0 +1,102 @@
+"""Architecture options that only ported weights need.
+
+The Caffe SENets (and timm's ``legacy_*`` ports of them) pool the stem with
+``MaxPool2d(3, 2, ceil_mode=True)`` instead of mmpretrain's
+``MaxPool2d(3, 2, padding=1)``: the output has the same size but every
+window is shifted by one pixel, so the weights only reproduce their logits
+with the Caffe pooling. timm's legacy SE-ResNet-18/34 (trained by timm,
+not ported from Caffe) end the residual branch of their basic block with a
+ReLU, before SE. timm also publishes depths that mmpretrain's
+``arch_settings`` lack (SE-ResNeXt-26, SE-ResNet-200/269).
+
+These classes add both to :class:`se_plugin.SEResNet` /
+:class:`se_plugin.SEResNeXt` without touching them; the converters
+(:mod:`se_plugin.converters`) write them into the configs they emit.
+"""
+import torch.nn as nn
+
+from se_plugin.registry import MODELS
+from ..blocks import SEBasicBlock, SEBottleneck, SEResNeXtBottleneck
+from ..checks import OptionError, check_choice
+from .se_resnet import SEResNet, SEResNeXt
+from .senet import SENet154
+
+STEM_POOLS = ('pytorch', 'caffe')
+
+
+class StemPoolMixin:
+    """Chooses the stem max-pooling of a ResNet-like backbone.
+
+    Args:
+        stem_pool (str): ``'pytorch'`` keeps mmpretrain's padded pooling;
+            ``'caffe'`` pools without padding and rounds the output size up
+            (``ceil_mode=True``), as the original Caffe SENets do.
+            Defaults to ``'pytorch'``.
+    """
+
+    def __init__(self, *args, stem_pool: str = 'pytorch', **kwargs):
+        check_choice(f'{type(self).__name__}.stem_pool', stem_pool,
+                     STEM_POOLS)
+        super().__init__(*args, **kwargs)
+        self.stem_pool = stem_pool
+        if stem_pool == 'caffe':
+            self.maxpool = nn.MaxPool2d(kernel_size=3, stride=2,
+                                        ceil_mode=True)
+
+
+class SEBasicBlockReLU(SEBasicBlock):
+    """A basic block whose residual branch ends with a ReLU (timm's
+    ``legacy_seresnet18/34``: conv-BN-ReLU-conv-BN-ReLU, then SE)."""
+
+    def residual(self, x):
+        return self.relu(super().residual(x))
+
+
+@MODELS.register_module()
+class PortedSEResNet(StemPoolMixin, SEResNet):
+    """:class:`se_plugin.SEResNet` with ``stem_pool``, ``residual_relu`` and
+    timm's deeper SE-ResNet-200/269 (``seresnet200d``, ``seresnet269d``).
+
+    Args:
+        residual_relu (bool): End the residual branch of each basic block
+            with a ReLU (timm's legacy SE-ResNet-18/34). Only for depths 18
+            and 34. Defaults to False.
+        **kwargs: The arguments of :class:`StemPoolMixin` and
+            :class:`se_plugin.SEResNet`.
+    """
+    arch_settings = {
+        **SEResNet.arch_settings,
+        200: (SEBottleneck, (3, 24, 36, 3)),
+        269: (SEBottleneck, (3, 30, 48, 8)),
+    }
+
+    def __init__(self, depth, *args, residual_relu: bool = False, **kwargs):
+        if residual_relu and not issubclass(
+                self.arch_settings.get(depth, (object, ))[0], SEBasicBlock):
+            raise OptionError(
+                f'PortedSEResNet.residual_relu=True needs basic blocks; '
+                f'depth={depth} is not one of (18, 34)')
+        # Read by make_res_layer() during super().__init__().
+        self.residual_relu = residual_relu
+        super().__init__(depth, *args, **kwargs)
+
+    def make_res_layer(self, block, **kwargs):
+        if self.residual_relu:
+            block = SEBasicBlockReLU
+        return super().make_res_layer(block=block, **kwargs)
+
+
+@MODELS.register_module()
+class PortedSEResNeXt(StemPoolMixin, SEResNeXt):
+    """:class:`se_plugin.SEResNeXt` with ``stem_pool`` and SE-ResNeXt-26
+    (timm's ``legacy_seresnext26_32x4d``, ``seresnext26d_32x4d``)."""
+    arch_settings = {
+        26: (SEResNeXtBottleneck, (2, 2, 2, 2)),
+        **SEResNeXt.arch_settings,
+    }
+
+
+@MODELS.register_module()
+class PortedSENet154(StemPoolMixin, SENet154):
+    """:class:`se_plugin.SENet154` with ``stem_pool`` (``'caffe'`` for the
+    released model, timm's ``legacy_senet154``)."""
