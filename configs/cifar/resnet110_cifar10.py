@@ -1,0 +1,5 @@
+# The baseline of se_resnet110_cifar10.py: the same network and
+# recipe without SE.
+_base_ = './se_resnet110_cifar10.py'
+
+model = dict(backbone=dict(se_cfg=None))
