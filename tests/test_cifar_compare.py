@@ -1,23 +1,16 @@
 """tools/analysis/compare_runs.py on fabricated work dirs whose statistics
 are computed by hand here."""
 import functools
-import importlib.util
 import json
 import math
-from pathlib import Path
 
 import pytest
-
-ROOT = Path(__file__).parents[1]
+from test_converters import load_tool
 
 
 @functools.lru_cache()
 def tool():
-    file = ROOT / 'tools' / 'analysis' / 'compare_runs.py'
-    spec = importlib.util.spec_from_file_location('compare_runs', file)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_tool('analysis/compare_runs.py')
 
 
 def fake_run(root, name, config, curve):

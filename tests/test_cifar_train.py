@@ -13,7 +13,6 @@ suite's budget. The test runs the same config with its depth option at 8
 235 s (plain) per test, train + test, over the ~60 s aim; on an idle 2-core
 machine expect several times less (not measured).
 """
-import importlib.util
 import json
 import subprocess
 import sys
@@ -21,6 +20,7 @@ import sys
 import pytest
 
 from test_classification_e2e import ENV, REPO, run, tool
+from test_converters import load_tool
 
 EPOCHS = 6
 #: 6 epochs of the 8-layer net: see the measured accuracy in the docs
@@ -74,10 +74,7 @@ def test_five_seeds_per_arm_compare(digits_cifar, tmp_path, capsys):
                      '--work-dir', work, '--cfg-options',
                      *options(digits_cifar), f'randomness.seed={seed}'))
             dirs.append(str(work))
-    file = REPO / 'tools' / 'analysis' / 'compare_runs.py'
-    spec = importlib.util.spec_from_file_location('compare_runs', file)
-    compare = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(compare)
+    compare = load_tool('analysis/compare_runs.py')
     rows, diffs = compare.main(dirs + ['--plot', str(tmp_path / 'c.png')])
     print(capsys.readouterr().out)
     assert [n for n, _, _ in rows.values()] == [5, 5]
