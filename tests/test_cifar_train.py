@@ -38,8 +38,10 @@ def digits_cifar(digits_root, tmp_path_factory):
 
 
 def options(root, depth=8):
-    opts = [f'model.backbone.depth={depth}', f'train_cfg.max_epochs={EPOCHS}',
-            f'train_cfg.val_interval={EPOCHS}', f'param_scheduler.T_max={EPOCHS}',
+    opts = [f'model.backbone.depth={depth}',
+            f'train_cfg.max_epochs={EPOCHS}',
+            f'train_cfg.val_interval={EPOCHS}',
+            f'param_scheduler.T_max={EPOCHS}',
             f'default_hooks.checkpoint.interval={EPOCHS}']
     return opts + [f'{loader}.dataset.data_root={root}' for loader in
                    ('train_dataloader', 'val_dataloader', 'test_dataloader')]

@@ -137,8 +137,11 @@ def post_act_block(in_channels, out_channels, stride, bottleneck, shortcut,
 
 @MODELS.register_module()
 class CIFARResNet(StagedBackbone):
-    """A CIFAR ResNet: a 3x3 stem of 16 channels and three stages at 32, 16 and 8 pixels, ``16/32/64 * widen_factor``
-    channels (x4 for bottlenecks), SE in every residual block.
+    """A CIFAR ResNet: a 3x3 stem of 16 channels and three stages at 32, 16
+    and 8 pixels of ``16/32/64 * widen_factor`` channels (x4 for
+    bottlenecks), SE (r=16 by default) in every residual block, on the
+    branch's output before the sum (post-activation: after the last BN;
+    pre-activation: after the last conv, see :class:`PreActBlock`).
 
     Stages: 0: stem, 1-3: the residual stages (the last one ends with BN-ReLU
     in a pre-activation network).
