@@ -47,16 +47,19 @@ def options(root, depth=8):
                    ('train_dataloader', 'val_dataloader', 'test_dataloader')]
 
 
-@pytest.mark.parametrize('config', ['se_resnet110_digits.py',
-                                    'resnet110_digits.py'])
-def test_trains_and_tests_above_the_floor(config, digits_cifar, tmp_path):
+CONFIG = REPO / 'configs' / 'cifar' / 'se_resnet110_digits.py'
+#: The arms: SE (r=16, the config's) and the baseline without SE.
+ARMS = {'se': [], 'plain': ['model.backbone.se_cfg=None']}
+
+
+@pytest.mark.parametrize('arm', list(ARMS))
+def test_trains_and_tests_above_the_floor(arm, digits_cifar, tmp_path):
     work = tmp_path / 'work'
-    path = REPO / 'configs' / 'cifar' / config
-    run(tool('train.py', path, '--work-dir', work, '--cfg-options',
-             *options(digits_cifar)))
+    opts = options(digits_cifar) + ARMS[arm]
+    run(tool('train.py', CONFIG, '--work-dir', work, '--cfg-options', *opts))
     checkpoint = work / f'epoch_{EPOCHS}.pth'
-    log = run(tool('test.py', path, checkpoint, '--work-dir', tmp_path / 't',
-                   '--cfg-options', *options(digits_cifar)))
+    log = run(tool('test.py', CONFIG, checkpoint, '--work-dir',
+                   tmp_path / 't', '--cfg-options', *opts))
     text = log.split('Test metrics of ', 1)[1].split(':\n', 1)[1]
     metrics = json.JSONDecoder().raw_decode(text)[0]
     assert metrics['accuracy/top1'] > FLOOR, metrics
@@ -68,18 +71,20 @@ def test_five_seeds_per_arm_compare(digits_cifar, tmp_path, capsys):
     net, compared by tools/analysis/compare_runs.py. Digits are easy: no
     significant difference is expected, so the test checks the report's
     consistency, not a winner."""
-    dirs = []
-    for config in ('resnet110_digits.py', 'se_resnet110_digits.py'):
+    dirs, labels = [], []
+    for arm in ('plain', 'se'):
         for seed in range(5):
-            work = tmp_path / f'{config[:-3]}_s{seed}'
-            run(tool('train.py', REPO / 'configs' / 'cifar' / config,
-                     '--work-dir', work, '--cfg-options',
-                     *options(digits_cifar), f'randomness.seed={seed}'))
+            work = tmp_path / f'{arm}_s{seed}'
+            run(tool('train.py', CONFIG, '--work-dir', work, '--cfg-options',
+                     *options(digits_cifar), *ARMS[arm],
+                     f'randomness.seed={seed}'))
             dirs.append(str(work))
+            labels.append(arm)
     compare = load_tool('analysis/compare_runs.py')
-    rows, diffs = compare.main(dirs + ['--plot', str(tmp_path / 'c.png')])
+    rows, diffs = compare.main(dirs + ['--arm', *labels, '--plot',
+                                       str(tmp_path / 'c.png')])
     print(capsys.readouterr().out)
     assert [n for n, _, _ in rows.values()] == [5, 5]
-    d = diffs['se_resnet110_digits.py']
+    d = diffs['se']
     assert d['low'] <= d['diff'] <= d['high'] and 0 <= d['p'] <= 1
     assert (d['p'] < 0.05) == (d['low'] > 0 or d['high'] < 0)

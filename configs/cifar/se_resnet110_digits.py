@@ -1,5 +1,6 @@
 # SE-ResNet-110 on the digits in CIFAR's layout: the whole CIFAR pipeline on
-# real images in CPU minutes (tests/test_cifar_train.py). Prepare the data:
+# real images in CPU minutes (tests/test_cifar_train.py); the baseline is
+# --cfg-options model.backbone.se_cfg=None. Prepare the data:
 #   python tools/dataset_converters/prepare_digits.py data/digits
 #   python tools/dataset_converters/to_cifar.py data/digits data/digits_cifar
 _base_ = ['./_base_/cifar10.py']
