@@ -9,9 +9,9 @@ and ResNet-20 took 200 s for 4 epochs through tools/train.py: over the
 suite's budget. The test runs the same config with its depth option at 8
 (6n+2, n=1: the same stem, blocks, option-A shortcuts, SE and head); the
 110-layer network is covered by the parameter and ONNX tests. Measured on
-2026-12-06 while the shared CPU ran at a load average of 14: 255 s (SE) and
-235 s (plain) per test, train + test, over the ~60 s aim; on an idle 2-core
-machine expect several times less (not measured).
+2026-12-06 on the shared 2-core CPU (train + test per arm): 255 s / 235 s
+at a load average of 14, 95 s / 71 s (SE / plain) at a load falling from
+8 to 2; an idle machine was not available, so the ~60 s aim is unconfirmed.
 """
 import json
 import subprocess
