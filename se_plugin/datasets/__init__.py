@@ -1,5 +1,6 @@
 from se_plugin.registry import DATASETS
 from se_plugin.utils.compat import missing_mmcv_ops, register_unavailable
+from .cifar import CheckedCIFAR10, CheckedCIFAR100  # noqa: F401
 from .custom import CheckedCustomDataset
 from .image_check import BadImageError
 from .imagenet import ImageNet

@@ -1,5 +1,7 @@
 from .anywhere import Attach
 from .bn_inception import SEBNInception
+from .cifar_resnet import CIFARResNet, WideResNet  # noqa: F401
+from .cifar_shake import ShakeResNet  # noqa: F401
 from .inception_resnet_v2 import SEInceptionResNetV2
 from .mobilenet_v1 import SEMobileNetV1
 from .ported import (STEM_POOLS, PortedSENet154, PortedSEResNet,

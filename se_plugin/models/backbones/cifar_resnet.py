@@ -1,0 +1,227 @@
+"""The CIFAR ResNets of the SE paper's Tables 4 and 5 (TPAMI 2019), with and
+without SE: ResNet-110 (He et al., 2016a), pre-activation ResNet-164 (He et
+al., 2016b) and WRN-16-8 (Zagoruyko & Komodakis, 2016).
+
+One backbone, three options: ``preact`` (BN-ReLU-conv order), ``bottleneck``
+(1x1-3x3-1x1, 4x expansion) and ``widen_factor``. The post-activation
+blocks are the project's :class:`SEBasicBlock` / :class:`SEBottleneck`; the
+pre-activation block is :class:`PreActBlock` below.
+"""
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+from mmcv.cnn import ConvModule, build_activation_layer, build_norm_layer
+
+from se_plugin.registry import MODELS
+from ..blocks.residual import SEBasicBlock, SEBottleneck, build_se
+from ..checks import check_bool, check_choice, check_int, fail, is_int
+from .staged import StagedBackbone
+
+#: CIFAR shortcut when a block changes width or resolution (He et al.,
+#: 2016a, Sec. 4.2): 'A' is the identity subsampled and zero-padded to the
+#: new width (no parameters; the original's choice for CIFAR), 'B' a
+#: strided 1x1 projection.
+SHORTCUTS = ('A', 'B')
+
+
+class ZeroPadShortcut(nn.Module):
+    """Option A: take every ``stride``-th pixel and pad channels with zeros."""
+
+    def __init__(self, in_channels: int, out_channels: int, stride: int):
+        super().__init__()
+        self.pad = out_channels - in_channels
+        self.stride = stride
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = x[:, :, ::self.stride, ::self.stride]
+        return F.pad(x, (0, 0, 0, 0, 0, self.pad))
+
+
+class PreActBlock(nn.Module):
+    """A pre-activation residual unit (He et al., 2016b), basic or
+    bottleneck, with one SE slot.
+
+    Where SE goes: the paper puts SE on the residual branch's output, after
+    its last layer and before the sum with the identity (TPAMI Fig. 3 and
+    the ``standard`` placement of Table 14); in a pre-activation unit the
+    branch ends with a conv, so SE rescales that conv's output. The
+    identity path stays clean, as pre-activation requires.
+
+    Args:
+        in_channels (int): Input channels.
+        out_channels (int): Output channels (4x the 3x3 width for a
+            bottleneck).
+        stride (int): Stride of the 3x3 conv (and the shortcut).
+        bottleneck (bool): 1x1-3x3-1x1 instead of 3x3-3x3.
+        shortcut (str): One of :data:`SHORTCUTS`, used when the width or
+            resolution changes; the projection reads the pre-activated
+            input, as in He et al.'s code.
+        se_cfg (dict, optional): SE options; None is the plain unit.
+        norm_cfg, act_cfg (dict): Norm and activation layers.
+    """
+
+    def __init__(self, in_channels, out_channels, stride=1, bottleneck=False,
+                 shortcut='B', se_cfg=None, norm_cfg=dict(type='BN'),
+                 act_cfg=dict(type='ReLU')):
+        super().__init__()
+        mid = out_channels // 4 if bottleneck else out_channels
+        self.preact = nn.Sequential(
+            build_norm_layer(norm_cfg, in_channels)[1],
+            build_activation_layer(act_cfg))
+        later = dict(
+            bias=False, norm_cfg=norm_cfg, act_cfg=act_cfg,
+            order=('norm', 'act', 'conv'))
+        if bottleneck:
+            layers = [
+                nn.Conv2d(in_channels, mid, 1, bias=False),
+                ConvModule(mid, mid, 3, stride, 1, **later),
+                ConvModule(mid, out_channels, 1, **later),
+            ]
+        else:
+            layers = [
+                nn.Conv2d(in_channels, mid, 3, stride, 1, bias=False),
+                ConvModule(mid, out_channels, 3, 1, 1, **later),
+            ]
+        self.branch = nn.Sequential(*layers)
+        self.shortcut = None
+        if stride != 1 or in_channels != out_channels:
+            self.shortcut = (
+                ZeroPadShortcut(in_channels, out_channels, stride)
+                if shortcut == 'A' else nn.Conv2d(
+                    in_channels, out_channels, 1, stride, bias=False))
+        self.se = None if se_cfg is None else build_se(se_cfg, out_channels)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        pre = self.preact(x)
+        if self.shortcut is None:
+            identity = x
+        elif isinstance(self.shortcut, ZeroPadShortcut):
+            identity = self.shortcut(x)
+        else:
+            identity = self.shortcut(pre)
+        out = self.branch(pre)
+        if self.se is not None:
+            out = self.se(out)
+        return out + identity
+
+
+def blocks_per_stage(key: str, depth: int, bottleneck: bool,
+                     extra_layers: int) -> int:
+    """``n`` of the depth rule ``6n + extra`` (basic blocks) or ``9n +
+    extra`` (bottlenecks), or an :class:`OptionError` naming ``key``."""
+    step = 9 if bottleneck else 6
+    rule = (f'{step}n+{extra_layers} with n >= 1 '
+            f"({'bottleneck' if bottleneck else 'basic'} blocks), e.g. "
+            + ', '.join(str(step * n + extra_layers) for n in (1, 2, 3, 18)))
+    if not is_int(depth) or depth < step + extra_layers or (
+            depth - extra_layers) % step:
+        fail(key, depth, rule)
+    return (depth - extra_layers) // step
+
+
+def post_act_block(in_channels, out_channels, stride, bottleneck, shortcut,
+                   se_cfg, norm_cfg, act_cfg):
+    """He et al.'s (2016a) post-activation unit: the project's SE block
+    with an option-A or option-B shortcut."""
+    downsample = None
+    if stride != 1 or in_channels != out_channels:
+        downsample = ZeroPadShortcut(in_channels, out_channels, stride) \
+            if shortcut == 'A' else ConvModule(
+                in_channels, out_channels, 1, stride, bias=False,
+                norm_cfg=norm_cfg, act_cfg=None)
+    block = SEBottleneck if bottleneck else SEBasicBlock
+    return block(in_channels, out_channels, stride=stride,
+                 downsample=downsample, se_cfg=se_cfg, norm_cfg=norm_cfg,
+                 act_cfg=act_cfg)
+
+
+@MODELS.register_module()
+class CIFARResNet(StagedBackbone):
+    """A CIFAR ResNet: a 3x3 stem of 16 channels and three stages at 32, 16
+    and 8 pixels of ``16/32/64 * widen_factor`` channels (x4 for
+    bottlenecks), SE (r=16 by default) in every residual block, on the
+    branch's output before the sum (post-activation: after the last BN;
+    pre-activation: after the last conv, see :class:`PreActBlock`).
+
+    Stages: 0: stem, 1-3: the residual stages (the last one ends with BN-ReLU
+    in a pre-activation network).
+
+    Args:
+        depth (int): Weighted layers: ``6n + 2`` with basic blocks,
+            ``9n + 2`` with bottlenecks (n blocks per stage). Defaults to
+            110.
+        bottleneck (bool): Bottleneck blocks. Defaults to False.
+        preact (bool): Pre-activation units (He et al., 2016b).
+            Defaults to False.
+        widen_factor (int): Width multiplier of the stages. Defaults to 1.
+        shortcut (str): One of :data:`SHORTCUTS`. Defaults to 'A', He et
+            al.'s for CIFAR ResNet-110.
+        in_channels (int): Image channels. Defaults to 3.
+        **kwargs: :class:`StagedBackbone`'s options (``se_cfg=None`` is the
+            network without SE, ``out_indices``, ...).
+    """
+    num_stages = 4
+    #: Weighted layers outside the blocks: the stem and the classifier
+    #: (WRN also counts its projection shortcuts).
+    extra_layers = 2
+
+    def __init__(self, depth: int = 110, bottleneck: bool = False,
+                 preact: bool = False, widen_factor: int = 1,
+                 shortcut: str = 'A', in_channels: int = 3, **kwargs):
+        super().__init__(**kwargs)
+        name = type(self).__name__
+        check_bool(f'{name}.bottleneck', bottleneck)
+        check_bool(f'{name}.preact', preact)
+        check_int(f'{name}.widen_factor', widen_factor, 1)
+        check_choice(f'{name}.shortcut', shortcut, SHORTCUTS)
+        check_int(f'{name}.in_channels', in_channels, 1)
+        self.num_blocks = blocks_per_stage(f'{name}.depth', depth,
+                                           bottleneck, self.extra_layers)
+        stem = 16
+        if preact:  # the first unit pre-activates the stem's output
+            stages = [nn.Conv2d(in_channels, stem, 3, 1, 1, bias=False)]
+        else:
+            stages = [ConvModule(in_channels, stem, 3, 1, 1, bias=False,
+                                 norm_cfg=self.norm_cfg,
+                                 act_cfg=self.act_cfg)]
+        channels = stem
+        for i in range(3):
+            out = 16 * 2**i * widen_factor * (4 if bottleneck else 1)
+            blocks = []
+            for j in range(self.num_blocks):
+                stride = 2 if i > 0 and j == 0 else 1
+                if preact:
+                    blocks.append(PreActBlock(
+                        channels, out, stride, bottleneck, shortcut,
+                        self.se_cfg, self.norm_cfg, self.act_cfg))
+                else:
+                    blocks.append(post_act_block(
+                        channels, out, stride, bottleneck, shortcut,
+                        self.se_cfg, self.norm_cfg, self.act_cfg))
+                channels = out
+            if preact and i == 2:
+                blocks += [build_norm_layer(self.norm_cfg, out)[1],
+                           build_activation_layer(self.act_cfg)]
+            stages.append(nn.Sequential(*blocks))
+        self._set_stages(stages)
+        self.out_channels = channels
+
+
+@MODELS.register_module()
+class WideResNet(CIFARResNet):
+    """A wide residual network WRN-``depth``-``widen_factor`` (Zagoruyko &
+    Komodakis, 2016): pre-activation basic units with 1x1 projection
+    shortcuts, depth ``6n + 4``. WRN-16-8 by default.
+
+    Args:
+        depth (int): ``6n + 4``. Defaults to 16.
+        widen_factor (int): k. Defaults to 8.
+        **kwargs: :class:`StagedBackbone`'s options.
+    """
+    extra_layers = 4
+
+    def __init__(self, depth: int = 16, widen_factor: int = 8,
+                 in_channels: int = 3, **kwargs):
+        super().__init__(depth=depth, preact=True, widen_factor=widen_factor,
+                         shortcut='B', in_channels=in_channels, **kwargs)
+

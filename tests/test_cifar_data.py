@@ -1,0 +1,70 @@
+"""to_cifar.py writes an image-folder dataset in CIFAR's python layout that
+CheckedCIFAR10/100 read back pixel for pixel (files that are not the
+official ones, so mmpretrain's md5-checked readers would refuse them)."""
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from se_plugin.datasets import CheckedCIFAR10, CheckedCIFAR100
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def image_folder(root):
+    """3 classes x (2 train + 1 val) images of known colours, 32x32 so
+    resizing keeps them exact; a 64x48 grey one checks the resize."""
+    pixels = {}
+    for split, count in (('train', 2), ('val', 1)):
+        for label, name in enumerate(('cat', 'dog', 'emu')):
+            (root / split / name).mkdir(parents=True)
+            for i in range(count):
+                colour = (10 * label + i, 100 + label, 200 - i)
+                Image.new('RGB', (32, 32), colour).save(
+                    root / split / name / f'{i}.png')
+                pixels[(split, label, i)] = colour
+    Image.new('L', (64, 48), 77).save(root / 'val' / 'emu' / '9.png')
+    return pixels
+
+
+def convert(src, out, *args):
+    return subprocess.run(
+        [sys.executable, str(REPO / 'tools' / 'dataset_converters' /
+                             'to_cifar.py'), str(src), str(out), *args],
+        capture_output=True, text=True, cwd=REPO)
+
+
+@pytest.mark.parametrize('layout, reader', [('cifar10', CheckedCIFAR10),
+                                            ('cifar100', CheckedCIFAR100)])
+def test_round_trip(tmp_path, layout, reader):
+    pixels = image_folder(tmp_path / 'src')
+    result = convert(tmp_path / 'src', tmp_path / 'out', '--layout', layout)
+    assert result.returncode == 0, result.stderr
+    assert 'Wrote 6 train and 4 test images of 3 classes' in result.stdout
+    train = reader(data_root=str(tmp_path / 'out'), split='train',
+                   pipeline=[])
+    test = reader(data_root=str(tmp_path / 'out'), split='test', pipeline=[])
+    assert train.metainfo['classes'] == ('cat', 'dog', 'emu')
+    assert [train[i]['gt_label'] for i in range(6)] == [0, 0, 1, 1, 2, 2]
+    for i in range(6):
+        label, n = divmod(i, 2)
+        img = train[i]['img']
+        assert img.shape == (32, 32, 3)
+        assert (img == np.array(pixels[('train', label, n)])).all()
+    # The 64x48 grey image: resized to 32x32, grey to RGB.
+    assert (test[3]['img'] == 77).all() and test[3]['gt_label'] == 2
+
+
+def test_refuses_to_overwrite(tmp_path):
+    image_folder(tmp_path / 'src')
+    assert convert(tmp_path / 'src', tmp_path / 'out').returncode == 0
+    before = sorted(p.stat().st_mtime_ns
+                    for p in (tmp_path / 'out').rglob('*'))
+    result = convert(tmp_path / 'src', tmp_path / 'out')
+    assert result.returncode == 1
+    assert 'exists; not overwritten' in result.stderr
+    assert sorted(p.stat().st_mtime_ns
+                  for p in (tmp_path / 'out').rglob('*')) == before
