@@ -136,10 +136,12 @@ build_mmcv_wheel() {
 }
 
 # The demo's stack: everything from wheels, mmcv-lite (classification needs
-# no mmcv ops), scikit-learn for the digits.
+# no mmcv ops), scikit-learn for the digits. --no-compile: Python compiles
+# the few modules the demo imports on first use, not all of torch's (a third
+# of the install's CPU time; docs/get_started/quick_run.md).
 install_demo() {
-    pip_install setuptools wheel torch torchvision numpy mmengine \
-        mmpretrain mmdet scikit-learn
+    pip_install --no-compile setuptools wheel torch torchvision numpy \
+        mmengine mmpretrain mmdet scikit-learn
     mmcv_ok 2>/dev/null || select_mmcv "mmcv-lite==$MMCV_VERSION"
     pip_install --no-build-isolation -e "$ROOT"
     "$PY" - <<'PYEOF' || die "the demo environment is broken: mmcv-lite or se_plugin do not import"
