@@ -137,8 +137,8 @@ build_mmcv_wheel() {
 
 # The demo's stack: everything from wheels, mmcv-lite (classification needs
 # no mmcv ops), scikit-learn for the digits. --no-compile: Python compiles
-# the few modules the demo imports on first use, not all of torch's (a third
-# of the install's CPU time; docs/get_started/quick_run.md).
+# the modules the demo imports on first use, not all of torch's (27 of the
+# install's 66 CPU-seconds; docs/get_started/quick_run.md).
 install_demo() {
     pip_install --no-compile setuptools wheel torch torchvision numpy \
         mmengine mmpretrain mmdet scikit-learn
