@@ -56,14 +56,15 @@ pip_install() {
 }
 
 # Exit status 0 when the venv's mmcv is $MMCV_VERSION from $MMCV_DIST alone,
-# with all of its files (and, for mmcv, the compiled ops importing); else
-# prints what is wrong.
+# with all of its files, and (unless $1 is --files-only: mmcv's own
+# dependencies may not be installed yet) imports, with mmcv's compiled ops;
+# else prints what is wrong.
 mmcv_ok() {
-    "$PY" - "$MMCV_DIST" "$MMCV_VERSION" <<'PYEOF'
+    "$PY" - "$MMCV_DIST" "$MMCV_VERSION" "${1:-}" <<'PYEOF'
 import importlib.metadata as md
 import sys
 
-dist, wanted = sys.argv[1:]
+dist, wanted, only = sys.argv[1:]
 other = {'mmcv': 'mmcv-lite', 'mmcv-lite': 'mmcv'}[dist]
 try:
     md.distribution(other)
@@ -79,6 +80,8 @@ if found.version != wanted:
 missing = [f for f in found.files or () if not f.locate().exists()]
 if missing:
     sys.exit(f'{dist} lacks {len(missing)} of its files, e.g. {missing[0]}')
+if only == '--files-only':
+    sys.exit(0)
 import mmcv  # noqa: E402
 if dist == 'mmcv':
     from mmcv.ops import RoIAlign, nms  # noqa: F401 -- the compiled ops
@@ -100,7 +103,7 @@ select_mmcv() {
     fi
     pip_install --no-deps --force-reinstall "$@"
     local problem
-    problem="$(mmcv_ok 2>&1)" || die "mmcv after installing $*: $problem"
+    problem="$(mmcv_ok --files-only 2>&1)" || die "mmcv after installing $*: $problem"
 }
 
 find_mmcv_wheel() {
