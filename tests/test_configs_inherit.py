@@ -80,7 +80,7 @@ def test_inherit_from_a_wheel(tmp_path):
     """A regular (non-editable) install: configs are copied into the wheel."""
     source = tmp_path / 'source'
     shutil.copytree(REPO, source, symlinks=True, ignore=shutil.ignore_patterns(
-        '.git', '.venv', 'work_dirs', 'data', 'build', '*.egg-info'))
+        '.git', '.venv*', 'work_dirs', 'data', 'build', '*.egg-info'))
     subprocess.run([sys.executable, '-m', 'pip', 'wheel', '--no-deps',
                     '--no-build-isolation', '-q', '-w', str(tmp_path / 'dist'),
                     str(source)], check=True)

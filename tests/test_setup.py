@@ -80,11 +80,16 @@ def test_constraints_pin_one_point_inside_the_ranges():
     # mmcv is installed by hand (mmcv or mmcv-lite); setup_env.sh reads
     # its version from here.
     assert str(pins['mmcv'].specifier) == '==2.1.0'
+    assert pins['mmcv-lite'].specifier == pins['mmcv'].specifier
 
 
 def test_environment_holds_the_pins():
     cfg = setup_cfg()
-    requirements = list(constraints().values())
+    pins = constraints()
+    # The full stack holds mmcv with ops; mmcv-lite is the demo venv's
+    # (tests/test_setup_env.py: never both).
+    del pins['mmcv-lite']
+    requirements = list(pins.values())
     requirements += [
         Requirement(pin) for pin in cfg['options.extras_require']
         ['tests'].split()

@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
-# The README's main command: set up .venv/ (once), write scikit-learn's
-# digits to data/digits/ (once), train SE-ResNet-18 on them and print the
-# validation accuracy. Arguments go to tools/train.py, e.g.
+# The README's main command: set up .venv-demo/ (once: classification only,
+# with mmcv-lite, so nothing is compiled; see tools/setup_env.sh), write
+# scikit-learn's digits to data/digits/ (once), train SE-ResNet-18 on them
+# and print the validation accuracy. Arguments go to tools/train.py, e.g.
 # `--cfg-options train_cfg.max_epochs=3`.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-bash "$ROOT/tools/setup_env.sh"
+bash "$ROOT/tools/setup_env.sh" --demo
 cd "$ROOT"
-PY=.venv/bin/python
+PY=.venv-demo/bin/python
 CONFIG=configs/digits/se_resnet18_digits.py
 DATA=data/digits
 WORK_DIR="${WORK_DIR:-work_dirs/se_resnet18_digits}"

@@ -9,6 +9,8 @@ import contextlib
 import importlib.util
 import io
 import os
+import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -352,6 +354,22 @@ def _convert_weights_of_another_arch(tmp_path):
                  ['torchvision', 'resnet34', src, tmp_path / 'out.pth'])
     finally:
         assert sorted(p.name for p in tmp_path.iterdir()) == ['resnet18.pth']
+
+
+
+@case('tools-setup-env-unknown-argument', ToolExit,
+      ("unknown argument '--full'", '--demo'))
+def _setup_env_unknown_argument(tmp_path):
+    # A copy with its own root: whatever happens touches only tmp_path.
+    (tmp_path / 'tools').mkdir()
+    for name in ('tools/setup_env.sh', 'constraints.txt'):
+        shutil.copy(REPO / name, tmp_path / name)
+    result = subprocess.run(
+        ['bash', str(tmp_path / 'tools' / 'setup_env.sh'), '--full'],
+        env=dict(os.environ, PYTHON=str(tmp_path / 'no_python')),
+        capture_output=True, text=True, timeout=60)
+    if result.returncode:
+        raise ToolExit(f'exit status {result.returncode}: {result.stderr}')
 
 
 CASES = collect(globals())
