@@ -2,23 +2,15 @@
 (tools/analysis/plot_placements.py); the orders here are the paper's
 placements (TPAMI Tables 14, 15) and mmcv's / Attach's documented
 positions, written by hand."""
-import importlib.util
+import runpy
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def _script():
-    file = ROOT / 'tools' / 'analysis' / 'plot_placements.py'
-    spec = importlib.util.spec_from_file_location('plot_placements', file)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-SCRIPT = _script()
+SCRIPT = SimpleNamespace(**runpy.run_path(
+    str(ROOT / 'tools' / 'analysis' / 'plot_placements.py')))
 CONFIGS = {(panel, label): config for panel, label, config in SCRIPT.VARIANTS}
 
 

@@ -176,3 +176,60 @@ train_dataloader = dict(
     work_dir = tmp_path / 'work'
     toolbox_train('mmpose', config, work_dir)
     check_trained(work_dir)
+
+
+# The models of the three configs, narrowed (base width 8) for the CPU.
+NARROW = dict(stem_channels=8, base_channels=8)
+EXPORTED = {
+    'upernet_se-r50_4xb4-160k_ade20k-512x512': dict(
+        pretrained=None, backbone=NARROW,
+        decode_head=dict(in_channels=[32, 64, 128, 256], channels=16),
+        auxiliary_head=dict(in_channels=128, channels=8)),
+    'fcn_se-r50-d8_4xb2-80k_cityscapes-512x1024': dict(
+        pretrained=None, backbone=NARROW,
+        decode_head=dict(in_channels=256, channels=16),
+        auxiliary_head=dict(in_channels=128, channels=8)),
+    'td-hm_se-res50_8xb64-210e_coco-256x192': dict(
+        backbone=dict(NARROW, init_cfg=None),
+        head=dict(in_channels=256, deconv_out_channels=(16, 16, 16))),
+}
+
+
+class TensorMode(torch.nn.Module):
+    """mmpose's estimators take ``data_samples`` positionally, which
+    se_plugin's GraphModel (``model(x, mode='tensor')``) does not pass."""
+
+    def __init__(self, model):
+        super().__init__()
+        self.model = model
+
+    def forward(self, x):
+        return self.model(x, None, mode='tensor')
+
+
+@pytest.mark.parametrize('exporter', ['torchscript', 'dynamo'])
+@pytest.mark.parametrize('name', sorted(EXPORTED))
+def test_config_model_exports_to_onnx(name, exporter, tmp_path):
+    """Backbone and decode/keypoint head (the toolboxes' ``mode='tensor'``
+    graph; UPerNet: the backbone), dynamic batch and size, equal to
+    PyTorch in ONNX Runtime."""
+    import onnx
+
+    from se_plugin import get_model
+    from se_plugin.deployment import export_onnx, max_difference
+    torch.manual_seed(0)
+    # mmseg's SyncBN becomes BN outside distributed runs, as in training.
+    model = revert_sync_batchnorm(get_model(name, **EXPORTED[name])).eval()
+    if name.startswith('upernet'):
+        # UPerNet's pyramid pooling (AdaptiveAvgPool2d to 1, 2, 3, 6) has
+        # no ONNX form at a dynamic size (mmdeploy exports it at a static
+        # one): the backbone only.
+        model = model.backbone
+    elif name.startswith('td-hm'):
+        model = TensorMode(model)
+    file = str(tmp_path / 'model.onnx')
+    export_onnx(model, file, (1, 3, 64, 64), exporter)
+    nodes = {n.op_type for n in onnx.load(file).graph.node}
+    assert 'Sigmoid' in nodes  # the SE gates are in the graph
+    diffs = max_difference(file, model, [(2, 3, 96, 64), (1, 3, 64, 96)])
+    assert max(diffs) < 1e-4, diffs
