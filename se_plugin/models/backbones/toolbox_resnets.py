@@ -67,7 +67,8 @@ class ToolboxSEMixin:
             Defaults to ``dict()`` (r=16).
         se_stages (Sequence[bool], optional): SE on/off per stage. Defaults
             to None (all stages).
-        *args, **kwargs: The host's own arguments.
+        **kwargs: The host's own arguments (``depth`` may also come
+            first, positionally, as for the host).
     """
 
     options_of: type
