@@ -22,7 +22,7 @@ from se_plugin.registry import MODELS
 from ..blocks.se_layer import check_se_cfg
 from ..checks import (bind, check_bool, check_bools, check_choice,
                       check_indices, check_int, check_ints, fail)
-from .se_attach import attach_se, watch_sites
+from .se_attach import attach_se
 
 
 def check_host_options(name: str, host: type, kwargs: dict) -> int:
@@ -97,19 +97,15 @@ class ToolboxSEMixin:
         check_bools(f'{name}.se_stages', se_stages, num)
         super().__init__(**kwargs)
         self.se_stages = tuple(se_stages)
-        sites = []
+        # attach_se re-hooks a BN that a SyncBN -> BN revert replaced.
         for stage, layer_name in enumerate(self.res_layers):
             if not se_stages[stage] or se_cfg is None:
                 continue
-            for i, block in enumerate(getattr(self, layer_name)):
+            for block in getattr(self, layer_name):
                 norm = block.norm3_name if hasattr(block, 'conv3') else \
                     block.norm2_name
                 target = getattr(block, norm)
                 attach_se(block, se_cfg, target.num_features, target)
-                sites.append((f'{layer_name}.{i}', norm, 'after'))
-        # A SyncBN -> BN revert (mmengine's Runner on one process) replaces
-        # the hooked BNs: re-hook them.
-        watch_sites(self, sites)
 
     def train(self, mode: bool = True):
         super().train(mode)
