@@ -1,11 +1,6 @@
-"""Residual blocks with one SE slot, at any of the paper's placements.
-
-Every SE block here is mmpretrain's block plus :class:`SEBlockMixin`: the
-convolutions, norms, ``downsample``, ``drop_path`` and ``with_cp`` stay
-mmpretrain's, and a single ``forward`` inserts SE where ``se_placement``
-says. ``se_cfg=None`` gives the plain block (the baseline), so a
-backbone with SE switched off has exactly mmpretrain's ResNet's layers.
-"""
+"""Residual blocks with one SE slot, at any of the paper's placements:
+mmpretrain's blocks plus :class:`SEBlockMixin`, whose one ``forward`` puts
+SE where ``se_placement`` says (``se_cfg=None``: mmpretrain's block)."""
 from typing import Optional
 
 import torch
@@ -33,16 +28,8 @@ STYLES = ('pytorch', 'caffe')
 
 
 def check_block_options(name: str, options: dict, bottleneck: bool) -> None:
-    """Check the options of an mmpretrain residual block before its
-    constructor's bare asserts (``style``, ``expansion``) are reached.
-
-    Args:
-        name (str): The block's class name, for the messages.
-        options (dict): The block's bound arguments (``**kwargs`` of a
-            ResNeXt block merged in).
-        bottleneck (bool): Whether it is a bottleneck (expansion 4 by
-            default, else 1).
-    """
+    """Check an mmpretrain residual block's bound ``options`` (a ResNeXt
+    block's ``kwargs`` merged in) before its bare asserts are reached."""
     options = dict(options.pop('kwargs', {}), **options)
     for key in ('in_channels', 'out_channels', 'stride', 'dilation',
                 'base_channels', 'groups', 'width_per_group'):
@@ -114,8 +101,7 @@ class SEBlockMixin:
             self.se = build_se(se_cfg, channels)
 
     def residual(self, x: torch.Tensor) -> torch.Tensor:
-        """The residual branch: conv-BN(-ReLU) layers, the last without
-        ReLU (2 for a basic block, 3 for a bottleneck)."""
+        """The residual branch, up to its last BN."""
         out = self.relu(self.norm1(self.conv1(x)))
         out = self.norm2(self.conv2(out))
         if not hasattr(self, 'conv3'):

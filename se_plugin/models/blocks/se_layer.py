@@ -35,13 +35,8 @@ RATIO = 16
 
 
 def check_se_options(name: str, **options) -> None:
-    """Check any of :class:`SELayer`'s options (not ``in_channels``) by type
-    and range.
-
-    Args:
-        name (str): Owner in the messages, e.g. ``'SEResNet.se_cfg'``.
-        **options: The options to check.
-    """
+    """Check :class:`SELayer` options (not ``in_channels``); ``name`` is
+    their owner in the messages, e.g. ``'SEResNet.se_cfg'``."""
     for key, value in options.items():
         SE_CHECKS[key](f'{name}.{key}', value)
     # squeeze_channels sets the width alone: a ratio or divisor next to it
@@ -57,14 +52,9 @@ def check_se_options(name: str, **options) -> None:
 
 
 def check_se_cfg(name: str, se_cfg: Optional[dict]) -> None:
-    """Check a block's or backbone's ``se_cfg`` before anything is built.
-
-    Args:
-        name (str): Owner in the messages, e.g. ``'SEVGG.se_cfg'``.
-        se_cfg (dict, optional): None (no SE), :class:`SELayer`'s options
-            (their keys and values are checked) or a config with a ``type``
-            of any registered module (which checks its own options).
-    """
+    """Check an ``se_cfg`` before anything is built: None (no SE),
+    :class:`SELayer` options, or a registered ``type`` (which checks its
+    own options)."""
     if se_cfg is None:
         return
     if not isinstance(se_cfg, dict):
@@ -83,18 +73,9 @@ def squeeze_width(in_channels: int,
                   ratio: float = 16,
                   squeeze_channels: Optional[int] = None,
                   divisor: Optional[int] = None) -> int:
-    """Width of the excitation bottleneck, ``C / r`` unless given.
-
-    Args:
-        in_channels (int): Channels ``C`` of the recalibrated tensor.
-        ratio (float): Reduction ratio ``r``. Defaults to 16.
-        squeeze_channels (int, optional): Explicit width; overrides ``ratio``.
-        divisor (int, optional): Round ``C / r`` to the nearest multiple of
-            ``divisor`` (never below 90% of it), as timm and mmpretrain do.
-            ``None`` keeps ``floor(C / r)``, the paper's widths.
-
-    Returns:
-        int: The squeeze width.
+    """Width of the excitation bottleneck: ``squeeze_channels`` if given,
+    else ``floor(C / r)`` (the paper's), or with a ``divisor`` ``C / r``
+    rounded to its nearest multiple, never below 90% (timm's, mmpretrain's).
     """
     check_se_options('squeeze_width', ratio=ratio,
                      squeeze_channels=squeeze_channels, divisor=divisor)
@@ -179,13 +160,11 @@ class SELayer(BaseModule):
         self.fc2 = nn.Conv2d(self.squeeze_channels, in_channels, 1, bias=bias)
         self.gate = GATES[gate]()
         if cpu_kernel:
-            needs = dict(
-                squeeze=(squeeze, 'avg', squeeze == 'avg'),
-                gate=(gate, 'sigmoid', gate == 'sigmoid'),
-                act_cfg=(act_cfg, "dict(type='ReLU')",
-                         type(self.act) is nn.ReLU),
-                bias=(bias, True, bias is True))
-            for key, (value, allowed, ok) in needs.items():
+            for key, value, allowed, ok in (
+                ('squeeze', squeeze, 'avg', squeeze == 'avg'),
+                ('gate', gate, 'sigmoid', gate == 'sigmoid'),
+                ('act_cfg', act_cfg, "dict(type='ReLU')",
+                 type(self.act) is nn.ReLU), ('bias', bias, True, bias)):
                 if not ok:
                     raise ValueError(
                         f'cpu_kernel=True computes the paper\'s SE only: '
