@@ -270,7 +270,7 @@ WHERE = {
     'frozen-grad-mode-on': (lambda m, x: m.requires_grad_(False),
                             torch.enable_grad, 16),
     'autograd': (None, torch.enable_grad, 0),
-    'train-no_grad': (lambda m, x: m.train(), torch.no_grad, 16),
+    'train-no_grad': (lambda m, x: m.train(), torch.no_grad, 0),
     'hooked-gate': (hook_one_gate, torch.no_grad, 15),
     'global-hook': (global_hook, torch.no_grad, 0),
     'float64': (lambda m, x: m.double(), torch.no_grad, 0),

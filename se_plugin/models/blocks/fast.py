@@ -37,19 +37,21 @@ def _pointwise(fc) -> bool:
 
 def applies(se, x: torch.Tensor, block=None) -> bool:
     """Whether the fast path computes ``se(x)`` (or ``block(x)``, an SE block
-    at the standard placement) exactly as the module graph would: a float32
-    CPU tensor, nothing to differentiate, not traced, compiled, exported or
-    autocast, the paper's SE (an :class:`SELayer`, average squeeze, 1x1
-    ``nn.Conv2d`` FCs with biases, ``nn.ReLU``, ``nn.Sigmoid``) and no hooks
-    on any module the fast path does not call (global ones included)."""
+    at the standard placement) as the module graph would, to float rounding:
+    eval mode, a float32 CPU tensor, nothing to differentiate, not traced,
+    compiled, exported or autocast, the paper's SE (an :class:`SELayer`,
+    average squeeze, 1x1 ``nn.Conv2d`` FCs with biases, ``nn.ReLU``,
+    ``nn.Sigmoid``) and no hooks on any module the fast path does not call
+    (global ones included)."""
     from .se_layer import SELayer  # a sibling that imports this module
     if not (_enabled and type(x) is torch.Tensor and x.dtype == torch.float32
             and x.device.type == 'cpu' and type(se) is SELayer
             and se.squeeze == 'avg') or capturing() or autocast_cpu():
         return False
     owner = se if block is None else block
-    if torch.is_grad_enabled() and (x.requires_grad or any(
-            p.requires_grad for p in owner.parameters())):
+    if owner.training or se.training or torch.is_grad_enabled() and (
+            x.requires_grad or any(p.requires_grad
+                                   for p in owner.parameters())):
         return False
     skipped = [se, se.fc1, se.act, se.fc2, se.gate]
     if block is not None:  # the tail's ReLU and drop_path are not called
