@@ -1,5 +1,6 @@
 """Fixtures shared by the test modules."""
 import pytest
+import torch
 
 from se_plugin.datasets.digits import prepare_digits
 
@@ -14,3 +15,60 @@ def digits_root(tmp_path_factory):
     root = tmp_path_factory.mktemp('digits')
     prepare_digits(root)
     return root
+
+
+def _plain_se_block(block, x):
+    """An SE bottleneck (standard placement), written module by module."""
+    se = block.se
+    identity = x if block.downsample is None else block.downsample(x)
+    out = block.relu(block.norm1(block.conv1(x)))
+    out = block.relu(block.norm2(block.conv2(out)))
+    out = block.norm3(block.conv3(out))
+    gate = se.gate(se.fc2(se.act(se.fc1(out.mean((2, 3), keepdim=True)))))
+    return block.relu(out * gate + identity)
+
+
+@pytest.fixture
+def module_graph():
+    """``module_graph(model, x)``: an SE-ResNet's last stage output computed
+    by calling its modules one by one (the reference the forward must
+    equal, whatever hooks, parametrizations or swapped modules it has)."""
+
+    def forward(model, x):
+        x = model.maxpool(model.relu(model.norm1(model.conv1(x))))
+        for name in model.res_layers:
+            for block in getattr(model, name):
+                x = _plain_se_block(block, x)
+        return x
+
+    return forward
+
+
+@pytest.fixture
+def se_resnet50():
+    """SE-ResNet-50 in eval mode with every BN's affine and statistics
+    randomised (a trained-like residual), the same weights on every call."""
+    from se_plugin.models import SEResNet
+    torch.manual_seed(0)
+    model = SEResNet(depth=50)
+    for m in model.modules():
+        if isinstance(m, torch.nn.BatchNorm2d):
+            m.weight.data.uniform_(0.5, 1.0)
+            m.bias.data.uniform_(-0.1, 0.1)
+            m.running_var.uniform_(1.0, 2.0)
+    return model.eval()
+
+
+@pytest.fixture
+def fast_calls(monkeypatch):
+    """A list that gets one entry per excitation computed by the fast path
+    (se_plugin.models.blocks.fast), which still runs."""
+    from se_plugin.models.blocks import fast
+    calls, real = [], fast.excite
+
+    def spy(se, x):
+        calls.append(se)
+        return real(se, x)
+
+    monkeypatch.setattr(fast, 'excite', spy)
+    return calls

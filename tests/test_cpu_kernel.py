@@ -1,11 +1,13 @@
 """SELayer(cpu_kernel=True): the compiled excitation equals the operators,
-is used only where it applies, and refuses what it does not compute."""
+is used only where the fast path applies, and refuses what it does not
+compute."""
 import copy
 
 import pytest
 import torch
 
 from se_plugin.models import SEBottleneck, SELayer
+from se_plugin.models.blocks import fast as fast_module
 from se_plugin.ops import excite_kernel
 
 
@@ -31,6 +33,9 @@ class Spy:
         return call
 
 
+fast_excite = fast_module.excite
+
+
 def twins(channels=64, **kwargs):
     torch.manual_seed(0)
     fast = SELayer(channels, ratio=4, cpu_kernel=True, **kwargs).eval()
@@ -48,18 +53,16 @@ def twins(channels=64, **kwargs):
 def test_kernel_equals_the_operators(kernel, shape, fmt):
     fast, ref = twins()
     x = torch.randn(*shape).contiguous(memory_format=fmt)
-    calls = []
-    fast.fc1.register_forward_pre_hook(lambda *a: calls.append(1))
     with torch.no_grad():
-        gate, expected = fast.excite(x), ref.excite(x)
+        gate, expected = fast_excite(fast, x), ref.excite(x)
         out, ref_out = fast(x), ref(x)
     assert gate.shape == (shape[0], 64, 1, 1)
     torch.testing.assert_close(gate, expected, rtol=1e-5, atol=1e-6)
     torch.testing.assert_close(out, ref_out, rtol=1e-5, atol=1e-6)
-    # The direct call agrees too (and the layer did not run fc1 as a module).
+    # The fast path's gate is the kernel's.
     direct = kernel.excite(x, fast.fc1.weight, fast.fc1.bias,
                            fast.fc2.weight, fast.fc2.bias)
-    assert torch.equal(direct, gate) and not calls
+    assert torch.equal(direct, gate)
 
 
 def test_kernel_is_what_runs_under_no_grad(monkeypatch):
@@ -67,12 +70,11 @@ def test_kernel_is_what_runs_under_no_grad(monkeypatch):
     x = torch.randn(2, 64, 6, 6)
     xc = x.contiguous(memory_format=torch.channels_last)
     spy = Spy()
-    monkeypatch.setattr('se_plugin.models.blocks.se_layer.excite_kernel',
-                        lambda: spy)
+    monkeypatch.setattr(fast_module, 'excite_kernel', lambda: spy)
     with torch.no_grad():
-        fast.excite(x)
-        fast.excite(x.transpose(2, 3))  # neither layout: copied first
-        fast.excite(xc)  # taken as it is
+        fast(x)
+        fast(x.transpose(2, 3))  # neither layout: copied first
+        fast(xc)  # taken as it is
     assert spy.used == ['excite'] * 3
     assert [a[0].shape for a in spy.args] == [(2, 64, 6, 6)] * 3
     assert spy.args[1][0].is_contiguous() and spy.args[2][0] is xc
@@ -86,9 +88,9 @@ def test_kernel_is_what_runs_under_no_grad(monkeypatch):
     seen = []
     fast.gate.register_forward_hook(lambda m, i, o: seen.append(o))
     with torch.no_grad():
-        gate = fast.excite(x)
+        out = fast(x)
     assert len(used) == 3 and len(seen) == 1
-    torch.testing.assert_close(gate, ref.excite(x).detach())
+    torch.testing.assert_close(out, ref(x).detach())
 
 
 def block_twins(in_channels=64, out_channels=64, stride=1, fmt=None):
@@ -123,8 +125,7 @@ def test_block_tail_in_one_pass(monkeypatch, fmt, shape, stride,
                                 out_channels):
     fast, ref = block_twins(64, out_channels, stride, fmt)
     spy = Spy()
-    monkeypatch.setattr('se_plugin.models.blocks.residual.excite_kernel',
-                        lambda: spy)
+    monkeypatch.setattr(fast_module, 'excite_kernel', lambda: spy)
     branch, relu_calls = [], []
     fast.norm3.register_forward_hook(lambda m, i, o: branch.append(o))
     # The block's ReLU module is not called: the kernel applies it.
@@ -133,7 +134,8 @@ def test_block_tail_in_one_pass(monkeypatch, fmt, shape, stride,
     x = torch.randn(*shape).contiguous(memory_format=fmt)
     with torch.no_grad():
         out, expected = fast(x), ref(x)
-    assert spy.used == ['scale_add_relu_'] and len(relu_calls) == 2  # 1x1, 3x3
+    assert spy.used == ['excite', 'scale_add_relu_']
+    assert len(relu_calls) == 2  # after conv1 and conv2, not the tail
     assert out.data_ptr() == branch[0].data_ptr()  # written in place
     assert out.is_contiguous(memory_format=fmt)
     torch.testing.assert_close(out, expected, rtol=1e-5, atol=1e-5)
@@ -144,8 +146,7 @@ def test_block_tail_takes_the_operators_where_the_kernel_does_not_apply(
         monkeypatch):
     fast, ref = block_twins(64, 128)
     spy = Spy()
-    monkeypatch.setattr('se_plugin.models.blocks.residual.excite_kernel',
-                        lambda: spy)
+    monkeypatch.setattr(fast_module, 'excite_kernel', lambda: spy)
     x = torch.randn(2, 64, 6, 6)
     # Autograd: the operators, with gradients.
     out = fast(x)
@@ -159,8 +160,10 @@ def test_block_tail_takes_the_operators_where_the_kernel_does_not_apply(
     handle = fast.relu.register_forward_hook(lambda m, i, o: seen.append(1))
     with torch.no_grad():
         torch.testing.assert_close(fast(x), expected, rtol=1e-5, atol=1e-5)
-    assert spy.used == [] and len(seen) == 3  # conv1, conv2 and the tail
+    # The SE module alone still takes its fast path; the tail does not.
+    assert spy.used == ['excite'] and len(seen) == 3  # conv1, conv2, tail
     handle.remove()
+    spy.used.clear()
     # Identity and branch in different memory formats: addcmul and ReLU.
     fast.downsample.append(torch.nn.Identity())
     fast.downsample[-1].forward = lambda t: t.contiguous()
@@ -168,7 +171,7 @@ def test_block_tail_takes_the_operators_where_the_kernel_does_not_apply(
     xc = x.contiguous(memory_format=torch.channels_last)
     with torch.no_grad():
         torch.testing.assert_close(fast(xc), expected, rtol=1e-5, atol=1e-5)
-    assert spy.used == []
+    assert spy.used == ['excite']  # and the tail is addcmul + ReLU
 
 
 def test_scale_add_relu_keeps_nan_and_checks_inputs(kernel):

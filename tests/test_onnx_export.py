@@ -4,6 +4,7 @@ Default suite: SE-ResNet-18 (the digits config, through the tool), every
 SE placement and squeeze on a narrow SE-ResNet-50, the compiled-kernel model,
 bad input. ``-m slow``: every shipped model and ablation config.
 """
+import collections
 import functools
 import glob
 import importlib.util
@@ -15,7 +16,7 @@ import torch
 
 from se_plugin.deployment import export_onnx, max_difference
 from se_plugin.models import SELayer, SEResNet
-from se_plugin.models.blocks import residual, se_layer
+from se_plugin.models.blocks import residual
 
 ROOT = Path(__file__).parents[1]
 TOL = 1e-4
@@ -81,8 +82,8 @@ def test_every_placement_exports(tmp_path, placement):
 
 
 def test_export_under_no_grad(tmp_path):
-    """Inference (no_grad) writes the residual sum into the branch output
-    with ``addcmul(out=)``, which no exporter takes: exports do not."""
+    """Inference (no_grad) takes the fast path in eager mode (its
+    ``addcmul(out=)`` no exporter takes): exports do not."""
     model = narrow_se_resnet50()
     with torch.no_grad():
         _, diffs = export_and_compare(model, tmp_path, (1, 3, 32, 32),
@@ -101,8 +102,8 @@ def test_every_squeeze_exports(tmp_path, squeeze):
 
 @pytest.mark.parametrize('squeeze', ['avg', 'max'])
 def test_dynamo_exports_a_block_with_dynamic_size(tmp_path, squeeze):
-    """The issue's failure: dynamo=True with symbolic H x W (the eager
-    path's ``alpha=1 / HW`` cannot be a Python float then)."""
+    """dynamo=True with symbolic H x W (a squeeze written as ``1 / HW``
+    would need a Python float)."""
     torch.manual_seed(0)
     block = residual.SEBottleneck(
         32, 64, stride=2, downsample=torch.nn.Sequential(
@@ -123,36 +124,71 @@ def test_graph_counts_the_fc_modules(tmp_path):
         'ReduceMean', 'Conv', 'Relu', 'Conv', 'Sigmoid', 'Mul']
 
 
-class KernelCalled(Exception):
-    pass
-
-
-class FakeKernel:
-    """Stands for the compiled module: any call of it is an error."""
-
-    def excite(self, *args):
-        raise KernelCalled('excite')
-
-    def scale_add_relu_(self, *args):
-        raise KernelCalled('scale_add_relu_')
-
-
 @pytest.mark.parametrize('exporter', [
     'torchscript', pytest.param('dynamo', marks=pytest.mark.slow)])
-def test_export_never_takes_the_cpu_kernel(tmp_path, monkeypatch, exporter):
-    for module in (se_layer, residual):
-        monkeypatch.setattr(module, 'excite_kernel', FakeKernel)
+def test_export_never_takes_the_fast_path(tmp_path, fast_calls, exporter):
     model = narrow_se_resnet50(se_cfg=dict(cpu_kernel=True))
-    with torch.no_grad(), pytest.raises(KernelCalled):
-        model(torch.randn(1, 3, 32, 32))  # eager inference takes it
-    file = str(tmp_path / 'kernel.onnx')
-    export_onnx(model, file, (1, 3, 32, 32), exporter)
-    # The reference: the operators (the kernel equals them, see
-    # test_cpu_kernel.py; the fake here cannot compute).
-    for module in model.modules():
-        if isinstance(module, SELayer):
-            module.cpu_kernel = False
-    assert max(max_difference(file, model, checks(1, 3, 32, 32))) < TOL
+    with torch.no_grad():
+        export_onnx(model, str(tmp_path / 'm.onnx'), (1, 3, 32, 32),
+                    exporter)
+    assert not fast_calls
+
+
+# ------------------------------------- SE-ResNet-50: one graph, minimal SE
+@pytest.fixture(scope='module', params=['torchscript', 'dynamo'])
+def exported(request, tmp_path_factory):
+    """``(exporter, model, {'se': graph, 'base': graph}, session)`` for the
+    narrow SE-ResNet-50 and its baseline (se_cfg=None)."""
+    from se_plugin.deployment import onnx_session
+    graphs, exporter = {}, request.param
+    model = narrow_se_resnet50()
+    for name, net in (('se', model),
+                      ('base', narrow_se_resnet50(se_cfg=None))):
+        file = str(tmp_path_factory.mktemp(exporter) / f'{name}.onnx')
+        export_onnx(net, file, (1, 3, 32, 32), exporter)
+        graphs[name] = onnx.load(file).graph
+        if name == 'se':
+            session = onnx_session(file)
+    return exporter, model, graphs, session
+
+
+def test_exported_model_equals_the_module_graph(exported, module_graph):
+    _, model, _, session = exported
+    x = torch.randn(2, 3, 48, 32)
+    with torch.no_grad():
+        expected = module_graph(model, x)
+    got = torch.from_numpy(session.run(None, {'input': x.numpy()})[0])
+    torch.testing.assert_close(got, expected, rtol=1e-4, atol=1e-4)
+
+
+def op_histogram(graph):
+    return collections.Counter(n.op_type for n in graph.node)
+
+
+#: One SE block beyond the plain block: squeeze, two 1x1 convs, the
+#: activation, the gate and one multiply (the residual Add is the plain
+#: block's own).
+SE_BLOCK_OPS = collections.Counter(
+    ReduceMean=1, Conv=2, Relu=1, Sigmoid=1, Mul=1)
+
+
+def test_each_se_block_exports_the_minimal_graph(exported):
+    _, _, graphs, _ = exported
+    extra = op_histogram(graphs['se'])
+    extra.subtract(op_histogram(graphs['base']))
+    assert +extra == collections.Counter(
+        {op: 16 * n for op, n in SE_BLOCK_OPS.items()})
+    assert -extra == collections.Counter()  # nothing of the base removed
+
+
+def test_no_multiply_by_a_constant(exported):
+    _, _, graphs, _ = exported
+    graph = graphs['se']
+    constants = {o for n in graph.node if n.op_type == 'Constant'
+                 for o in n.output} | {i.name for i in graph.initializer}
+    muls = [n for n in graph.node if n.op_type == 'Mul']
+    assert len(muls) == 16
+    assert not [n for n in muls if set(n.input) & constants]
 
 
 #: Every shipped model: (config, export height = width).

@@ -9,10 +9,9 @@ sum, max pooling, and for SE the squeeze (``mean``) and the rescaling
 multiply. So SE adds exactly the multiply-adds of its two FC layers, the
 paper's ``(2 / r) * sum_s N_s * C_s ** 2`` (:func:`se_fc_flops`; 2,514,944
 for SE-ResNet-50); the operators left out are reported per model
-(:attr:`Cost.uncounted`). The counter traces the model, and traced SE calls
-its ``fc1``/``fc2`` modules (see :meth:`se_plugin.models.SELayer.
-excite_graph`), so its per-module table lists them with their counts and
-none of them as "never called".
+(:attr:`Cost.uncounted`). The counter traces the model, and SE calls its
+``fc1``/``fc2`` modules, so its per-module table lists them with their
+counts and none of them as "never called".
 """
 import csv
 import functools

@@ -3,10 +3,9 @@
 Both of torch's exporters are supported: ``'torchscript'`` (``torch.onnx.
 export(dynamo=False)``, a trace, opset 17 by default) and ``'dynamo'``
 (``dynamo=True``, through ``torch.export``). Batch, height and width are
-dynamic in both. While a model is traced or exported, SE computes its
-excitation with standard operators and its own FC modules
-(:meth:`se_plugin.models.SELayer.excite_graph`); the eager fast path and the
-compiled CPU kernel are never taken.
+dynamic in both. SE exports as its module graph (squeeze, ``fc1``, act,
+``fc2``, gate, one multiply); the CPU fast path
+(:mod:`se_plugin.models.blocks.fast`) is never taken while exporting.
 """
 import os.path as osp
 from typing import List, Optional, Sequence, Tuple

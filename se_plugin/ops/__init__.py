@@ -11,8 +11,9 @@ _CSRC = osp.join(osp.dirname(osp.abspath(__file__)), 'csrc')
 
 @functools.lru_cache(maxsize=None)
 def excite_kernel():
-    """The compiled module for float32 CPU tensors without autograd (see
-    ``SELayer(cpu_kernel=True)``), NCHW-contiguous or channels_last:
+    """The compiled module that SE's fast path uses with
+    ``SELayer(cpu_kernel=True)`` (float32 CPU tensors, no autograd,
+    NCHW-contiguous or channels_last):
 
     - ``excite(x, w1, b1, w2, b2)``: SE's gate
       ``sigmoid(b2 + W2 relu(b1 + W1 mean_hw(x)))`` in one call;

@@ -1,6 +1,6 @@
 """What se_plugin needs from torch and mmcv beyond their oldest versions.
 
-setup.cfg allows torch>=2.1.2 and either mmcv with compiled ops or
+setup.cfg allows torch>=2.1.0 and either mmcv with compiled ops or
 mmcv-lite; these checks let the rest of the package ask instead of failing
 at import.
 """
@@ -9,24 +9,35 @@ import importlib.util
 import torch
 
 
-def is_compiling() -> bool:
-    """Whether torch.compile is tracing the caller.
+def capturing() -> bool:
+    """Whether the caller is being captured into a graph rather than run:
+    ``torch.jit.trace`` (the TorchScript ONNX exporter, mmengine's FLOP
+    counter), ``torch.onnx.export``, ``torch.compile`` or ``torch.export``
+    (the ``dynamo=True`` ONNX exporter).
 
-    ``torch.compiler.is_compiling`` is new in torch 2.3; older ones only
-    have ``torch._dynamo``'s, imported here lazily because it is heavy.
+    ``torch.compiler.is_compiling`` is new in torch 2.3 (older ones have
+    ``torch._dynamo``'s), ``torch.compiler.is_exporting`` in torch 2.6.
     """
-    if hasattr(torch.compiler, 'is_compiling'):
-        return torch.compiler.is_compiling()
-    from torch._dynamo import is_compiling as dynamo_is_compiling
-    return dynamo_is_compiling()
+    if torch.jit.is_tracing() or torch.onnx.is_in_onnx_export():
+        return True
+    compiler = torch.compiler
+    if hasattr(compiler, 'is_compiling'):
+        if compiler.is_compiling():
+            return True
+    else:
+        from torch._dynamo import is_compiling
+        if is_compiling():
+            return True
+    return bool(getattr(compiler, 'is_exporting', lambda: False)())
 
 
-def is_exporting() -> bool:
-    """Whether ``torch.export`` (the ``dynamo=True`` ONNX exporter) traces
-    the caller; ``torch.compiler.is_exporting`` is new in torch 2.6, and
-    older ones export through ``torch.onnx`` / tracing only."""
-    is_exporting_ = getattr(torch.compiler, 'is_exporting', None)
-    return bool(is_exporting_ is not None and is_exporting_())
+def autocast_cpu() -> bool:
+    """Whether CPU autocast is on (``torch.is_autocast_enabled('cpu')`` is
+    new in torch 2.4)."""
+    try:
+        return torch.is_autocast_enabled('cpu')
+    except TypeError:
+        return torch.is_autocast_cpu_enabled()
 
 
 def missing_mmcv_ops() -> str:

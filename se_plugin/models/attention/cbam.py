@@ -7,7 +7,7 @@ from mmcv.cnn import ConvModule
 from mmengine.model import BaseModule
 
 from se_plugin.registry import MODELS
-from ..blocks.se_layer import SELayer, activate_
+from ..blocks.se_layer import SELayer
 
 
 class ChannelGate(SELayer):
@@ -22,7 +22,7 @@ class ChannelGate(SELayer):
         n = x.shape[0]
         pooled = torch.cat([x.mean((2, 3)), x.amax((2, 3))])
         s = self.fc2(self.act(self.fc1(pooled[..., None, None])))
-        return activate_(self.gate, s[:n] + s[n:])
+        return self.gate(s[:n] + s[n:])
 
 
 class SpatialGate(nn.Module):

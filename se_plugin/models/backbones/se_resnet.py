@@ -1,11 +1,6 @@
-"""SE-ResNet and SE-ResNeXt backbones.
-
-They are mmpretrain's ``ResNet`` and ``ResNeXt`` with SE blocks: stem,
-stages, ``out_indices``, ``frozen_stages``, ``norm_eval``,
-``zero_init_residual``, ``with_cp``, ``drop_path_rate`` and ``init_cfg`` all
-keep their mmpretrain meaning, and the SE options choose the paper's
-variants.
-"""
+"""SE-ResNet and SE-ResNeXt: mmpretrain's ``ResNet`` and ``ResNeXt`` (every
+option keeps its meaning) with SE blocks, the SE options choosing the
+paper's variants."""
 from typing import Optional, Sequence
 
 from mmpretrain.models.backbones import ResNet, ResNeXt
@@ -22,23 +17,10 @@ from ..checks import (OptionError, bind, check_bool, check_bools, check_cfg,
 
 def check_resnet_options(name: str, depth: int, kwargs: dict,
                          block: type) -> int:
-    """Check the options of mmpretrain's ``ResNet`` (and ``ResNeXt``'s
-    ``groups``, ``width_per_group``) before its bare asserts.
-
-    mmpretrain asserts ``num_stages``, the lengths of ``strides`` and
-    ``dilations`` and ``max(out_indices)``, fails with an AttributeError on
-    a large ``frozen_stages`` and ignores negative or repeated
-    ``out_indices``; every option here gets an :class:`OptionError` instead.
-
-    Args:
-        name (str): The backbone's class name, for the messages.
-        depth (int): The checked depth.
-        kwargs (dict): The other arguments given to the backbone.
-        block (type): The depth's block class.
-
-    Returns:
-        int: ``num_stages``.
-    """
+    """Check mmpretrain ``ResNet``'s options (and ``ResNeXt``'s ``groups``,
+    ``width_per_group``) with :class:`OptionError` where mmpretrain has bare
+    asserts, an AttributeError or silently ignores a value; returns
+    ``num_stages``. ``block`` is the depth's block class."""
     kwargs = dict(kwargs)
     for key in ('groups', 'width_per_group'):
         if key in kwargs:

@@ -1,25 +1,19 @@
-"""Residual blocks with one SE slot, at any of the paper's placements.
-
-Every SE block here is mmpretrain's block plus :class:`SEBlockMixin`: the
-convolutions, norms, ``downsample``, ``drop_path`` and ``with_cp`` stay
-mmpretrain's, and a single ``forward`` inserts SE where ``se_placement``
-says. ``se_cfg=None`` gives the plain block (the baseline), so a
-backbone with SE switched off has exactly mmpretrain's ResNet's layers.
-"""
+"""Residual blocks with one SE slot, at any of the paper's placements:
+mmpretrain's blocks plus :class:`SEBlockMixin`, whose one ``forward`` puts
+SE where ``se_placement`` says (``se_cfg=None``: mmpretrain's block)."""
 from typing import Optional
 
 import torch
-import torch.nn as nn
 import torch.utils.checkpoint as cp
 from mmpretrain.models.backbones.resnet import BasicBlock, Bottleneck
 from mmpretrain.models.backbones.resnext import \
     Bottleneck as ResNeXtBottleneck
 
-from se_plugin.ops import excite_kernel, kernel_layout
+from ..attention.slot import build_se  # noqa: F401 (the one builder)
 from ..checks import (bind, check_bool, check_cfg, check_choice,
                       check_init_cfg, check_int, check_number, fail)
-from ..attention.slot import build_se  # noqa: F401 (the one builder)
-from .se_layer import SELayer, check_se_cfg, exporting, has_hooks
+from . import fast
+from .se_layer import check_se_cfg
 
 #: Where SE goes in a residual unit (TPAMI Tables 14 and 15):
 #: ``standard``: on the residual branch after its last BN, before the sum;
@@ -34,16 +28,8 @@ STYLES = ('pytorch', 'caffe')
 
 
 def check_block_options(name: str, options: dict, bottleneck: bool) -> None:
-    """Check the options of an mmpretrain residual block before its
-    constructor's bare asserts (``style``, ``expansion``) are reached.
-
-    Args:
-        name (str): The block's class name, for the messages.
-        options (dict): The block's bound arguments (``**kwargs`` of a
-            ResNeXt block merged in).
-        bottleneck (bool): Whether it is a bottleneck (expansion 4 by
-            default, else 1).
-    """
+    """Check an mmpretrain residual block's bound ``options`` (a ResNeXt
+    block's ``kwargs`` merged in) before its bare asserts are reached."""
     options = dict(options.pop('kwargs', {}), **options)
     for key in ('in_channels', 'out_channels', 'stride', 'dilation',
                 'base_channels', 'groups', 'width_per_group'):
@@ -103,8 +89,7 @@ class SEBlockMixin:
             self.se = build_se(se_cfg, channels)
 
     def residual(self, x: torch.Tensor) -> torch.Tensor:
-        """The residual branch: conv-BN(-ReLU) layers, the last without
-        ReLU (2 for a basic block, 3 for a bottleneck)."""
+        """The residual branch, up to its last BN."""
         out = self.relu(self.norm1(self.conv1(x)))
         out = self.norm2(self.conv2(out))
         if not hasattr(self, 'conv3'):
@@ -115,38 +100,18 @@ class SEBlockMixin:
         return self.norm3(self.conv3(out))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        # Each submodule lookup costs a Python call; the SE module is looked
-        # up once per forward (at batch 1 on a CPU such overheads add up to
-        # a measurable share of what SE costs).
         se = self.se
         placement = None if se is None else self.se_placement
-        if (placement == 'standard' and isinstance(se, SELayer)
-                and se.kernel_applies(x) and type(self.relu) is nn.ReLU
-                and not has_hooks(self.relu)):
-            return self._kernel_forward(x, se)
+        # The one special case: the fused residual tail of CPU inference,
+        # where fast.applies proves it computes what the lines below do.
+        if placement == 'standard' and fast.applies(se, x, self):
+            return fast.block_forward(self, x)
 
         def _inner_forward(x):
             identity = x if self.downsample is None else self.downsample(x)
             if placement == 'identity':
                 identity = se(identity)
             out = self.residual(se(x) if placement == 'pre' else x)
-            if placement == 'standard' and isinstance(se, SELayer):
-                # SE's time is memory traffic, not FLOPs: scaling and the
-                # sum in one pass (identity + out * gate) leaves the squeeze
-                # as SE's only extra read of the activation. drop_path
-                # scales per sample, so it may act on the gate instead.
-                gate = self.drop_path(se.excite(out))
-                if exporting() or torch.is_grad_enabled() and (
-                        out.requires_grad or gate.requires_grad
-                        or identity.requires_grad):
-                    # (An exported graph takes no ``out=``: the TorchScript
-                    # exporter has no ONNX form of addcmul's out variant.)
-                    return torch.addcmul(identity, out, gate)
-                # Nothing to differentiate (inference): write the sum into
-                # the branch's own fresh output, as the plain block's
-                # ``out += identity`` does. A new activation-sized tensor
-                # per block (fresh pages to fault in) costs more than SE.
-                return torch.addcmul(identity, out, gate, out=out)
             if placement == 'standard':
                 out = se(out)
             out = self.drop_path(out)
@@ -159,21 +124,6 @@ class SEBlockMixin:
             out = _inner_forward(x)
         out = self.relu(out)
         return se(out) if placement == 'post' else out
-
-    def _kernel_forward(self, x: torch.Tensor,
-                        se: SELayer) -> torch.Tensor:
-        """The block with ``SELayer(cpu_kernel=True)`` at the standard
-        placement, in inference: the excitation and ``relu(identity + out *
-        gate)`` are one compiled call each, the second a single pass that
-        writes into the branch's output (the plain block reads and writes
-        it twice: the sum, then the ReLU). Identity and branch in different
-        memory formats take the operators."""
-        identity = x if self.downsample is None else self.downsample(x)
-        out = self.residual(x)
-        gate = self.drop_path(se.excite(out)).contiguous()
-        if out.stride() == identity.stride() and kernel_layout(out):
-            return excite_kernel().scale_add_relu_(out, identity, gate)
-        return self.relu(torch.addcmul(identity, out, gate, out=out))
 
 
 class SEBasicBlock(SEBlockMixin, BasicBlock):
