@@ -28,7 +28,6 @@ def load_tool(relative):
     path = REPO / 'tools' / relative
     name = 'se_plugin_tool_' + path.stem
     if name not in sys.modules:
-        sys.path.insert(0, str(REPO / 'tools'))  # test.py imports train
         spec = importlib.util.spec_from_file_location(name, path)
         module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(module)
