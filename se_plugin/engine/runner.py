@@ -258,8 +258,8 @@ def merge_test_args(cfg, args):
             one of the inputs.
     """
     if args.out is not None:
-        out_item(args)
         check_output(args.out, tool_inputs(cfg, args), args.overwrite)
+        out_item(args)
     if (args.show or args.show_dir) and 'visualization' not in (
             cfg.get('default_hooks') or {}):
         raise ConfigError(
