@@ -12,14 +12,15 @@ import pytest
 import timm
 import torch
 import torchvision
+from mmengine.config import Config
 from mmengine.hub import get_config
 from mmengine.registry import DefaultScope
 from mmengine.runner import load_checkpoint
 from mmpretrain.registry import MODELS as MMPRETRAIN_MODELS
 
+from se_plugin.apis import build_model
 from se_plugin.converters import (TIMM, TORCHVISION, PortedSEResNet,
-                                  build_model, convert, get_spec,
-                                  load_weights)
+                                  convert, get_spec, load_weights)
 
 TOL = 1e-4
 # One model per family (key layout x block x stem) stays in the default
@@ -112,7 +113,9 @@ def max_diff(source, arch, images, tmp_path=None, **overrides):
     if tmp_path is not None:
         (tmp_path / 'model.py').write_text(config)
         config = str(tmp_path / 'model.py')
-    model = build_model(config).eval()
+    else:
+        config = Config.fromstring(config, '.py')
+    model = build_model(config)
     result = model.load_state_dict(converted.state_dict, strict=True)
     assert not result.missing_keys and not result.unexpected_keys
     with torch.no_grad():

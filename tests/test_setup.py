@@ -20,12 +20,6 @@ from se_plugin.models import SEResNet
 
 ROOT = Path(__file__).parents[1]
 DIGITS = ROOT / 'configs' / 'digits' / 'se_resnet18_digits.py'
-# An mmdet config from mmdet's installed ones, with our backbone.
-MMDET_CONFIG = """
-_base_ = 'mmdet::faster_rcnn/faster-rcnn_r50_fpn_1x_coco.py'
-model = dict(backbone=dict(_delete_=True, type='se_plugin.SEResNet',
-                           depth=50, out_indices=(0, 1, 2, 3)))
-"""
 
 
 def load_tool(name):
@@ -34,13 +28,6 @@ def load_tool(name):
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
-
-
-@pytest.fixture
-def mmdet_config(tmp_path):
-    path = tmp_path / 'faster-rcnn_se-r50_fpn.py'
-    path.write_text(MMDET_CONFIG)
-    return path
 
 
 def setup_cfg():

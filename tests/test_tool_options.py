@@ -12,7 +12,6 @@ import pytest
 import torch
 from bad_inputs.tools import DIGITS, ToolExit, load_tool, run_tool
 from mmengine.dataset import pseudo_collate
-from test_setup import MMDET_CONFIG
 
 from se_plugin.apis import build_model
 from se_plugin.engine.runner import (dump_predictions, load_config,
@@ -28,13 +27,6 @@ def checkpoint(tmp_path_factory):
     torch.manual_seed(0)
     torch.save(dict(state_dict=build_model(DIGITS).state_dict(), meta={}),
                path)
-    return path
-
-
-@pytest.fixture
-def mmdet_config(tmp_path):
-    path = tmp_path / 'faster-rcnn_se-r50_fpn.py'
-    path.write_text(MMDET_CONFIG)
     return path
 
 

@@ -11,6 +11,7 @@ mmdet's importable ``trigger_visualization_hook``.
 import argparse
 import copy
 import datetime
+import functools
 import importlib
 import importlib.util
 import os
@@ -96,11 +97,15 @@ def load_config(args):
     return cfg
 
 
+@functools.lru_cache(maxsize=None)
 def toolbox_tool(package, name):
     """A toolbox's own tool script (``<package>/.mim/tools/<name>``) as a
     module, for the functions it defines."""
     root = osp.dirname(importlib.import_module(package).__file__)
     path = osp.join(root, '.mim', 'tools', name)
+    if not osp.isfile(path):  # mim's installs hold it; a bare copy may not
+        raise ImportError(f'{package} is installed without its tools '
+                          f'({path}); reinstall it with pip or mim')
     spec = importlib.util.spec_from_file_location(
         f'{package}_tools_{osp.splitext(name)[0]}', path)
     module = importlib.util.module_from_spec(spec)
