@@ -19,6 +19,7 @@ from mmengine.runner import load_checkpoint
 from mmpretrain.registry import MODELS as MMPRETRAIN_MODELS
 
 from se_plugin.apis import build_model
+from se_plugin.engine.errors import CheckpointError
 from se_plugin.converters import (TIMM, TORCHVISION, PortedSEResNet,
                                   convert, get_spec, load_weights)
 
@@ -228,8 +229,15 @@ def test_load_weights(tmp_path):
     for name in ('nested.pth', 'raw.pth', 'hub.safetensors'):
         assert load_weights(str(tmp_path / name)).keys() == sd.keys()
     torch.save([1, 2], tmp_path / 'bad.pth')
-    with pytest.raises(ValueError, match='holds no state dict'):
+    with pytest.raises(CheckpointError,
+                       match='bad.pth: holds a list, not the dict'):
         load_weights(str(tmp_path / 'bad.pth'))
+    torch.save(dict(epoch=3), tmp_path / 'meta.pth')
+    with pytest.raises(ValueError, match='meta.pth holds no state dict'):
+        load_weights(str(tmp_path / 'meta.pth'))
+    (tmp_path / 'cut.safetensors').write_bytes(b'\x10' * 12)
+    with pytest.raises(CheckpointError, match='not a readable safetensors'):
+        load_weights(str(tmp_path / 'cut.safetensors'))
 
 
 def test_cli(tmp_path, images):

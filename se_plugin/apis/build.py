@@ -96,8 +96,8 @@ def load_exactly(model: torch.nn.Module, checkpoint: str, name) -> dict:
         dict: The checkpoint as read.
     """
     if not osp.isfile(checkpoint):
-        raise InputNotFoundError(f'checkpoint {checkpoint!r} (model '
-                                 f'{name!r}) does not exist')
+        raise InputNotFoundError(f'checkpoint file {checkpoint!r} does not '
+                                 f'exist (model {name!r})')
     ckpt = read_checkpoint(checkpoint)
     mismatch = state_mismatch(model.state_dict(), ckpt)
     if mismatch:
