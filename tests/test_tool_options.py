@@ -10,7 +10,7 @@ import mmengine
 import numpy as np
 import pytest
 import torch
-from bad_inputs.tools import DIGITS, ToolExit, load_tool, run_tool
+from bad_inputs.tools import DIGITS, REPO, ToolExit, load_tool, run_tool
 from mmengine.dataset import pseudo_collate
 
 from se_plugin.apis import build_model
@@ -72,6 +72,11 @@ def test_train_dataloader_options_follow_the_configs_toolbox(mmdet_config):
                        'True')
     assert [cfg[k].pin_memory for k in LOADERS] == [False] * 3
     assert [cfg[k].persistent_workers for k in LOADERS] == [False] * 3
+    # Except where torch refuses it: without workers.
+    cfg = train_config(REPO / 'configs' / 'se_resnet50_imagenet.py',
+                       '--cfg-options', 'val_dataloader.num_workers=0')
+    assert (cfg.train_dataloader.persistent_workers,
+            cfg.val_dataloader.persistent_workers) == (True, False)
     # mmdet's tool sets neither; ours turns them off when asked.
     cfg = train_config(mmdet_config)
     assert 'pin_memory' not in cfg.train_dataloader

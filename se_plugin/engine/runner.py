@@ -161,6 +161,13 @@ def merge_train_args(cfg, args):
             f'{cfg.get("auto_scale_lr")!r}')
     if not is_mmdet(cfg):
         cfg = _toolbox_merge(cfg, args, 'train.py', resume=None)
+        for field in ('train_dataloader', 'val_dataloader',
+                      'test_dataloader'):
+            # mmpretrain's default persistent_workers=True, which torch's
+            # DataLoader refuses for num_workers=0.
+            if cfg.get(field) is not None and not cfg[field].get(
+                    'num_workers'):
+                cfg[field].persistent_workers = False
     else:  # mmdet's tools/train.py, and --no-validate as mmpretrain's
         if args.amp:
             cfg.optim_wrapper.type = 'AmpOptimWrapper'
