@@ -60,9 +60,9 @@ LOADERS = ('train_dataloader', 'val_dataloader', 'test_dataloader')
 
 
 def test_train_dataloader_options_follow_the_configs_toolbox(mmdet_config):
-    # mmpretrain's tool: pin_memory and persistent_workers default to True
-    # where the config does not say (the digits config sets
-    # persistent_workers=False for its num_workers=0).
+    # mmpretrain's tool: pin_memory defaults to True where the config does
+    # not say; persistent_workers keeps the config's (default off: an exact
+    # --resume needs workers re-created per epoch).
     cfg = train_config(DIGITS)
     assert [cfg[k].pin_memory for k in LOADERS] == [True] * 3
     assert [cfg[k].persistent_workers for k in LOADERS] == [False] * 3
@@ -72,9 +72,9 @@ def test_train_dataloader_options_follow_the_configs_toolbox(mmdet_config):
                        'True')
     assert [cfg[k].pin_memory for k in LOADERS] == [False] * 3
     assert [cfg[k].persistent_workers for k in LOADERS] == [False] * 3
-    # Except where torch refuses it: without workers.
     cfg = train_config(REPO / 'configs' / 'se_resnet50_imagenet.py',
-                       '--cfg-options', 'val_dataloader.num_workers=0')
+                       '--cfg-options', 'val_dataloader.num_workers=0',
+                       'train_dataloader.persistent_workers=True')
     assert (cfg.train_dataloader.persistent_workers,
             cfg.val_dataloader.persistent_workers) == (True, False)
     # mmdet's tool sets neither; ours turns them off when asked.

@@ -160,14 +160,17 @@ def merge_train_args(cfg, args):
             f'config; {args.config} has auto_scale_lr='
             f'{cfg.get("auto_scale_lr")!r}')
     if not is_mmdet(cfg):
+        loaders = ('train_dataloader', 'val_dataloader', 'test_dataloader')
+        kept = {f: cfg[f].get('persistent_workers', False) for f in loaders
+                if cfg.get(f) is not None}
         cfg = _toolbox_merge(cfg, args, 'train.py', resume=None)
-        for field in ('train_dataloader', 'val_dataloader',
-                      'test_dataloader'):
-            # mmpretrain's default persistent_workers=True, which torch's
-            # DataLoader refuses for num_workers=0.
-            if cfg.get(field) is not None and not cfg[field].get(
-                    'num_workers'):
-                cfg[field].persistent_workers = False
+        for field, persistent in kept.items():
+            # Not mmpretrain's default True: workers re-created per epoch
+            # are seeded alike, which an exact --resume needs (and torch
+            # refuses persistent workers without workers).
+            cfg[field].persistent_workers = persistent and bool(
+                cfg[field].get('num_workers')) and \
+                not args.no_persistent_workers
     else:  # mmdet's tools/train.py, and --no-validate as mmpretrain's
         if args.amp:
             cfg.optim_wrapper.type = 'AmpOptimWrapper'
