@@ -14,13 +14,16 @@ import pytest
 import timm
 import torch
 import torchvision
+from mmengine.config import Config
 from mmengine.hub import get_config
 from mmengine.registry import DefaultScope
 from mmengine.runner import load_checkpoint
 from mmpretrain.registry import MODELS as MMPRETRAIN_MODELS
 
-from se_plugin.converters import (TIMM, TORCHVISION, build_model, convert,
-                                  get_spec, load_weights)
+from se_plugin.apis import build_model
+from se_plugin.converters import (TIMM, TORCHVISION, convert, get_spec,
+                                  load_weights)
+from se_plugin.engine.errors import CheckpointError
 from se_plugin.models import PortedSEResNet
 
 TOL = 1e-4
@@ -114,7 +117,9 @@ def max_diff(source, arch, images, tmp_path=None, **overrides):
     if tmp_path is not None:
         (tmp_path / 'model.py').write_text(config)
         config = str(tmp_path / 'model.py')
-    model = build_model(config).eval()
+    else:
+        config = Config.fromstring(config, '.py')
+    model = build_model(config)
     result = model.load_state_dict(converted.state_dict, strict=True)
     assert not result.missing_keys and not result.unexpected_keys
     with torch.no_grad():
@@ -241,8 +246,15 @@ def test_load_weights(tmp_path):
     for name in ('nested.pth', 'raw.pth', 'hub.safetensors'):
         assert load_weights(str(tmp_path / name)).keys() == sd.keys()
     torch.save([1, 2], tmp_path / 'bad.pth')
-    with pytest.raises(ValueError, match='holds no state dict'):
+    with pytest.raises(CheckpointError,
+                       match='bad.pth: holds a list, not the dict'):
         load_weights(str(tmp_path / 'bad.pth'))
+    torch.save(dict(epoch=3), tmp_path / 'meta.pth')
+    with pytest.raises(ValueError, match='meta.pth holds no state dict'):
+        load_weights(str(tmp_path / 'meta.pth'))
+    (tmp_path / 'cut.safetensors').write_bytes(b'\x10' * 12)
+    with pytest.raises(CheckpointError, match='not a readable safetensors'):
+        load_weights(str(tmp_path / 'cut.safetensors'))
 
 
 def test_cli(tmp_path, images):

@@ -14,9 +14,11 @@ import pickle
 import pytest
 import torch
 import torch.nn as nn
+from mmengine.config import Config
 from mmengine.logging import MMLogger
 
-from se_plugin.converters import build_model, convert
+from se_plugin.apis import build_model
+from se_plugin.converters import convert
 from se_plugin.converters.keys import rename_keys
 from se_plugin.converters.specs import REGNETY_SE
 from se_plugin.models import CBAM, ECALayer, SELayer
@@ -110,7 +112,7 @@ def test_mmpretrain_resnet50_with_se_is_se_resnet50():
 def convert_timm(arch, reference):
     randomise(reference)
     converted = convert(reference.state_dict(), 'timm', arch)
-    model = build_model(converted.config)
+    model = build_model(Config.fromstring(converted.config, '.py'))
     model.load_state_dict(converted.state_dict, strict=True)
     return model
 

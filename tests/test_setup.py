@@ -15,16 +15,11 @@ import pytest
 import torch
 from packaging.requirements import Requirement
 
+from se_plugin.engine.runner import init_cpu_distributed
 from se_plugin.models import SEResNet
 
 ROOT = Path(__file__).parents[1]
 DIGITS = ROOT / 'configs' / 'digits' / 'se_resnet18_digits.py'
-# An mmdet config from mmdet's installed ones, with our backbone.
-MMDET_CONFIG = """
-_base_ = 'mmdet::faster_rcnn/faster-rcnn_r50_fpn_1x_coco.py'
-model = dict(backbone=dict(_delete_=True, type='se_plugin.SEResNet',
-                           depth=50, out_indices=(0, 1, 2, 3)))
-"""
 
 
 def load_tool(name):
@@ -33,13 +28,6 @@ def load_tool(name):
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
-
-
-@pytest.fixture
-def mmdet_config(tmp_path):
-    path = tmp_path / 'faster-rcnn_se-r50_fpn.py'
-    path.write_text(MMDET_CONFIG)
-    return path
 
 
 def setup_cfg():
@@ -201,11 +189,15 @@ def test_the_mmdet_config_builds_an_mmdet_runner(mmdet_config, tmp_path):
     assert isinstance(runner.model.backbone, SEResNet)
 
 
-def test_test_tool_refuses_an_unknown_out_format(capsys):
+@pytest.mark.parametrize('out,item', [('res.txt', None),
+                                      ('res.json', 'pred')])
+def test_test_tool_refuses_an_unknown_out_format(out, item, tmp_path):
     test_tool = load_tool('test.py')
-    with pytest.raises(SystemExit):
-        test_tool.parse_args([str(DIGITS), 'ckpt.pth', '--out', 'res.txt'])
-    assert "--out='res.txt' must end with one of" in capsys.readouterr().err
+    more = ['--out-item', item] if item else []
+    with pytest.raises(SystemExit) as exit_:
+        test_tool.main([str(DIGITS), 'ckpt.pth', '--out', out, *more])
+    assert str(exit_.value.code).startswith(
+        f"error: --out={out!r} must end with one of")
 
 
 @pytest.mark.skipif(torch.cuda.is_available(),
@@ -218,5 +210,5 @@ def test_cpu_distributed_launch_needs_gloo():
     with pytest.raises(ValueError,
                        match=r"backend='nccl' needs CUDA; without it only "
                        r"'gloo' is allowed"):
-        train.init_cpu_distributed(cfg)
+        init_cpu_distributed(cfg)
     assert not torch.distributed.is_initialized()

@@ -17,14 +17,10 @@ from typing import Dict, List, Optional, Union
 
 import torch
 from mmengine.config import Config
-from mmengine.registry import MODELS, DefaultScope
 from modelindex.load_model_index import load
 from modelindex.models.Model import Model
 
-from se_plugin.engine.errors import (CheckpointMismatchError,
-                                     InputNotFoundError)
-from se_plugin.engine.loading import (checkpoint_weights, read_checkpoint,
-                                      state_mismatch)
+from .build import build_model
 
 MIM_DIR = osp.join(osp.dirname(osp.dirname(osp.abspath(__file__))), '.mim')
 MODEL_INDEX = osp.join(MIM_DIR, 'model-index.yml')
@@ -122,7 +118,8 @@ def get_model(name: str,
 
     Returns:
         torch.nn.Module: The model (an mmpretrain classifier or an mmdet
-        detector), with its config as ``model.cfg``.
+        detector) in eval mode, with its config as ``model.cfg``; see
+        :func:`se_plugin.apis.build.build_model`.
 
     Raises:
         ValueError: Unknown name, ``pretrained`` neither None nor a path, or
@@ -135,36 +132,4 @@ def get_model(name: str,
             f'pretrained={pretrained!r}: expected None or the path of a '
             f'checkpoint (se_plugin publishes no weights; convert the '
             f'published ones with tools/model_converters/to_se_plugin.py)')
-    cfg = get_config(name)
-    if overrides:
-        cfg.merge_from_dict(dict(model=overrides))
-    model_cfg = cfg.model
-    # mmpretrain configs keep the preprocessor beside the model, and the
-    # runner moves it in; do the same.
-    if 'data_preprocessor' in cfg and 'data_preprocessor' not in model_cfg:
-        model_cfg.data_preprocessor = cfg.data_preprocessor
-    with DefaultScope.overwrite_default_scope(cfg.get('default_scope')):
-        model = MODELS.build(model_cfg)
-    if pretrained is not None:
-        load_exactly(model, os.fspath(pretrained), name)
-    model.cfg = cfg
-    return model
-
-
-def load_exactly(model: torch.nn.Module, checkpoint: str, name: str) -> None:
-    """Load every weight of ``checkpoint`` into ``model``, or raise.
-
-    mmengine's ``load_checkpoint(strict=True)`` raises on rank 0 only; this
-    raises everywhere, with the checks of ``tools/test.py``
-    (:func:`se_plugin.engine.loading.state_mismatch`).
-    """
-    if not osp.isfile(checkpoint):
-        raise InputNotFoundError(f'pretrained={checkpoint!r} (model '
-                                 f'{name!r}) does not exist')
-    ckpt = read_checkpoint(checkpoint)
-    mismatch = state_mismatch(model.state_dict(), ckpt)
-    if mismatch:
-        raise CheckpointMismatchError(
-            f'pretrained={checkpoint!r} does not fit model {name!r}, '
-            f'nothing was loaded:\n{mismatch}')
-    model.load_state_dict(checkpoint_weights(ckpt), strict=False)
+    return build_model(name, pretrained, **overrides)

@@ -1,12 +1,12 @@
 """Convert a peer's checkpoint and write the se_plugin config that runs it."""
-import os.path as osp
 from typing import Dict, NamedTuple
 
 import torch
 from mmengine.config import Config
 
+from ..apis.build import build_model
 from ..engine.errors import ConversionError
-from ..engine.loading import state_mismatch
+from ..engine.loading import read_checkpoint, state_mismatch
 from .keys import rename_keys
 from .specs import Spec, get_spec
 
@@ -31,11 +31,13 @@ def load_weights(path: str) -> Dict[str, torch.Tensor]:
     Raw state dicts (timm, torchvision; ``.safetensors`` as on the Hugging
     Face hub) and the nested ones of mmengine and timm's trainer
     (``state_dict`` / ``model``) are accepted.
+
+    Raises:
+        CheckpointError: The file cannot be read
+            (:func:`se_plugin.engine.loading.read_checkpoint`).
+        ConversionError: It holds no state dict.
     """
-    if path.endswith('.safetensors'):
-        from safetensors.torch import load_file  # comes with timm
-        return load_file(path)
-    ckpt = torch.load(path, map_location='cpu', weights_only=True)
+    ckpt = read_checkpoint(path)
     for key in _NESTED:
         if isinstance(ckpt, dict) and isinstance(ckpt.get(key), dict):
             return ckpt[key]
@@ -55,13 +57,6 @@ def config_text(spec: Spec, state_dict: Dict[str, torch.Tensor]) -> str:
         head=dict(
             spec.head, num_classes=num_classes, in_channels=in_channels))
     return f'_base_ = {spec.base!r}\n' + Config(dict(model=model)).pretty_text
-
-
-def build_model(config: str):
-    """Build the classifier of a config given as text (or a file path)."""
-    from mmpretrain.apis import get_model
-    return get_model(config if osp.isfile(config) else Config.fromstring(
-        config, '.py'))
 
 
 def check_weights_fit(model: torch.nn.Module,
@@ -104,5 +99,6 @@ def convert(state_dict: Dict[str, torch.Tensor],
                               f'arch={arch!r} (no key maps to head.fc.weight)')
     config = config_text(spec, converted)
     if check:
-        check_weights_fit(build_model(config), converted, arch)
+        check_weights_fit(
+            build_model(Config.fromstring(config, '.py')), converted, arch)
     return Converted(converted, config)

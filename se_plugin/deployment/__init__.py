@@ -3,8 +3,9 @@
 Needs the ``deploy`` extra (``pip install se_plugin[deploy]``: onnx,
 onnxruntime, onnxscript); importing this package does not.
 """
-from .export import (EXPORTERS, GraphModel, build_model, export_onnx,
-                     max_difference, onnx_session)
+from ..apis.build import build_model  # the one way to build and load
+from .export import (EXPORTERS, GraphModel, export_onnx, max_difference,
+                     onnx_session)
 
 __all__ = [
     'EXPORTERS', 'GraphModel', 'build_model', 'export_onnx',

@@ -7,13 +7,12 @@ dynamic in both. SE exports as its module graph (squeeze, ``fc1``, act,
 ``fc2``, gate, one multiply); the CPU fast path
 (:mod:`se_plugin.models.blocks.fast`) is never taken while exporting.
 """
-import os.path as osp
 from typing import List, Optional, Sequence, Tuple
 
 import torch
 import torch.nn as nn
 
-from se_plugin.engine.errors import InputNotFoundError, OptionError
+from se_plugin.engine.errors import OptionError
 
 #: The exporters of ``torch.onnx.export``: ``dynamo=False`` / ``True``.
 EXPORTERS = ('torchscript', 'dynamo')
@@ -48,41 +47,6 @@ class GraphModel(nn.Module):
         if self.kind == 'mmengine':
             return self.model(x, mode='tensor')
         return self.model(x)
-
-
-def build_model(config: str,
-                checkpoint: Optional[str] = None) -> nn.Module:
-    """Build the model of an mmpretrain or mmdet config on the CPU.
-
-    Args:
-        config (str): Config file; its ``default_scope`` (``'mmdet'`` or
-            mmpretrain's) decides the toolbox that builds it.
-        checkpoint (str, optional): Weights to load. Defaults to None
-            (the config's initialisation).
-
-    Raises:
-        FileNotFoundError: ``config`` or ``checkpoint`` does not exist.
-        CheckpointMismatchError: The checkpoint's weights do not fit the
-            model exactly (a ValueError).
-    """
-    import se_plugin  # noqa: F401 (configs may inherit se_plugin::)
-    from mmengine.config import Config
-    for key, path in (('config', config), ('checkpoint', checkpoint)):
-        if path is not None and not osp.isfile(path):
-            raise InputNotFoundError(f'{key} file {path!r} does not exist')
-    cfg = Config.fromfile(config)
-    if cfg.get('default_scope') == 'mmdet':
-        from mmdet.apis import init_detector
-        model = init_detector(cfg, None, device='cpu')
-    else:
-        from mmpretrain.apis import get_model
-        model = get_model(cfg, pretrained=False, device='cpu')
-    if checkpoint is not None:
-        # The toolboxes' loaders load what fits and warn: an export of
-        # partly random weights would pass its own ONNX Runtime check.
-        from se_plugin.apis.model_zoo import load_exactly
-        load_exactly(model, checkpoint, config)
-    return model.eval()
 
 
 def _check_shape(shape: Sequence[int], key: str = 'shape') -> Tuple[int]:

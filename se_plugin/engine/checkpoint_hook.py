@@ -22,7 +22,7 @@ import os.path as osp
 from mmengine.dist import is_main_process
 from mmengine.fileio import LocalBackend
 from mmengine.hooks import CheckpointHook
-from mmengine.model import is_model_wrapper
+from mmengine.model import BaseTTAModel, is_model_wrapper
 
 from ..registry import HOOKS
 from .atomic import atomic_path, publish
@@ -188,8 +188,10 @@ class SafeCheckpointHook(CheckpointHook):
         """Stop when the checkpoint's weights do not fit the model."""
         if not self.strict_load:
             return
-        model = runner.model.module if is_model_wrapper(
-            runner.model) else runner.model
+        model = runner.model
+        # Where mmengine's load_state_dict loads: inside DDP and --tta.
+        while is_model_wrapper(model) or isinstance(model, BaseTTAModel):
+            model = model.module
         mismatch = state_mismatch(model.state_dict(), checkpoint)
         if not mismatch:
             return

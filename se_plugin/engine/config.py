@@ -1,12 +1,11 @@
 """Config checks for the tools: where a syntax error is, which
-``--cfg-options`` key is new, and which checkpoint hook saves.
+``--cfg-options`` key is new, and whether the checkpoint hook is safe.
 """
 import ast
 import os.path as osp
 import warnings
 
 from mmengine.config import Config
-from mmengine.hooks import CheckpointHook
 
 from .checkpoint_hook import SafeCheckpointHook
 from .errors import ConfigError
@@ -14,10 +13,6 @@ from .errors import ConfigError
 SAFE_HOOK = 'se_plugin.SafeCheckpointHook'
 # What Config.fromfile reads.
 CONFIG_SUFFIXES = ('.py', '.json', '.yaml', '.yml')
-# mmengine's hook under the names configs use (default scopes fall back to
-# mmengine's registry for it).
-PLAIN_HOOKS = (CheckpointHook, 'CheckpointHook', 'mmengine.CheckpointHook',
-               'mmpretrain.CheckpointHook', 'mmdet.CheckpointHook')
 
 
 def _syntax_error_in(path):
@@ -117,31 +112,21 @@ def warn_new_keys(cfg, options):
                 break
 
 
-def use_safe_checkpoint_hook(cfg):
-    """Make the config save with :class:`SafeCheckpointHook`.
+def warn_unsafe_checkpoint_hook(cfg):
+    """Warn when the config does not save with :class:`SafeCheckpointHook`.
 
-    mmengine's plain hook (also when the config names none, which makes the
-    Runner add it) is replaced; another hook is kept with a warning, and
-    ``checkpoint=None`` (no checkpoints) is left alone.
-
-    Args:
-        cfg (mmengine.Config): The config, changed in place.
+    The config chooses the hook (every shipped config does, through its
+    bases, so mmpretrain's and mmdet's own tools get it too); the tools do
+    not change it, they say what it means.
     """
-    hooks = cfg.get('default_hooks')
-    if hooks is None:
-        cfg.default_hooks = hooks = {}
-    if 'checkpoint' not in hooks:
-        hooks['checkpoint'] = dict(type=SAFE_HOOK, interval=1)
+    # Without an entry the Runner adds mmengine's CheckpointHook.
+    hook = (cfg.get('default_hooks') or {}).get(
+        'checkpoint', dict(type='CheckpointHook'))
+    kind = hook.get('type') if isinstance(hook, dict) else hook
+    if hook is None or kind in (SAFE_HOOK, SafeCheckpointHook):
         return
-    hook = hooks['checkpoint']
-    if hook is None:
-        return
-    kind = hook.get('type')
-    if kind is None or kind in PLAIN_HOOKS:
-        hook['type'] = SAFE_HOOK
-    elif kind not in (SAFE_HOOK, SafeCheckpointHook):
-        warnings.warn(
-            f'default_hooks.checkpoint.type={kind!r} is not {SAFE_HOOK}: '
-            'it may write checkpoints in place and remove the previous one '
-            'before the new one is complete, and loads are not strict',
-            UserWarning, stacklevel=2)
+    warnings.warn(
+        f'default_hooks.checkpoint.type={kind!r} is not {SAFE_HOOK}: it may '
+        'write checkpoints in place and remove the previous one before the '
+        'new one is complete, and loads are not strict (see docs/'
+        'user_guides/checkpoints.md)', UserWarning, stacklevel=2)

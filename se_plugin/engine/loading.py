@@ -22,6 +22,9 @@ MAX_LISTED = 5
 def read_checkpoint(path):
     """Load a checkpoint file on the CPU, ``weights_only`` as always.
 
+    Every checkpoint se_plugin reads goes through here (a ``.safetensors``
+    file, as on the Hugging Face hub, is read with ``safetensors``).
+
     Args:
         path (str): The file.
 
@@ -42,6 +45,8 @@ def read_checkpoint(path):
     size = osp.getsize(path)
     if size == 0:
         raise CheckpointError(f'{path}: the file is empty (0 bytes)')
+    if os.fspath(path).endswith('.safetensors'):
+        return _read_safetensors(path)
     if not zipfile.is_zipfile(path):
         with open(path, 'rb') as f:
             magic = f.read(4)
@@ -70,6 +75,16 @@ def read_checkpoint(path):
             f'{path}: holds a {type(checkpoint).__name__}, not the dict of a '
             'checkpoint')
     return checkpoint
+
+
+def _read_safetensors(path):
+    from safetensors import SafetensorError  # comes with timm
+    from safetensors.torch import load_file
+    try:
+        return load_file(path)
+    except (SafetensorError, OSError) as error:
+        raise CheckpointError(f'{path}: not a readable safetensors file '
+                              f'({error})') from None
 
 
 def _listed(keys):

@@ -11,10 +11,8 @@ import argparse
 import os
 import os.path as osp
 
-from mmpretrain.apis import get_model
-
-import se_plugin  # noqa: F401
 from se_plugin.analysis.cost import cost_rows, to_csv, to_markdown
+from se_plugin.apis import build_model
 
 
 def parse_args(argv=None):
@@ -42,7 +40,7 @@ def main(argv=None):
     if baseline not in args.configs:
         args.configs.insert(0, baseline)
     names = {c: osp.splitext(osp.basename(c))[0] for c in args.configs}
-    models = {names[c]: get_model(c) for c in args.configs}
+    models = {names[c]: build_model(c) for c in args.configs}
     speed = dict(batch_size=args.batch_size, repeats=args.repeats,
                  warmup=args.warmup) if args.speed else None
     rows = cost_rows(models, names[baseline], (3, *args.shape), speed)

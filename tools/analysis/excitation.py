@@ -16,10 +16,10 @@ from mmengine.dataset import pseudo_collate
 from mmengine.registry import init_default_scope
 from torch.utils.data import DataLoader, Subset
 
-import se_plugin  # noqa: F401
 from se_plugin.analysis.excitation import (record_dataset, select_images,
                                            summarize)
 from se_plugin.analysis.fig5 import plot_blocks, write_numbers
+from se_plugin.apis import build_model
 
 
 def parse_args(argv=None):
@@ -71,9 +71,8 @@ def main(argv=None):
     if args.cfg_options:
         cfg.merge_from_dict(args.cfg_options)
     init_default_scope(cfg.get('default_scope', 'mmpretrain'))
-    from mmpretrain.apis import get_model
     from mmpretrain.registry import DATASETS
-    model = get_model(cfg, pretrained=args.checkpoint, device='cpu')
+    model = build_model(cfg, args.checkpoint)
     dataset = DATASETS.build(cfg[f'{args.split}_dataloader'].dataset)
     names = dataset.metainfo['classes']
     classes = class_indices(args.classes, names)

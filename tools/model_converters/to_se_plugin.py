@@ -16,7 +16,6 @@ import torch
 from se_plugin.converters import convert, load_weights
 from se_plugin.engine.atomic import atomic_write
 from se_plugin.engine.errors import report_user_errors
-from se_plugin.engine.loading import read_checkpoint
 
 
 def parse_args(argv=None):
@@ -69,9 +68,6 @@ def main(argv=None):
     refusal = check_outputs(args.src, [args.dst, config], args.force)
     if refusal:
         sys.exit(f'error: {refusal}')
-    if not args.src.endswith('.safetensors'):
-        # for a one-line error on a file that is no checkpoint
-        read_checkpoint(args.src)
     converted = convert(load_weights(args.src), args.source, args.arch)
     meta = dict(source=args.source, arch=args.arch, converted_from=args.src)
     weights = io.BytesIO()
