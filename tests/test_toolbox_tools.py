@@ -268,6 +268,9 @@ def detector_params():
 
 #: The folders of mmdet configs; every other config is mmpretrain's.
 DETECTION = ('configs/detection/', 'configs/yolox/')
+#: The toolbox each config folder's configs are for (else mmpretrain).
+SCOPES = {'configs/detection/': 'mmdet', 'configs/yolox/': 'mmdet',
+          'configs/seg/': 'mmseg', 'configs/pose/': 'mmpose'}
 SHIPPED = sorted(
     str(p.relative_to(REPO)) for p in (REPO / 'configs').rglob('*.py')
     if '_base_' not in p.parts)
@@ -320,8 +323,8 @@ def test_every_shipped_config_reads_as_a_base_in_a_fresh_interpreter(
     compared = set()
     for rel, inherited in read_all(hook_dir, tmp_path, '--read'):
         scope = json.loads(inherited)['default_scope']
-        assert scope == ('mmdet' if rel.startswith(DETECTION) else
-                         'mmpretrain')
+        assert scope == next((s for folder, s in SCOPES.items()
+                              if rel.startswith(folder)), 'mmpretrain')
         folder = Path(rel).parent
         if folder not in compared:
             compared.add(folder)

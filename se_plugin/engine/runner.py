@@ -165,6 +165,8 @@ def merge_train_args(cfg, args):
                 if cfg.get(f) is not None}
         cfg = _toolbox_merge(cfg, args, 'train.py', resume=None)
         for field, persistent in kept.items():
+            if cfg.get(field) is None:  # dropped by --no-validate
+                continue
             # Not mmpretrain's default True: workers re-created per epoch
             # are seeded alike, which an exact --resume needs (and torch
             # refuses persistent workers without workers).
