@@ -13,6 +13,7 @@ from se_plugin.converters.keys import rename_keys
 from se_plugin.models import (CoordAttention, EffectiveSE, GatherExcite,
                               MultiSpectralAttention, SELayer, SimAM)
 from se_plugin.registry import MODELS
+from test_configs import no_weight_init  # noqa: F401 (a fixture)
 from test_onnx_export import TOL, export_and_compare
 from test_se_anywhere import (BOTTLENECK, assert_same, count, outputs,
                               randomise)
@@ -228,3 +229,62 @@ def test_exports_to_onnx_with_dynamic_size(tmp_path, kind, exporter):
     randomise(model).eval()
     _, diffs = export_and_compare(model, tmp_path, (1, 3, 64, 64), exporter)
     assert max(diffs) < TOL
+
+
+R50 = 25557032  # mmpretrain's ResNet-50 with the 1000-class head
+R50_BLOCKS = [256] * 3 + [512] * 4 + [1024] * 6 + [2048] * 3
+
+
+def coord_params(c):
+    """conv1 (C x m + m), BN (2 m), conv_h and conv_w (m x C + C each),
+    m = max(8, C / 32)."""
+    m = max(8, c // 32)
+    return c * m + m + 2 * m + 2 * (m * c + c)
+
+
+#: Hand counts of the configs: ResNet-50 plus each module at every bn3.
+CONFIG_PARAMS = {
+    'fca': R50 + sum(2 * c * (c // 16) + c // 16 + c for c in R50_BLOCKS),
+    'coord': R50 + sum(coord_params(c) for c in R50_BLOCKS),
+    'ge': R50,  # GE-theta-minus: no parameters
+    'ese': R50 + sum(c * c + c for c in R50_BLOCKS),  # one C x C FC
+    'simam': R50,
+}
+
+
+@pytest.mark.parametrize('kind', CONFIG_PARAMS)
+def test_configs_have_the_hand_counted_parameters(kind, no_weight_init):
+    from mmengine.config import Config
+    from test_model_zoo import MODELS as ZOO
+    from test_model_zoo import CONFIGS
+    path = CONFIGS / f'attention/{kind}_resnet50_imagenet.py'
+    model = MODELS.build(Config.fromfile(str(path)).model)
+    assert count(model) == CONFIG_PARAMS[kind]
+    assert ZOO[f'{kind}_resnet50_imagenet']['Metadata'][
+        'Parameters'] == CONFIG_PARAMS[kind]
+
+
+@pytest.mark.parametrize('kind', CONFIG_PARAMS)
+def test_metafile_flops_are_measured(kind, no_weight_init):
+    """The metafile's FLOPs are cost_table.py's count at 224x224."""
+    from se_plugin import get_model
+    from se_plugin.analysis.cost import model_cost
+    from test_model_zoo import MODELS as ZOO
+    name = f'{kind}_resnet50_imagenet'
+    cost = model_cost(get_model(name), (3, 224, 224))
+    meta = ZOO[name]['Metadata']
+    assert (cost.params, cost.flops) == (meta['Parameters'], meta['FLOPs'])
+
+
+def test_published_results_are_the_papers():
+    """FcaNet-50's reported top-1 (its README) and SimAM-R50's top-1/top-5
+    (its README); none where no paper measured a ResNet-50 with the module
+    (coordinate attention: MobileNetV2 only) or we found none."""
+    from test_model_zoo import metrics
+    from test_model_zoo import MODELS as ZOO
+    assert metrics('fca_resnet50_imagenet') == {
+        'Top 1 Accuracy (paper)': 78.52}
+    assert metrics('simam_resnet50_imagenet') == {
+        'Top 1 Accuracy (paper)': 77.45, 'Top 5 Accuracy (paper)': 93.66}
+    for kind in ('coord', 'ge', 'ese'):
+        assert 'Results' not in ZOO[f'{kind}_resnet50_imagenet']
