@@ -138,9 +138,12 @@ def test_simam_equals_its_energy_formula(lam):
     assert count(SimAM(2048)) == 0
 
 
-def test_simam_refuses_a_single_position():
-    with pytest.raises(ValueError, match=r'at least 2 positions.*1, 4, 1, 1'):
-        SimAM(4)(torch.randn(1, 4, 1, 1))
+def test_simam_on_one_position_is_the_energy_formulas_limit():
+    """On a 1 x 1 map t = mu: 1/e = ((t - mu)^2 + 2 s2 + 2 lam) / (4 (s2 +
+    lam)) = 1/2 for any variance, so the output is sigmoid(1/2) x."""
+    x = torch.randn(2, 4, 1, 1)
+    torch.testing.assert_close(SimAM(4)(x), x * torch.sigmoid(
+        torch.tensor(0.5)))
 
 
 def timm_attn(kind):

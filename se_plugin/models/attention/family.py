@@ -15,7 +15,6 @@ from mmcv.cnn import build_activation_layer
 from mmengine.model import BaseModule
 
 from se_plugin.registry import MODELS
-from se_plugin.utils.compat import capturing
 from ..blocks.se_layer import GATES, SELayer, squeeze_width
 from ..checks import check_bool, check_choice, check_int, check_number, fail
 
@@ -265,7 +264,8 @@ class SimAM(nn.Module):
     """SimAM (Yang et al., ICML 2021): no parameters. Each activation ``t``
     of a channel with mean ``mu`` and variance ``s2`` (over ``H W - 1``) is
     scaled by ``sigmoid(1 / e)``, ``e = 4 (s2 + lambda) / ((t - mu)^2 +
-    2 s2 + 2 lambda)``, its minimal energy (the paper's Eq. 16/17).
+    2 s2 + 2 lambda)``, its minimal energy (the paper's Eq. 16/17). On a
+    1 x 1 map ``t = mu``, so ``1 / e = 1/2`` (SimAM's code divides 0 by 0).
 
     Args:
         in_channels (int): Channels of the input (unused: SE's slot passes
@@ -281,11 +281,9 @@ class SimAM(nn.Module):
         self.e_lambda = e_lambda
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        if not capturing() and x.shape[2] * x.shape[3] < 2:
-            raise ValueError(
-                'SimAM needs at least 2 positions per channel (its variance '
-                f'divides by H W - 1); got shape {tuple(x.shape)}')
-        n = x.shape[2] * x.shape[3] - 1
+        # One position (H W - 1 = 0): t = mu, and 1 / e = 1/2 whatever the
+        # variance; max() keeps the 0 / 0 of the variance out.
+        n = max(x.shape[2] * x.shape[3] - 1, 1)
         d = (x - x.mean((2, 3), keepdim=True)).pow(2)
         y = d / (4 * (d.sum((2, 3), keepdim=True) / n + self.e_lambda)) + 0.5
         return x * torch.sigmoid(y)
