@@ -6,6 +6,12 @@ GCNet's global context block is mmcv's ``ContextBlock``, used as it is:
 """
 from .cbam import CBAM
 from .eca import ECALayer, eca_kernel_size
+from .family import (CoordAttention, EffectiveSE, GatherExcite,
+                     MultiSpectralAttention, SimAM)
 from .slot import attach_se, build_se
 
-__all__ = ['ECALayer', 'CBAM', 'eca_kernel_size', 'attach_se', 'build_se']
+__all__ = [
+    'ECALayer', 'CBAM', 'eca_kernel_size', 'attach_se', 'build_se',
+    'MultiSpectralAttention', 'CoordAttention', 'GatherExcite', 'EffectiveSE',
+    'SimAM'
+]

@@ -1,0 +1,292 @@
+"""SE's family at about SE's cost, each in SE's slot (``in_channels`` first):
+FcaNet's multi-spectral attention, coordinate attention, Gather-Excite,
+Effective SE and SimAM. Parameter names follow timm's modules where timm has
+one (``CoordAttn``, ``GatherExcite``, ``EffectiveSEModule``), so its weights
+load as they are.
+"""
+import math
+from collections import OrderedDict
+from typing import Optional
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+from mmcv.cnn import build_activation_layer
+from mmengine.model import BaseModule
+
+from se_plugin.registry import MODELS
+from ..blocks.se_layer import GATES, SELayer, squeeze_width
+from ..checks import check_bool, check_choice, check_int, check_number, fail
+
+#: FcaNet's frequencies (u, v) on a 7x7 DCT, best first (its 'top' order,
+#: from its per-frequency ImageNet study); 'top16' takes the first 16.
+TOP_FREQUENCIES = tuple(zip(
+    (0, 0, 6, 0, 0, 1, 1, 4, 5, 1, 3, 0, 0, 0, 3, 2, 4, 6, 3, 5, 5, 2, 6, 5,
+     5, 3, 3, 4, 2, 2, 6, 1),
+    (0, 1, 0, 5, 2, 0, 2, 0, 0, 6, 0, 4, 6, 3, 5, 2, 6, 3, 3, 3, 5, 1, 1, 2,
+     4, 2, 1, 1, 3, 0, 5, 3)))
+
+
+def dct_basis(freq: int, size: int) -> torch.Tensor:
+    """The 1-D DCT-II basis of frequency ``freq`` on ``size`` points
+    (orthonormal): ``cos(pi f (i + 1/2) / L) / sqrt(L)``, times sqrt(2) for
+    ``f > 0``."""
+    i = torch.arange(size, dtype=torch.float64)
+    b = torch.cos(math.pi * freq * (i + 0.5) / size) / math.sqrt(size)
+    return (b * math.sqrt(2) if freq else b).float()
+
+
+def adaptive_pool_matrix(size: int, length, like: torch.Tensor):
+    """The ``size x length`` matrix of 1-D adaptive average pooling (row i
+    averages ``[floor(i L / s), ceil((i + 1) L / s))``), built from tensor
+    ops so that an exported graph keeps ``length`` symbolic."""
+    i = torch.arange(size, device=like.device)
+    start = torch.div(i * length, size, rounding_mode='floor')
+    end = torch.div((i + 1) * length + size - 1, size, rounding_mode='floor')
+    pos = torch.arange(length, device=like.device)
+    mask = (pos >= start[:, None]) & (pos < end[:, None])
+    return mask.to(like.dtype) / (end - start).to(like.dtype)[:, None]
+
+
+@MODELS.register_module()
+class MultiSpectralAttention(SELayer):
+    """FcaNet (Qin et al., ICCV 2021): SE whose squeeze is a 2-D DCT.
+
+    The channels fall in ``num_freq`` equal groups; group ``k`` is pooled
+    with the DCT basis of FcaNet's ``k``-th best frequency (on a 7x7 grid,
+    frequencies scaled by ``dct_size // 7``), the input first pooled to
+    ``dct_size x dct_size`` by adaptive average pooling (FcaNet's own code).
+    Frequency (0, 0) is SE's average pooling times ``dct_size``. The FC graph
+    and the parameters are SE's (:class:`SELayer`); the DCT weights are
+    derived from the options, a buffer outside the state dict. Because the
+    basis is separable, pooling + DCT is one weighted sum over H and W.
+
+    Args:
+        in_channels (int): Channels, a multiple of ``num_freq``.
+        ratio (float): SE's reduction ratio. Defaults to 16.
+        num_freq (int): How many of the top frequencies (the paper's
+            'top16'). Defaults to 16.
+        dct_size (int): The DCT grid (FcaNet's ResNets: 56, 28, 14, 7 in the
+            four stages), a multiple of 7. Defaults to 7.
+        **kwargs: Other :class:`SELayer` options (``bias``, ``gate``,
+            ``act_cfg``, ``squeeze_channels``, ``divisor``, ``init_cfg``).
+    """
+    _abbr_ = 'fca'
+
+    def __init__(self,
+                 in_channels: int,
+                 ratio: float = 16,
+                 num_freq: int = 16,
+                 dct_size: int = 7,
+                 **kwargs):
+        for key in ('squeeze', 'cpu_kernel'):
+            if key in kwargs:
+                fail(f'MultiSpectralAttention.{key}', kwargs[key],
+                     'not set (the squeeze is the DCT; no compiled kernel)')
+        super().__init__(in_channels, ratio, **kwargs)
+        check_choice('MultiSpectralAttention.num_freq', num_freq,
+                     (1, 2, 4, 8, 16, 32))
+        check_int('MultiSpectralAttention.dct_size', dct_size, 7)
+        if dct_size % 7:
+            fail('MultiSpectralAttention.dct_size', dct_size,
+                 'a multiple of 7 (the frequencies are on a 7x7 grid)')
+        if in_channels % num_freq:
+            fail('MultiSpectralAttention.in_channels', in_channels,
+                 f'a multiple of num_freq={num_freq} (one channel group '
+                 'per frequency)')
+        self.squeeze = 'dct'
+        self.num_freq, self.dct_size = num_freq, dct_size
+        group = in_channels // num_freq
+        scale = dct_size // 7
+        rows = [[dct_basis(f[axis] * scale, dct_size)] * group
+                for f in TOP_FREQUENCIES[:num_freq] for axis in (0, 1)]
+        self.register_buffer(
+            'basis_h', torch.stack(sum(rows[0::2], [])), persistent=False)
+        self.register_buffer(
+            'basis_w', torch.stack(sum(rows[1::2], [])), persistent=False)
+
+    def excite(self, x: torch.Tensor) -> torch.Tensor:
+        h, w = x.shape[2], x.shape[3]
+        wh = self.basis_h @ adaptive_pool_matrix(self.dct_size, h, x)
+        ww = self.basis_w @ adaptive_pool_matrix(self.dct_size, w, x)
+        y = ((x * wh[:, :, None]).sum(2) * ww).sum(2)
+        return self.gate(self.fc2(self.act(self.fc1(y[..., None, None]))))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        self.check_input(x)
+        return x * self.excite(x)
+
+    def extra_repr(self) -> str:
+        return f'num_freq={self.num_freq}, dct_size={self.dct_size}'
+
+
+@MODELS.register_module()
+class CoordAttention(BaseModule):
+    """Coordinate attention (Hou et al., CVPR 2021): pool along W and along
+    H, one shared 1x1 conv + BN + h-swish over both strips, then one gate
+    per row (``conv_h``) and per column (``conv_w``):
+    ``x * sigmoid(conv_h(.)) * sigmoid(conv_w(.))``. Parameter names are
+    timm's ``CoordAttn``'s.
+
+    Args:
+        in_channels (int): Channels of the input (and output).
+        ratio (float): Reduction ratio. Defaults to 32 (the paper's).
+        min_channels (int): The width is ``max(min_channels,
+            floor(C / ratio))`` (the paper's code). Defaults to 8.
+        bias (bool): Biases in the three convs (the paper's code has them,
+            timm's default not). Defaults to True.
+        act_cfg (dict): Activation after the BN. Defaults to h-swish.
+        init_cfg (dict, optional): Initialisation config. Defaults to None.
+    """
+    _abbr_ = 'coord'
+
+    def __init__(self,
+                 in_channels: int,
+                 ratio: float = 32,
+                 min_channels: int = 8,
+                 bias: bool = True,
+                 act_cfg: dict = dict(type='HSwish'),
+                 init_cfg: Optional[dict] = None):
+        super().__init__(init_cfg=init_cfg)
+        check_int('CoordAttention.in_channels', in_channels, 1)
+        check_number('CoordAttention.ratio', ratio, 0, low_open=True)
+        check_int('CoordAttention.min_channels', min_channels, 1)
+        check_bool('CoordAttention.bias', bias)
+        width = max(min_channels, int(in_channels / ratio))
+        self.conv1 = nn.Conv2d(in_channels, width, 1, bias=bias)
+        self.bn1 = nn.BatchNorm2d(width)
+        try:
+            self.act = build_activation_layer(act_cfg)
+        except (KeyError, TypeError) as e:
+            fail('CoordAttention.act_cfg', act_cfg,
+                 f'an activation config ({e})')
+        self.conv_h = nn.Conv2d(width, in_channels, 1, bias=bias)
+        self.conv_w = nn.Conv2d(width, in_channels, 1, bias=bias)
+        self.gate = nn.Sigmoid()
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        h = x.shape[2]
+        strips = torch.cat([x.mean(3, keepdim=True),
+                            x.mean(2, keepdim=True).transpose(2, 3)], 2)
+        y = self.act(self.bn1(self.conv1(strips)))
+        y_h, y_w = y[:, :, :h], y[:, :, h:]
+        return (x * self.gate(self.conv_h(y_h)) *
+                self.gate(self.conv_w(y_w.transpose(2, 3))))
+
+
+@MODELS.register_module()
+class GatherExcite(BaseModule):
+    """Gather-Excite (Hu et al., NeurIPS 2018), its parameter-free gather:
+    average pooling over the whole map (``extent=0``) or over windows of
+    ``2e - 1`` with stride ``e``, then (``use_mlp``, GE-theta-plus without
+    the depthwise gather: SE's MLP) or not (GE-theta-minus) an MLP, a
+    nearest-neighbour resize back to H x W and a sigmoid gate. Parameter
+    names are timm's ``GatherExcite``'s (``mlp.fc1``, ``mlp.fc2``). The
+    depthwise-conv gather (GE-theta) is not provided.
+
+    Args:
+        in_channels (int): Channels of the input (and output).
+        extent (int): 0 (global) or an even window stride. Defaults to 0.
+        use_mlp (bool): SE's two 1x1 convs (with biases, ReLU) on the
+            gathered features. Defaults to True.
+        ratio (float): Reduction ratio of the MLP (width
+            ``floor(C / ratio)``). Defaults to 16.
+        init_cfg (dict, optional): Initialisation config. Defaults to None.
+    """
+    _abbr_ = 'ge'
+
+    def __init__(self,
+                 in_channels: int,
+                 extent: int = 0,
+                 use_mlp: bool = True,
+                 ratio: float = 16,
+                 init_cfg: Optional[dict] = None):
+        super().__init__(init_cfg=init_cfg)
+        check_int('GatherExcite.in_channels', in_channels, 1)
+        check_int('GatherExcite.extent', extent, 0)
+        if extent % 2:
+            fail('GatherExcite.extent', extent,
+                 '0 (global) or an even int >= 2')
+        check_bool('GatherExcite.use_mlp', use_mlp)
+        self.extent = extent
+        if use_mlp:
+            width = squeeze_width(in_channels, ratio)
+            self.mlp = nn.Sequential(OrderedDict(
+                fc1=nn.Conv2d(in_channels, width, 1), act=nn.ReLU(),
+                fc2=nn.Conv2d(width, in_channels, 1)))
+        else:
+            if ratio != 16:
+                fail('GatherExcite.ratio', ratio,
+                     '16 (the default) when use_mlp=False (no MLP)')
+            self.mlp = nn.Identity()
+        self.gate = nn.Sigmoid()
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if self.extent == 0:
+            return x * self.gate(self.mlp(x.mean((2, 3), keepdim=True)))
+        k = 2 * self.extent - 1
+        g = F.avg_pool2d(x, k, self.extent, k // 2, count_include_pad=False)
+        g = F.interpolate(self.mlp(g), size=x.shape[2:], mode='nearest')
+        return x * self.gate(g)
+
+
+@MODELS.register_module()
+class EffectiveSE(BaseModule):
+    """Effective SE (Lee and Park, CenterMask / VoVNetV2, CVPR 2020): SE
+    with one FC (C to C, with bias) instead of two, so no channel
+    information is lost in a reduction: ``x * hsigmoid(fc(avgpool(x)))``.
+    Parameter names are timm's ``EffectiveSEModule``'s (``fc``).
+
+    Args:
+        in_channels (int): Channels of the input (and output).
+        gate (str): One of SE's gates; ``'hsigmoid'`` (the paper's).
+            Defaults to ``'hsigmoid'``.
+        init_cfg (dict, optional): Initialisation config. Defaults to None.
+    """
+    _abbr_ = 'ese'
+
+    def __init__(self,
+                 in_channels: int,
+                 gate: str = 'hsigmoid',
+                 init_cfg: Optional[dict] = None):
+        super().__init__(init_cfg=init_cfg)
+        check_int('EffectiveSE.in_channels', in_channels, 1)
+        check_choice('EffectiveSE.gate', gate, tuple(GATES))
+        self.fc = nn.Conv2d(in_channels, in_channels, 1)
+        self.gate = GATES[gate]()
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return x * self.gate(self.fc(x.mean((2, 3), keepdim=True)))
+
+
+@MODELS.register_module()
+class SimAM(nn.Module):
+    """SimAM (Yang et al., ICML 2021): no parameters. Each activation ``t``
+    of a channel with mean ``mu`` and variance ``s2`` (over ``H W - 1``) is
+    scaled by ``sigmoid(1 / e)``, ``e = 4 (s2 + lambda) / ((t - mu)^2 +
+    2 s2 + 2 lambda)``, its minimal energy (the paper's Eq. 16/17). On a
+    1 x 1 map ``t = mu``, so ``1 / e = 1/2`` (SimAM's code divides 0 by 0).
+
+    Args:
+        in_channels (int): Channels of the input (unused: SE's slot passes
+            it).
+        e_lambda (float): ``lambda``, > 0. Defaults to 1e-4 (the paper's).
+    """
+    _abbr_ = 'simam'
+
+    def __init__(self, in_channels: int, e_lambda: float = 1e-4):
+        super().__init__()
+        check_int('SimAM.in_channels', in_channels, 1)
+        check_number('SimAM.e_lambda', e_lambda, 0, low_open=True)
+        self.e_lambda = e_lambda
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        # One position (H W - 1 = 0): t = mu, and 1 / e = 1/2 whatever the
+        # variance; max() keeps the 0 / 0 of the variance out.
+        n = max(x.shape[2] * x.shape[3] - 1, 1)
+        d = (x - x.mean((2, 3), keepdim=True)).pow(2)
+        y = d / (4 * (d.sum((2, 3), keepdim=True) / n + self.e_lambda)) + 0.5
+        return x * torch.sigmoid(y)
+
+    def extra_repr(self) -> str:
+        return f'e_lambda={self.e_lambda}'
