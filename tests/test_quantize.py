@@ -146,3 +146,22 @@ def test_benchmark_keeps_accuracy(digits_root, tmp_path):
                                  'batch32/1t/fp32', 'batch32/1t/int8'}
     # Shares of all kernel time: they add up to 100.
     assert abs(sum(timm['profile']['int8']['ops'].values()) - 100) < 1e-6
+
+
+def test_config_batches_normalise_like_the_config(digits_root):
+    from PIL import Image
+    from se_plugin.deployment.quantize import config_batches
+    config = str(ROOT / 'configs' / 'digits' / 'se_resnet18_digits.py')
+    batches = list(config_batches(config, 'val', num_images=5, batch_size=3,
+                                  data_root=str(digits_root)))
+    assert [len(labels) for _, labels in batches] == [3, 2]
+    lines = (digits_root / 'meta' / 'val.txt').read_text().split('\n')[:5]
+    inputs = np.concatenate([x for x, _ in batches])
+    labels = np.concatenate([y for _, y in batches])
+    assert labels.tolist() == [int(line.split()[1]) for line in lines]
+    # The config's mean = std = 127.5 per channel, by hand.
+    for x, line in zip(inputs, lines):
+        image = np.asarray(Image.open(digits_root / 'val' / line.split()[0])
+                           .convert('RGB'), np.float32)
+        expected = (image.transpose(2, 0, 1) - 127.5) / 127.5
+        np.testing.assert_allclose(x, expected, atol=1e-6)
