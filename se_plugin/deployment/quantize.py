@@ -150,7 +150,7 @@ def config_batches(config: str,
     from mmpretrain.registry import DATASETS, MODELS
     from mmpretrain.utils import register_all_modules
     from se_plugin.engine.errors import OptionError
-    register_all_modules()
+    register_all_modules(init_default_scope=False)  # no global scope change
     import se_plugin.models  # noqa: F401  (se_plugin's registry entries)
     cfg = Config.fromfile(config)
     key = f'{split}_dataloader'
