@@ -1,8 +1,9 @@
 """int8 static quantization with ONNX Runtime (QDQ) of exported SE models.
 
-Default suite: a small SE-ResNet quantized on random calibration data.
-``-m slow``: the benchmark command on the digits (trains both models), int8
-within 1 point of fp32.
+Default suite: a small SE-ResNet quantized on random calibration data (the
+squeeze rewrite, where Q/DQ touch full feature maps). ``-m slow``: the
+benchmark command on the digits (trains both models), int8 within 0.5 points
+of fp32.
 """
 import importlib.util
 import json
@@ -14,7 +15,8 @@ import pytest
 import torch
 
 from se_plugin.deployment import export_onnx, onnx_session
-from se_plugin.deployment.quantize import (paired_ratio, quantize_int8,
+from se_plugin.deployment.quantize import (full_map_qdq, paired_ratio,
+                                           quantize_int8, squeeze_to_gap,
                                            time_files, top1)
 from mmpretrain.models import ImageClassifier
 
@@ -35,8 +37,54 @@ def files(tmp_path_factory):
     export_onnx(model, fp32, (1, 3, 32, 32))
     rng = np.random.default_rng(0)
     data = rng.standard_normal((8, 3, 32, 32), np.float32)
-    quantize_int8(fp32, int8, (data[i:i + 4] for i in (0, 4)))
+    rewritten = quantize_int8(fp32, int8, (data[i:i + 4] for i in (0, 4)))
+    assert rewritten == 8  # one squeeze per SE block
     return model, fp32, int8, data
+
+
+def test_squeeze_rewrite_keeps_outputs(files, tmp_path):
+    import onnx
+    _, fp32, _, data = files
+    model = onnx.shape_inference.infer_shapes(onnx.load(fp32))
+    before = [n.op_type for n in model.graph.node]
+    assert squeeze_to_gap(model) == 8
+    after = [n.op_type for n in model.graph.node]
+    # Each SE squeeze, and nothing else, changes op (the head's pool
+    # already is a GlobalAveragePool).
+    assert before.count('ReduceMean') == 8 and 'ReduceMean' not in after
+    assert after.count('GlobalAveragePool') == 8 + 1
+    assert len(after) == len(before)
+    rewritten = str(tmp_path / 'gap.onnx')
+    onnx.save(model, rewritten)
+    out = [onnx_session(f).run(None, {'input': data})[0]
+           for f in (fp32, rewritten)]
+    # The same mean, summed in another order: float rounding only.
+    np.testing.assert_allclose(out[1], out[0], rtol=1e-5, atol=1e-5)
+
+
+def test_no_extra_conversion_of_full_maps(files, tmp_path):
+    _, _, int8, data = files
+    base = ImageClassifier(
+        backbone=dict(type='se_plugin.SEResNet', depth=18, base_channels=16,
+                      stem_channels=16, se_cfg=None),
+        neck=dict(type='GlobalAveragePooling'),
+        head=dict(type='LinearClsHead', num_classes=10,
+                  in_channels=128)).eval()
+    fp32, base8 = str(tmp_path / 'b.onnx'), str(tmp_path / 'b8.onnx')
+    export_onnx(base, fp32, (1, 3, 32, 32))
+    quantize_int8(fp32, base8, [data[:4]])
+    se_q, se_readers = full_map_qdq(int8)
+    base_q, base_readers = full_map_qdq(base8)
+    # SE's one extra quantization of a full map per block: the multiply's
+    # output (the residual Add's input), the int8 map the block hands on.
+    assert se_q - base_q == 8
+    # Every dequantized full map is read by an op with an int8 kernel (no
+    # float ReduceMean round trip); SE adds its squeeze and multiply.
+    assert set(se_readers) <= {'Conv', 'MaxPool', 'Add', 'Mul',
+                               'GlobalAveragePool'}
+    assert se_readers['Mul'] == 8
+    assert se_readers['GlobalAveragePool'] - base_readers.get(
+        'GlobalAveragePool', 0) == 8
 
 
 def test_se_is_quantized(files):
@@ -59,6 +107,8 @@ def test_int8_follows_fp32(files):
         ref = model(torch.from_numpy(data), mode='tensor').numpy()
     out = {f: onnx_session(f).run(None, {'input': data})[0]
            for f in (fp32, int8)}
+    # test_onnx_export.py's rule: 1e-4 (more only where PyTorch's own float32
+    # output is further from float64, not so for this small network).
     np.testing.assert_allclose(out[fp32], ref, atol=1e-4)
     # top1() against the model's own predictions: all right in fp32.
     assert top1(fp32, [(data, ref.argmax(1))]) == 100.0
@@ -85,13 +135,35 @@ def test_benchmark_keeps_accuracy(digits_root, tmp_path):
     spec.loader.exec_module(tool)
     results = tool.main([
         '--data-root', str(digits_root), '--work-dir', str(tmp_path),
-        '--repeats', '3', '--warmup', '1', '--peers', 'timm-r50'
+        '--repeats', '3', '--warmup', '1', '--pairs', 'digits', 'timm-r50',
+        '--threads', '1', '--profile-runs', '1'
     ])
     acc = results['pairs']['digits ResNet-18 (32x32)']['accuracy']
     print(json.dumps(acc))
     assert acc['se/fp32'] > 95 and acc['base/fp32'] > 95
     for kind in ('se', 'base'):
-        assert abs(acc[f'{kind}/int8'] - acc[f'{kind}/fp32']) <= 1.0
-    timm = results['pairs']['timm-r50 (224x224, random weights)']['time']
-    assert set(timm) == {'batch1/fp32', 'batch1/int8', 'batch32/fp32',
-                         'batch32/int8'}
+        assert abs(acc[f'{kind}/int8'] - acc[f'{kind}/fp32']) <= 0.5
+    timm = results['pairs']['timm-r50 (224x224, random weights)']
+    assert set(timm['time']) == {'batch1/1t/fp32', 'batch1/1t/int8',
+                                 'batch32/1t/fp32', 'batch32/1t/int8'}
+    # Shares of all kernel time: they add up to 100.
+    assert abs(sum(timm['profile']['int8']['ops'].values()) - 100) < 1e-6
+
+
+def test_config_batches_normalise_like_the_config(digits_root):
+    from PIL import Image
+    from se_plugin.deployment.quantize import config_batches
+    config = str(ROOT / 'configs' / 'digits' / 'se_resnet18_digits.py')
+    batches = list(config_batches(config, 'val', num_images=5, batch_size=3,
+                                  data_root=str(digits_root)))
+    assert [len(labels) for _, labels in batches] == [3, 2]
+    lines = (digits_root / 'meta' / 'val.txt').read_text().split('\n')[:5]
+    inputs = np.concatenate([x for x, _ in batches])
+    labels = np.concatenate([y for _, y in batches])
+    assert labels.tolist() == [int(line.split()[1]) for line in lines]
+    # The config's mean = std = 127.5 per channel, by hand.
+    for x, line in zip(inputs, lines):
+        image = np.asarray(Image.open(digits_root / 'val' / line.split()[0])
+                           .convert('RGB'), np.float32)
+        expected = (image.transpose(2, 0, 1) - 127.5) / 127.5
+        np.testing.assert_allclose(x, expected, atol=1e-6)

@@ -1,15 +1,24 @@
-"""int8 post-training quantization with ONNX Runtime, and what it costs.
+"""int8 post-training quantization of exported models with ONNX Runtime.
 
-Static quantization in the QDQ format (QuantizeLinear / DequantizeLinear
-around each quantized operator), int8 weights per output channel, uint8
-activations with MinMax ranges calibrated on real images. uint8 activations
-(ONNX Runtime's "U8S8") because its x86 CPU kernels are built for them:
-measured here (AVX-512 VNNI), SE-ResNet-18 on 32 digits took 101 ms with
-uint8 activations, 601 ms with int8 ("S8S8", ONNX Runtime's default) and
-156 ms in float32.
+The one recipe (:func:`quantize_int8`): ONNX Runtime's pre-processing
+(constant folding, shape inference), then :func:`squeeze_to_gap` (SE's
+squeeze, ``ReduceMean`` over H and W, becomes ``GlobalAveragePool``, which
+ONNX Runtime fuses with its Q/DQ pair into ``QLinearGlobalAveragePool``;
+``ReduceMean`` has no int8 kernel and leaves a dequantize-reduce-quantize
+round trip), then static quantization in the QDQ format: int8 weights per
+output channel, uint8 activations (ONNX Runtime's x86 int8 kernels are
+built for "U8S8") with MinMax ranges from calibration batches. The SE
+branch stays in int8 (its FCs, gate and the scale multiply become
+``QLinearConv``, ``QLinearSigmoid`` and ``QLinearMul``): the full feature
+map is quantized once, as the squeeze's and the multiply's shared input.
+Measured costs are in docs/user_guides/deployment.md.
 """
+import collections
 import functools
-from typing import Dict, Iterable, List, Sequence, Tuple
+import json
+import os.path as osp
+import tempfile
+from typing import Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
 
 import numpy as np
 import torch
@@ -34,12 +43,57 @@ class BatchReader:
 ACTIVATIONS = dict(uint8='QUInt8', int8='QInt8')
 
 
+def _reduce_axes(node, initializers) -> Optional[List[int]]:
+    """The axes of a ``ReduceMean`` (attribute before opset 18, constant
+    input from 18), or None where they are not constant."""
+    from onnx import numpy_helper
+    for attr in node.attribute:
+        if attr.name == 'axes':
+            return list(attr.ints)
+    if len(node.input) > 1 and node.input[1] in initializers:
+        return numpy_helper.to_array(initializers[node.input[1]]).tolist()
+    return None
+
+
+def squeeze_to_gap(model) -> int:
+    """Rewrite, in place, each ``ReduceMean`` over H and W (axes 2, 3 or
+    -2, -1, ``keepdims=1``) of a 4-d tensor into ``GlobalAveragePool``:
+    the same numbers, and an int8 kernel in ONNX Runtime.
+
+    Args:
+        model (onnx.ModelProto): A model with inferred shapes (ranks are
+            read from ``value_info``).
+
+    Returns:
+        int: How many nodes were rewritten.
+    """
+    from onnx import helper
+    graph = model.graph
+    ranks = {v.name: len(v.type.tensor_type.shape.dim)
+             for v in (*graph.input, *graph.value_info, *graph.output)}
+    inits = {i.name: i for i in graph.initializer}
+    count = 0
+    for index, node in enumerate(list(graph.node)):
+        if node.op_type != 'ReduceMean' or ranks.get(node.input[0]) != 4:
+            continue
+        keep = next((a.i for a in node.attribute if a.name == 'keepdims'), 1)
+        axes = _reduce_axes(node, inits)
+        if keep != 1 or axes is None or sorted(a % 4 for a in axes) != [2, 3]:
+            continue
+        graph.node.remove(node)
+        graph.node.insert(index, helper.make_node(
+            'GlobalAveragePool', [node.input[0]], list(node.output),
+            name=node.name))
+        count += 1
+    return count
+
+
 def quantize_int8(fp32_file: str,
                   int8_file: str,
                   calibration: Iterable[np.ndarray],
-                  activations: str = 'uint8') -> None:
+                  activations: str = 'uint8') -> int:
     """Quantize ``fp32_file`` (an exported model with the input ``input``)
-    to ``int8_file`` statically, in the QDQ format.
+    to ``int8_file`` statically, in the QDQ format (see the module's note).
 
     Args:
         fp32_file (str): The float model.
@@ -47,21 +101,79 @@ def quantize_int8(fp32_file: str,
         calibration (Iterable[np.ndarray]): Normalised ``N x C x H x W``
             float32 batches whose activation ranges set the scales.
         activations (str): ``'uint8'`` or ``'int8'``. Defaults to
-            ``'uint8'`` (see the module's note).
+            ``'uint8'``.
+
+    Returns:
+        int: How many squeezes were rewritten to ``GlobalAveragePool``.
     """
     from se_plugin.models.blocks.se_layer import check_choice
     check_choice('activations', activations, ACTIVATIONS)
+    import onnx
     from onnxruntime.quantization import QuantFormat, QuantType, \
         quantize_static
     from onnxruntime.quantization.shape_inference import quant_pre_process
-    prepared = int8_file + '.prep.onnx'
-    # Constant folding and shape inference first, as ONNX Runtime advises.
-    quant_pre_process(fp32_file, prepared)
-    quantize_static(
-        prepared, int8_file, BatchReader(calibration),
-        quant_format=QuantFormat.QDQ, per_channel=True,
-        activation_type=getattr(QuantType, ACTIVATIONS[activations]),
-        weight_type=QuantType.QInt8)
+    with tempfile.TemporaryDirectory() as tmp:
+        prepared = osp.join(tmp, 'prepared.onnx')
+        # Constant folding and shape inference first, as ONNX Runtime
+        # advises; the rewrite reads the inferred ranks.
+        quant_pre_process(fp32_file, prepared)
+        model = onnx.load(prepared)
+        rewritten = squeeze_to_gap(model)
+        onnx.save(model, prepared)
+        quantize_static(
+            prepared, int8_file, BatchReader(calibration),
+            quant_format=QuantFormat.QDQ, per_channel=True,
+            activation_type=getattr(QuantType, ACTIVATIONS[activations]),
+            weight_type=QuantType.QInt8)
+    return rewritten
+
+
+def config_batches(config: str,
+                   split: str = 'train',
+                   num_images: Optional[int] = None,
+                   batch_size: int = 32,
+                   data_root: Optional[str] = None
+                   ) -> Iterator[Tuple[np.ndarray, np.ndarray]]:
+    """``(inputs, labels)`` batches of a config's ``split`` dataset, read
+    through the config's ``test_pipeline`` and normalised by its model's
+    ``data_preprocessor`` (the exported graph starts after it).
+
+    Args:
+        config (str): An mmpretrain config file.
+        split (str): ``'train'``, ``'val'`` or ``'test'``.
+        num_images (int, optional): The first ``num_images``; all if None.
+        batch_size (int): Images per batch.
+        data_root (str, optional): Replaces the dataset's ``data_root``.
+    """
+    from mmengine.config import Config
+    from mmengine.dataset import pseudo_collate
+    from mmpretrain.registry import DATASETS, MODELS
+    from mmpretrain.utils import register_all_modules
+    from se_plugin.engine.errors import OptionError
+    register_all_modules(init_default_scope=False)  # no global scope change
+    import se_plugin.models  # noqa: F401  (se_plugin's registry entries)
+    cfg = Config.fromfile(config)
+    key = f'{split}_dataloader'
+    if cfg.get(key) is None:
+        raise OptionError(f'--calib-split={split!r}: {config} has no '
+                          f'{key}')
+    dataset_cfg = cfg[key].dataset
+    dataset_cfg.update(pipeline=cfg.test_pipeline)
+    if data_root is not None:
+        dataset_cfg.update(data_root=data_root)
+    dataset = DATASETS.build(dataset_cfg)
+    preprocessor = MODELS.build(
+        dict(type='ClsDataPreprocessor', **cfg.model.data_preprocessor))
+    total = len(dataset) if num_images is None else min(num_images,
+                                                         len(dataset))
+    for start in range(0, total, batch_size):
+        items = pseudo_collate([
+            dataset[i] for i in range(start, min(start + batch_size, total))
+        ])
+        with torch.no_grad():
+            data = preprocessor(items, False)
+        labels = np.array([s.gt_label.item() for s in data['data_samples']])
+        yield data['inputs'].numpy(), labels
 
 
 def top1(file: str, batches: Iterable[Tuple[np.ndarray, np.ndarray]],
@@ -97,3 +209,61 @@ def paired_ratio(times: Dict[str, dict], num: str, den: str) -> List[float]:
     """Per-round ratios ``num / den`` of :func:`time_files`' times, so that
     each ratio shares its round's machine load."""
     return [a / b for a, b in zip(times[num]['times'], times[den]['times'])]
+
+
+def profile_ops(file: str, shape: Sequence[int], runs: int = 3,
+                threads: int = 1) -> Dict[str, float]:
+    """Kernel time per operator type (ONNX Runtime's profiler,
+    ``SessionOptions.enable_profiling``), in percent of all kernel time,
+    over ``runs`` calls on a random ``shape`` batch (after one warm-up).
+    Fused kernels carry their fused names (``QLinearConv``, ...)."""
+    import onnxruntime as ort
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    options.enable_profiling = True
+    with tempfile.TemporaryDirectory() as tmp:
+        options.profile_file_prefix = osp.join(tmp, 'profile')
+        session = ort.InferenceSession(file, options,
+                                       providers=['CPUExecutionProvider'])
+        x = {'input': torch.randn(*shape).numpy()}
+        session.run(None, x)
+        for _ in range(runs):
+            session.run(None, x)
+        with open(session.end_profiling()) as f:
+            events = json.load(f)
+    spent = collections.Counter()
+    for event in events:
+        if event.get('cat') == 'Node' and event['name'].endswith(
+                '_kernel_time'):
+            spent[event['args']['op_name']] += event['dur']
+    total = sum(spent.values()) or 1
+    return {op: 100.0 * t / total for op, t in spent.most_common()}
+
+
+def full_map_qdq(file: str) -> Tuple[int, Dict[str, int]]:
+    """The Q/DQ of a QDQ file on full feature maps (4-d tensors not 1x1 in
+    H, W, from the inferred shapes): how many ``QuantizeLinear`` there are,
+    and the op types that read a dequantized full map (each should have an
+    int8 kernel that ONNX Runtime fuses with the pair; another op means a
+    float round trip over the map)."""
+    import onnx
+    model = onnx.shape_inference.infer_shapes(onnx.load(file))
+    graph = model.graph
+    shapes = {v.name: [d.dim_value or d.dim_param for d in
+                       v.type.tensor_type.shape.dim]
+              for v in (*graph.input, *graph.value_info, *graph.output)}
+
+    def spatial(name):
+        dims = shapes.get(name, [])
+        return len(dims) == 4 and not (dims[2] == 1 and dims[3] == 1)
+
+    quantized = sum(n.op_type == 'QuantizeLinear' and spatial(n.input[0])
+                    for n in graph.node)
+    dequantized = {n.output[0] for n in graph.node
+                   if n.op_type == 'DequantizeLinear'
+                   and spatial(n.output[0])}
+    readers = collections.Counter(
+        n.op_type for n in graph.node
+        if n.op_type != 'QuantizeLinear' and dequantized & set(n.input))
+    return quantized, dict(readers)

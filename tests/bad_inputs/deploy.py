@@ -1,5 +1,6 @@
-"""Bad inputs of the deployment code: ``export_onnx``, the tool
-``tools/deployment/export_onnx.py`` and ``quantize_int8``.
+"""Bad inputs of the deployment code: ``export_onnx``, the tools
+``tools/deployment/export_onnx.py`` and ``quantize_onnx.py`` and
+``quantize_int8``.
 
 The tool's user errors end in one line on stderr and a non-zero exit
 (:class:`~bad_inputs.tools.ToolExit`); a checkpoint that does not fit the
@@ -94,6 +95,72 @@ def _activations(tmp_path):
     from se_plugin.deployment.quantize import quantize_int8
     quantize_int8(str(tmp_path / 'm.onnx'), str(tmp_path / 'q.onnx'),
                   [np.zeros((1, 3, 8, 8), np.float32)], activations='fp8')
+
+
+QUANTIZE = 'deployment/quantize_onnx.py'
+
+
+def _float_file(tmp_path):
+    """A tiny exported SE layer (input ``input``)."""
+    path = tmp_path / 'f.onnx'
+    _export(tmp_path, (1, 16, 4, 4))
+    (tmp_path / 'x.onnx').rename(path)
+    return path
+
+
+@case('deploy-quantize-tool-input-missing', ToolExit,
+      ('exit status 1', "input 'no.onnx' does not exist"))
+def _quantize_input_missing(tmp_path):
+    run_tool(QUANTIZE, ['no.onnx', tmp_path / 'q.onnx', '--random'])
+
+
+@case('deploy-quantize-tool-no-source', ToolExit,
+      ('exit status 2', 'one of the arguments --calib-config --random is '
+       'required'))
+def _quantize_no_source(tmp_path):
+    run_tool(QUANTIZE, [_float_file(tmp_path), tmp_path / 'q.onnx'])
+
+
+@case('deploy-quantize-tool-split-with-random', ToolExit,
+      ('exit status 1', "--calib-split='val' is not used with --random"))
+def _quantize_split_random(tmp_path):
+    run_tool(QUANTIZE, [_float_file(tmp_path), tmp_path / 'q.onnx',
+                        '--random', '--calib-split', 'val'])
+
+
+@case('deploy-quantize-tool-shape-with-config', ToolExit,
+      ('exit status 1', '--shape=[32, 32] is not used with --calib-config'))
+def _quantize_shape_config(tmp_path):
+    run_tool(QUANTIZE, [_float_file(tmp_path), tmp_path / 'q.onnx',
+                        '--calib-config', DIGITS, '--shape', 32, 32])
+
+
+@case('deploy-quantize-tool-num-images', ToolExit,
+      ('exit status 1', '--num-images=0 must be >= 1'))
+def _quantize_num_images(tmp_path):
+    run_tool(QUANTIZE, [_float_file(tmp_path), tmp_path / 'q.onnx',
+                        '--random', '--num-images', 0])
+
+
+@case('deploy-quantize-tool-out-is-input', ToolExit,
+      ('exit status 1', 'is one of the inputs',
+       'never writes over its inputs'))
+def _quantize_out_is_input(tmp_path):
+    src = _float_file(tmp_path)
+    run_tool(QUANTIZE, [src, src, '--random', '--overwrite'])
+
+
+@case('deploy-quantize-tool-out-exists')
+def _quantize_out_exists(tmp_path):
+    out = tmp_path / 'mine.onnx'
+    out.write_bytes(b'a file of the user')
+    try:
+        run_tool(QUANTIZE, [_float_file(tmp_path), out, '--random'])
+    except ToolExit as error:
+        assert 'exists; pass --overwrite to replace it' in str(error)
+    else:
+        raise AssertionError('an existing output was accepted')
+    assert out.read_bytes() == b'a file of the user'
 
 
 CASES = collect(globals())

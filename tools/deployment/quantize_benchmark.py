@@ -30,12 +30,15 @@ import numpy as np
 import torch
 
 from se_plugin.deployment import build_model, export_onnx
-from se_plugin.deployment.quantize import (paired_ratio, quantize_int8,
+from se_plugin.deployment.quantize import (config_batches, paired_ratio,
+                                           profile_ops, quantize_int8,
                                            time_files, top1)
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 DIGITS = dict(se='configs/digits/se_resnet18_digits.py',
               base='configs/digits/resnet18_digits.py')
+R50 = dict(se='configs/se_resnet/se_resnet50_imagenet.py',
+           base='configs/se_resnet/resnet50_imagenet.py')
 
 
 def parse_args(argv=None):
@@ -48,12 +51,16 @@ def parse_args(argv=None):
     parser.add_argument('--batches', type=int, nargs='+', default=[1, 32])
     parser.add_argument('--repeats', type=int, default=10)
     parser.add_argument('--warmup', type=int, default=2)
-    parser.add_argument('--threads', type=int, default=1,
-                        help='ONNX Runtime intra-op threads (default: 1)')
-    parser.add_argument('--peers', nargs='*',
-                        default=['se_plugin-r50', 'timm-r50'],
-                        choices=['se_plugin-r50', 'timm-r50'],
-                        help='224x224 pairs timed beside the digits pair')
+    parser.add_argument('--threads', type=int, nargs='+', default=[1, 2],
+                        help='ONNX Runtime intra-op threads (default: 1 2)')
+    parser.add_argument('--pairs', nargs='+',
+                        default=['digits', 'se_plugin-r50', 'timm-r50'],
+                        choices=['digits', 'se_plugin-r50', 'timm-r50'],
+                        help='SE/base pairs: the trained digits ResNet-18 '
+                        '(32x32, accuracy too) and 224x224 ResNet-50s')
+    parser.add_argument('--profile-runs', type=int, default=3,
+                        help='ONNX Runtime profiler calls per SE file at '
+                        'batch 1, one thread (default: 3; 0: none)')
     return parser.parse_args(argv)
 
 
@@ -76,42 +83,14 @@ def train(config, work_dir, data_root):
         return f.read().strip()
 
 
-def digits_batches(model, config, data_root, split, batch_size=100):
-    """The ``split`` of the digits as normalised float32 batches with
-    labels, read by mmpretrain's dataset and normalised by the model's own
-    data_preprocessor (the exported graph starts after it)."""
-    from mmengine.config import Config
-    from mmengine.dataset import pseudo_collate
-    from mmpretrain.registry import DATASETS
-    cfg = Config.fromfile(osp.join(ROOT, config))
-    dataset_cfg = cfg[f'{split}_dataloader'].dataset
-    dataset_cfg.update(data_root=data_root, pipeline=cfg.test_pipeline)
-    dataset = DATASETS.build(dataset_cfg)
-    for start in range(0, len(dataset), batch_size):
-        items = pseudo_collate([
-            dataset[i]
-            for i in range(start, min(start + batch_size, len(dataset)))
-        ])
-        with torch.no_grad():
-            data = model.data_preprocessor(items, False)
-        labels = np.array([s.gt_label.item() for s in data['data_samples']])
-        yield data['inputs'].numpy(), labels
-
-
 def peer_models(name):
+    """(se, base) of a 224x224 pair, random weights."""
     if name == 'timm-r50':
         import timm
         return dict(se=timm.create_model('seresnet50'),
                     base=timm.create_model('resnet50'))
-    from mmpretrain.models import ImageClassifier
-    return {
-        kind: ImageClassifier(
-            backbone=dict(type='se_plugin.SEResNet', depth=50, **extra),
-            neck=dict(type='GlobalAveragePooling'),
-            head=dict(type='LinearClsHead', num_classes=1000,
-                      in_channels=2048))
-        for kind, extra in (('se', {}), ('base', dict(se_cfg=None)))
-    }
+    return {kind: build_model(osp.join(ROOT, config))
+            for kind, config in R50.items()}
 
 
 def export_pair(models, work_dir, prefix, size, calibration):
@@ -128,13 +107,14 @@ def export_pair(models, work_dir, prefix, size, calibration):
 
 def time_pair(files, size, args):
     rows = {}
-    for batch in args.batches:
+    for batch, threads in ((b, t) for b in args.batches
+                           for t in args.threads):
         times = time_files(files, (batch, 3, size, size), args.repeats,
-                           args.warmup, args.threads)
+                           args.warmup, threads)
         for precision in ('fp32', 'int8'):
             ratios = paired_ratio(times, f'se/{precision}',
                                   f'base/{precision}')
-            rows[f'batch{batch}/{precision}'] = dict(
+            rows[f'batch{batch}/{threads}t/{precision}'] = dict(
                 se_ms=times[f'se/{precision}']['median'] * 1e3,
                 base_ms=times[f'base/{precision}']['median'] * 1e3,
                 ratio=statistics.median(ratios),
@@ -143,13 +123,27 @@ def time_pair(files, size, args):
     return rows
 
 
-def main(argv=None):
-    args = parse_args(argv)
-    torch.manual_seed(0)
-    os.makedirs(args.work_dir, exist_ok=True)
-    results = dict(machine=platform.processor() or platform.machine(),
-                   cpus=os.cpu_count(), threads=args.threads, pairs={})
-    # The digits pair: trained, accuracy fp32 vs int8.
+#: Operator types (ONNX Runtime's kernel names) that only SE adds to a
+#: ResNet: squeeze, gate and scale (its two FCs are Conv / QLinearConv,
+#: counted with the other convolutions; the head's one pool is included).
+SE_OPS = ('GlobalAveragePool', 'QLinearGlobalAveragePool', 'ReduceMean',
+          'Sigmoid', 'QLinearSigmoid', 'Mul', 'QLinearMul')
+
+
+def profile_pair(files, size, args):
+    """Kernel-time shares per op type of the SE files at batch 1, one
+    thread, and SE's own operators' share."""
+    out = {}
+    for precision in ('fp32', 'int8'):
+        shares = profile_ops(files[f'se/{precision}'], (1, 3, size, size),
+                             args.profile_runs)
+        out[precision] = dict(ops=shares, se_share=sum(
+            v for k, v in shares.items() if k in SE_OPS))
+    return out
+
+
+def digits_pair(args):
+    """The trained digits pair: accuracy fp32 vs int8, and times."""
     checkpoints = dict(se=args.se_checkpoint, base=args.base_checkpoint)
     models, accuracy = {}, {}
     for kind, config in DIGITS.items():
@@ -158,26 +152,39 @@ def main(argv=None):
                 config, osp.join(args.work_dir, f'train_{kind}'),
                 args.data_root)
         models[kind] = build_model(osp.join(ROOT, config), checkpoints[kind])
+
+    def batches(kind, split):
+        return config_batches(osp.join(ROOT, DIGITS[kind]), split,
+                              data_root=args.data_root, batch_size=100)
+
     # Both models share the data_preprocessor config (and the data).
-    calib = lambda: (x for x, _ in digits_batches(  # noqa: E731
-        models['se'], DIGITS['se'], args.data_root, 'train'))
-    files = export_pair(models, args.work_dir, 'digits', 32, calib)
+    files = export_pair(models, args.work_dir, 'digits', 32,
+                        lambda: (x for x, _ in batches('se', 'train')))
     for kind in models:
         for precision in ('fp32', 'int8'):
             accuracy[f'{kind}/{precision}'] = top1(
-                files[f'{kind}/{precision}'],
-                digits_batches(models[kind], DIGITS[kind], args.data_root,
-                               'val'), args.threads)
-    results['pairs']['digits ResNet-18 (32x32)'] = dict(
-        accuracy=accuracy, time=time_pair(files, 32, args))
-    for peer in args.peers:
+                files[f'{kind}/{precision}'], batches(kind, 'val'))
+    return dict(accuracy=accuracy, time=time_pair(files, 32, args))
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    torch.manual_seed(0)
+    os.makedirs(args.work_dir, exist_ok=True)
+    results = dict(machine=platform.processor() or platform.machine(),
+                   cpus=os.cpu_count(), threads=args.threads, pairs={})
+    if 'digits' in args.pairs:
+        results['pairs']['digits ResNet-18 (32x32)'] = digits_pair(args)
+    for peer in (p for p in args.pairs if p != 'digits'):
         rng = np.random.default_rng(0)
         files = export_pair(
             peer_models(peer), args.work_dir, peer, 224,
             lambda: (rng.standard_normal((4, 3, 224, 224), np.float32)
                      for _ in range(2)))
         results['pairs'][f'{peer} (224x224, random weights)'] = dict(
-            time=time_pair(files, 224, args))
+            time=time_pair(files, 224, args),
+            profile=profile_pair(files, 224, args)
+            if args.profile_runs else None)
     out = osp.join(args.work_dir, 'quantize_benchmark.json')
     with open(out, 'w') as f:
         json.dump(results, f, indent=1)
@@ -203,6 +210,12 @@ def to_markdown(results):
             lines.append(f'| {name} | {mode} | {row["se_ms"]:.2f} | '
                          f'{row["base_ms"]:.2f} | {row["ratio"]:.3f} '
                          f'({q1:.3f}-{q3:.3f}) |')
+    for name, pair in results['pairs'].items():
+        for precision, prof in (pair.get('profile') or {}).items():
+            top = ', '.join(f'{op} {share:.1f}%' for op, share in
+                            list(prof['ops'].items())[:8])
+            lines.append(f'\n{name} SE {precision}, batch 1, 1 thread: '
+                         f'SE ops {prof["se_share"]:.1f}% ({top})')
     return '\n'.join(lines)
 
 
