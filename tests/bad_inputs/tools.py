@@ -12,6 +12,7 @@ import os
 import shutil
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 
 import torch
@@ -371,6 +372,80 @@ def _setup_env_unknown_argument(tmp_path):
         capture_output=True, text=True, timeout=60)
     if result.returncode:
         raise ToolExit(f'exit status {result.returncode}: {result.stderr}')
+
+
+# --- issue 21: config errors found at start-up, val/test sets in test mode --
+
+# Each was a raw TypeError/ValueError from the optimizer, the seed or
+# os.path once the runner was built.
+_train_cfg_case('cfg-options-lr-a-string', 'optim_wrapper.optimizer.lr=abc',
+                ("optim_wrapper.optimizer.lr='abc'", 'the config has 0.05',
+                 'allowed: a number or None'))
+_train_cfg_case('cfg-options-seed-a-string', 'randomness.seed=abc',
+                ("randomness.seed='abc'", 'allowed: a number or None'))
+_train_cfg_case('cfg-options-data-root-a-list', 'data_root=[1,2]',
+                ('data_root=[1, 2]', "the config has 'data/digits'",
+                 'allowed: a string or None'))
+# mmengine divides by it after the first whole epoch.
+_train_cfg_case('val-interval-zero', 'train_cfg.val_interval=0',
+                ('train_cfg.val_interval=0', 'allowed: an int >= 1'))
+_train_cfg_case('val-test-mode-false',
+                'val_dataloader.dataset.test_mode=False',
+                ('val_dataloader.dataset.test_mode=False',
+                 'always in test mode'))
+_train_cfg_case('val-bad-images-skip',
+                'val_dataloader.dataset.bad_images=skip',
+                ("val_dataloader.dataset.bad_images='skip'",
+                 'must not lose images', "allowed: 'error'"))
+
+
+@case('tools-test-bad-images-skip', ToolExit,
+      ("test_dataloader.dataset.bad_images='skip'", 'must not lose images'))
+def _test_bad_images_skip(tmp_path):
+    run_tool('test.py', [DIGITS, tmp_path / 'x.pth', '--cfg-options',
+                         'test_dataloader.dataset.bad_images=skip'])
+
+
+@case('tools-val-and-test-sets-in-test-mode')
+def _val_test_mode(tmp_path):
+    cfg = train_config([DIGITS, '--work-dir', tmp_path])
+    assert cfg.val_dataloader.dataset.test_mode is True
+    assert cfg.test_dataloader.dataset.test_mode is True
+    assert cfg.train_dataloader.dataset.get('test_mode') is not True
+
+
+@case('tools-cfg-options-class-arguments-do-not-warn')
+def _cfg_options_class_arguments(tmp_path):
+    # Valid arguments the config leaves out: below a dict with 'type'.
+    options = ['model.backbone.se_cfg.ratio=8',
+               'train_dataloader.dataset.indices=2']
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter('always')
+        cfg = train_config([DIGITS, '--work-dir', tmp_path,
+                            '--cfg-options', *options])
+    assert not [w for w in caught if 'cfg-options' in str(w.message)]
+    assert cfg.model.backbone.se_cfg.ratio == 8
+
+
+@case('tools-config-circular-base', ToolExit,
+      ('a.py: circular _base_', 'a.py -> ', 'b.py -> ', 'own base'))
+def _config_circular_base(tmp_path):
+    write(tmp_path / 'b.py', "_base_ = ['a.py']\n")
+    run_tool('train.py', [write(tmp_path / 'a.py', "_base_ = ['b.py']\n")])
+
+
+@case('tools-config-yaml-syntax-error', ToolExit,
+      ('bad.yaml, line 2: YAML syntax error', "expected ',' or ']'"))
+def _config_yaml_syntax_error(tmp_path):
+    run_tool('train.py', [write(tmp_path / 'bad.yaml', 'a: [1, 2\nb: 3\n')])
+
+
+@case('tools-config-latin-1', ToolExit,
+      ('latin.py (or one of its bases) is not UTF-8', 'save it as UTF-8'))
+def _config_latin_1(tmp_path):
+    path = tmp_path / 'latin.py'
+    path.write_bytes('# caf\xe9\na = 1\n'.encode('latin-1'))
+    run_tool('train.py', [path])
 
 
 CASES = collect(globals())
