@@ -448,4 +448,35 @@ def _config_latin_1(tmp_path):
     run_tool('train.py', [path])
 
 
+# --- the Python API's argument types (was: TypeError deep inside) ----------
+
+
+@case('tools-api-get-model-name-an-int', ValueError,
+      ('get_model(name=3)', 'allowed: a string'))
+def _api_name_int(tmp_path):
+    import se_plugin
+    se_plugin.get_model(3)
+
+
+@case('tools-api-list-models-pattern-an-int', TypeError,
+      ('list_models(pattern=3)', 'allowed: a string or None'))
+def _api_pattern_int(tmp_path):
+    import se_plugin
+    se_plugin.list_models(3)
+
+
+@case('tools-api-get-model-head-an-int', ValueError,
+      ("get_model('se_resnet18_digits', head=3)", 'dict of options'))
+def _api_head_int(tmp_path):
+    import se_plugin
+    se_plugin.get_model('se_resnet18_digits', head=3)
+
+
+@case('tools-api-get-model-pretrained-an-int', ValueError,
+      ('pretrained=3', 'expected None or the path of a checkpoint'))
+def _api_pretrained_int(tmp_path):
+    import se_plugin
+    se_plugin.get_model('se_resnet18_digits', pretrained=3)
+
+
 CASES = collect(globals())
