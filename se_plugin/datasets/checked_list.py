@@ -11,13 +11,15 @@ from a data-loader worker hours into training. :class:`CheckedListMixin`
 reads the same format once at start-up and names the file and line of the
 first bad entry instead.
 """
+import codecs
+import io
 import os.path as osp
 import re
 from collections import defaultdict
 from typing import Dict, List, Tuple
 
 
-from mmengine.fileio import exists, get_file_backend, list_from_file
+from mmengine.fileio import exists, get, get_file_backend
 
 from ..engine.errors import DataError, DataNotFoundError
 from .image_check import DecodeCheckMixin
@@ -79,8 +81,33 @@ def find_missing_files(entries: List[Tuple[int, str]],
 def read_list(path: str) -> List[str]:
     """The lines of a list file, without the byte-order mark that some
     Windows editors put before the first line (read as part of the first
-    image path otherwise); CRLF line ends go with the white space."""
-    lines = list_from_file(path)
+    image path otherwise); CRLF line ends go with the white space. UTF-8,
+    or UTF-16 with its byte-order mark (what Windows PowerShell's ``>``
+    writes).
+
+    Raises:
+        DataError: The file is in another encoding (e.g. latin-1), naming
+            its line.
+    """
+    data = get(path)
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        text = data.decode('utf-16')
+    elif b'\0' in data:
+        lineno = data.count(b'\n', 0, data.index(b'\0')) + 1
+        raise DataError(
+            f'{path}, line {lineno}: holds NUL bytes: UTF-16 without a '
+            'byte-order mark, or not a text file; allowed: UTF-8 (or UTF-16 '
+            'with a byte-order mark): save the list as UTF-8')
+    else:
+        try:
+            text = data.decode('utf-8')
+        except UnicodeDecodeError as error:
+            lineno = data.count(b'\n', 0, error.start) + 1
+            raise DataError(
+                f'{path}, line {lineno}: byte {data[error.start]:#04x} is '
+                'not UTF-8 text; allowed: UTF-8 (or UTF-16 with a byte-order '
+                'mark): save the list as UTF-8') from None
+    lines = [line.rstrip('\n\r') for line in io.StringIO(text)]
     if lines:
         lines[0] = lines[0].lstrip('\ufeff')
     return lines

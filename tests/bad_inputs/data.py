@@ -589,4 +589,24 @@ def _coco_wrong_size(tmp_path):
     build_coco(root, coco)
 
 
+# List files in other encodings (was: a raw UnicodeDecodeError).
+_list_latin_1 = case(
+    'data-list-latin-1', ValueError,
+    ('meta/val.txt, line 2: byte 0xe9 is not UTF-8 text',
+     'save the list as UTF-8'))(lambda tmp_path: list_bytes(
+         tmp_path, 'n01/a.JPEG 0\nn01/b\xe9.JPEG 0\n'.encode('latin-1')))
+_list_utf_16_no_bom = case(
+    'data-list-utf-16-without-bom', ValueError,
+    ('meta/val.txt, line 1: holds NUL bytes', 'UTF-16 without a '
+     'byte-order mark'))(lambda tmp_path: list_bytes(
+         tmp_path, 'n01/a.JPEG 0\n'.encode('utf-16-le')))
+
+
+@case('data-list-utf-16-with-bom-reads')
+def _list_utf_16(tmp_path):
+    # What Windows PowerShell's '>' writes.
+    assert_good_list(list_bytes(tmp_path, 'n01/a.JPEG 0\nn01/b.JPEG 0\n'
+                                'n02/c.JPEG 1\n'.encode('utf-16')))
+
+
 CASES = collect(globals())
