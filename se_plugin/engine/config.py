@@ -2,6 +2,7 @@
 ``--cfg-options`` key is new, and whether the checkpoint hook is safe.
 """
 import ast
+import copy
 import os.path as osp
 import warnings
 
@@ -252,3 +253,71 @@ def force_test_mode(cfg):
                     "lose images (the metric would count another image in "
                     "its place); allowed: 'error'")
             dataset['test_mode'] = True
+
+
+def _num_classes(node, key):
+    """``(dotted key, value)`` of each int ``num_classes`` in a model
+    config."""
+    if isinstance(node, dict):
+        for name, value in node.items():
+            if name == 'num_classes' and isinstance(value, int):
+                yield f'{key}.{name}', value
+            else:
+                yield from _num_classes(value, f'{key}.{name}')
+    elif isinstance(node, (list, tuple)):
+        for i, value in enumerate(node):
+            yield from _num_classes(value, f'{key}.{i}')
+
+
+def _dataset_classes(cfg, dataset):
+    """The class names of a dataset config, read from its ``metainfo`` and
+    its class's ``METAINFO`` without building it; None if unknown."""
+    from mmengine.registry import DATASETS, DefaultScope
+    kind = dataset.get('type')
+    if not isinstance(kind, str):
+        return getattr(kind, 'METAINFO', {}).get('classes') if kind else None
+    with DefaultScope.overwrite_default_scope(cfg.get('default_scope')):
+        try:
+            cls = DATASETS.get(kind)
+        except Exception:  # an unknown type: named when it is built
+            return None
+    if cls is None or not hasattr(cls, '_load_metainfo'):
+        return None
+    try:
+        return cls._load_metainfo(copy.deepcopy(dataset.get('metainfo'))) \
+            .get('classes')
+    except Exception:  # a bad metainfo: named when it is built
+        return None
+
+
+def check_num_classes(cfg):
+    """Refuse a model whose ``num_classes`` is smaller than the number of
+    classes of a dataset (a label >= num_classes fails at the first
+    iteration, or hours later when that class is first drawn).
+
+    Raises:
+        ConfigError: Naming both keys and numbers.
+    """
+    heads = list(_num_classes(cfg.get('model'), 'model'))
+    if not heads:
+        return
+    for loader in ('train_dataloader', ) + EVAL_LOADERS:
+        top = (cfg.get(loader) or {}).get('dataset')
+        for key, dataset in _leaf_datasets(top, f'{loader}.dataset'):
+            classes = _dataset_classes(cfg, dataset)
+            if not classes:
+                continue
+            for head, number in heads:
+                if number < len(classes):
+                    raise ConfigError(
+                        f'{head}={number} but {key} has {len(classes)} '
+                        f'classes ({dataset.get("type")}); allowed: '
+                        f'{head} >= {len(classes)}')
+
+
+def check_data_config(cfg):
+    """The data checks of the tools at start-up: val/test sets in test
+    mode (:func:`force_test_mode`), heads that fit the classes
+    (:func:`check_num_classes`)."""
+    force_test_mode(cfg)
+    check_num_classes(cfg)

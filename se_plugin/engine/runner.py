@@ -23,7 +23,7 @@ from mmengine.logging import MMLogger
 from mmengine.registry import RUNNERS
 from mmengine.runner import Runner
 
-from .config import (SAFE_HOOK, force_test_mode, read_config,
+from .config import (SAFE_HOOK, check_data_config, read_config,
                      warn_new_keys, warn_unsafe_checkpoint_hook)
 from .errors import ConfigError, OutputExistsError
 from .loading import check_resumable, find_resumable, read_checkpoint
@@ -84,7 +84,7 @@ def load_config(args):
     if args.cfg_options is not None:
         warn_new_keys(cfg, args.cfg_options)
         cfg.merge_from_dict(args.cfg_options)
-    force_test_mode(cfg)
+    check_data_config(cfg)
     warn_unsafe_checkpoint_hook(cfg)
     cfg.launcher = args.launcher
     if args.work_dir is not None:

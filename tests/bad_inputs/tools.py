@@ -479,4 +479,20 @@ def _api_pretrained_int(tmp_path):
     se_plugin.get_model('se_resnet18_digits', pretrained=3)
 
 
+# Was a CUDA-style index error at the first iteration (or when the class
+# is first drawn): the dataset's classes are read without loading images.
+_train_cfg_case('num-classes-below-the-classes', 'model.head.num_classes=5',
+                ('model.head.num_classes=5 but train_dataloader.dataset has '
+                 '10 classes', 'allowed: model.head.num_classes >= 10'))
+
+
+@case('tools-detection-num-classes-below-the-classes', ToolExit,
+      ('model.roi_head.bbox_head.num_classes=5 but', 'has 10 classes'))
+def _detection_num_classes(tmp_path):
+    run_tool('train.py', [
+        REPO / 'configs/detection/digits/faster-rcnn_se-r50_fpn_digits.py',
+        '--work-dir', tmp_path, '--cfg-options',
+        'model.roi_head.bbox_head.num_classes=5'])
+
+
 CASES = collect(globals())
