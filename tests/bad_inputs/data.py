@@ -609,4 +609,31 @@ def _list_utf_16(tmp_path):
                                 'n02/c.JPEG 1\n'.encode('utf-16')))
 
 
+# A test image of another size: mmpretrain's batch pads the others to it.
+
+
+def sized_test_set(tmp_path, size):
+    """The three images in test mode, ``n01/b.JPEG`` (line 2) of
+    ``size``x``size`` pixels, the others 16x16; returns the inputs."""
+    from mmpretrain.datasets.transforms import PackInputs
+    root = write_imagenet(tmp_path)
+    write_image(root / 'val' / 'n01' / 'b.JPEG', size)
+    dataset = imagenet(tmp_path, test_mode=True,
+                       pipeline=[LoadImageFromFile(), PackInputs()])
+    return [dataset[i]['inputs'].shape for i in range(3)]
+
+
+@case('data-test-image-of-another-size', ValueError,
+      ("n01/b.JPEG' (", 'meta/val.txt, line 2) gives an input of shape '
+       '(3, 24, 24)', "a.JPEG' gave (3, 16, 16)", 'a batch pads every input',
+       'resize or crop'))
+def _test_image_size(tmp_path):
+    sized_test_set(tmp_path, 24)
+
+
+@case('data-test-images-of-one-size-pass')
+def _test_image_one_size(tmp_path):
+    assert sized_test_set(tmp_path, 16) == [(3, 16, 16)] * 3
+
+
 CASES = collect(globals())

@@ -275,7 +275,7 @@ _train_cfg_case('max-epochs-zero', 'train_cfg.max_epochs=0',
                 ('train_cfg.max_epochs=0', 'allowed: an int >= 1'))
 # A typo mmengine's DictAction keeps as a string.
 _train_cfg_case('max-epochs-not-a-number', 'train_cfg.max_epochs=1)',
-                ("train_cfg.max_epochs='1)'", 'allowed: an int >= 1'))
+                ("train_cfg.max_epochs='1)'", 'the config has 6, a number'))
 # The Runner would fail with a raw OptionError traceback.
 _train_cfg_case('model-option-one-line', 'model.backbone.se_cfg.ratio=True',
                 ('SEResNet.se_cfg.ratio=True',
