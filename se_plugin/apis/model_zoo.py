@@ -20,6 +20,7 @@ from mmengine.config import Config
 from modelindex.load_model_index import load
 from modelindex.models.Model import Model
 
+from ..engine.errors import OptionError
 from .build import build_model
 
 MIM_DIR = osp.join(osp.dirname(osp.dirname(osp.abspath(__file__))), '.mim')
@@ -63,6 +64,7 @@ def list_models(pattern: Optional[str] = None) -> List[str]:
         ['se_resnet50_ratio32_imagenet', 'se_resnet50_ratio4_imagenet',
          'se_resnet50_ratio8_imagenet']
     """
+    _require_str(pattern, 'list_models', 'pattern', none=True)
     names = sorted(model.name for model in _zoo().values())
     if pattern is None:
         return names
@@ -78,6 +80,7 @@ def get_model_info(name: str) -> Model:
         ValueError: The name is not in the zoo; the message lists the
             closest names.
     """
+    _require_str(name, 'get_model_info', 'name')
     zoo = _zoo()
     model = zoo.get(name.lower())
     if model is None:
@@ -132,4 +135,23 @@ def get_model(name: str,
             f'pretrained={pretrained!r}: expected None or the path of a '
             f'checkpoint (se_plugin publishes no weights; convert the '
             f'published ones with tools/model_converters/to_se_plugin.py)')
+    _require_str(name, 'get_model', 'name')
+    if overrides:
+        model = get_config(name).model
+        for key, value in overrides.items():
+            if isinstance(model.get(key), dict) and not isinstance(
+                    value, (dict, type(None))):
+                raise OptionError(
+                    f'get_model({name!r}, {key}={value!r}): the config\'s '
+                    f'model.{key} is a dict of options; allowed: a dict '
+                    f'(merged into it, e.g. {key}=dict(...)) or None')
     return build_model(name, pretrained, **overrides)
+
+
+def _require_str(value, function, arg, none=False):
+    """Refuse a non-string argument (it would fail deep in a string
+    method)."""
+    if not isinstance(value, str) and not (none and value is None):
+        allowed = 'a string or None' if none else 'a string'
+        raise OptionError(f'{function}({arg}={value!r}): a '
+                          f'{type(value).__name__}; allowed: {allowed}')

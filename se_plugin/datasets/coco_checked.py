@@ -32,6 +32,7 @@ import json
 from typing import Dict, List, Sequence
 
 from mmdet.datasets import CocoDataset
+from PIL import Image
 from mmdet.datasets.api_wrappers import COCO
 from mmengine.logging import MMLogger
 
@@ -42,6 +43,8 @@ from .image_check import DecodeCheckMixin
 
 GUIDE_SECTION = 'Detection: prepare COCO'
 DEGENERATE = ('skip', 'error')
+#: The EXIF tag of the orientation (5 to 8: width and height swapped).
+ORIENTATION = 0x0112
 #: Keys each entry of the three lists must have (what mmdet reads).
 REQUIRED = {
     'images': ('id', 'file_name', 'width', 'height'),
@@ -135,6 +138,18 @@ class CheckedCOCO(COCO):
                         f'{first_index[item["id"]]}]; ids must be unique in '
                         f'"{key}"')
                 first_index[item['id']] = index
+                for k in ('id', 'image_id', 'category_id'):
+                    if k in item and not _is_int(item[k]):
+                        raise DataError(
+                            f'{name}: {k}={item[k]!r} is a '
+                            f'{type(item[k]).__name__}; allowed: an integer '
+                            '(a JSON number without quotes)')
+                crowd = item.get('iscrowd', 0)
+                if key == 'annotations' and not (
+                        type(crowd) in (int, bool) and crowd in (0, 1)):
+                    # mmdet reads any truthy value ("0" too) as a crowd.
+                    raise DataError(f'{name}: iscrowd={crowd!r}; allowed: '
+                                    '0 or 1 (JSON numbers)')
                 if key == 'images' and not all(
                         _is_number(item[k]) and item[k] > 0
                         for k in ('width', 'height')):
@@ -221,6 +236,10 @@ class CheckedCOCO(COCO):
         return f'{self.path}: ' + '; '.join(parts) if parts else ''
 
 
+def _is_int(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 def _is_number(value) -> bool:
     # bool is an int in Python, but never a coordinate.
     return isinstance(value, (int, float)) and not isinstance(value, bool)
@@ -284,9 +303,49 @@ class CheckedCocoDataset(DecodeCheckMixin, CocoDataset):
         del self.COCOAPI
         if self.box_report:
             MMLogger.get_current_instance().warning(self.box_report)
+        if not self.test_mode:
+            self._check_has_boxes(data_list)
         if self.check_files:
             self._check_images(data_list)
+            self._check_sizes(data_list)
         return data_list
+
+    def _check_has_boxes(self, data_list: List[dict]) -> None:
+        """Refuse a training set without one box to learn from (no
+        annotations, or all ``iscrowd=1``, which mmdet ignores)."""
+        boxes = [inst for info in data_list for inst in info['instances']]
+        if not any(inst['ignore_flag'] == 0 for inst in boxes):
+            crowd = sum(inst['ignore_flag'] for inst in boxes)
+            raise DataError(
+                f'{self.ann_file}: no box to train on ({len(boxes)} kept '
+                f'annotations, {crowd} of them iscrowd=1, which mmdet '
+                f'ignores, in {len(data_list)} images); a training set '
+                'needs annotations with iscrowd=0')
+
+    def _check_sizes(self, data_list: List[dict]) -> None:
+        """Refuse images whose real size is not the JSON's width and
+        height (boxes are clipped and dropped by the JSON's size); reads
+        only each file's header (PIL's lazy open)."""
+        wrong = []
+        for info in data_list:
+            try:
+                with Image.open(info['img_path']) as image:
+                    size = image.size
+                    if size == (info['height'], info['width']) and \
+                            image.getexif().get(ORIENTATION, 1) >= 5:
+                        continue  # rotated by its EXIF when loaded
+            except OSError:
+                continue  # not decodable: named when it is loaded
+            if size != (info['width'], info['height']):
+                wrong.append((info, size))
+        if wrong:
+            info, (w, h) = wrong[0]
+            raise DataError(
+                f'{self.ann_file}: image id={info["img_id"]} '
+                f'{info["img_path"]!r} is {w}x{h} but the file gives '
+                f'width={info["width"]}, height={info["height"]} '
+                f'({len(wrong)} of {len(data_list)} images disagree); fix '
+                'the width and height in the JSON')
 
     def _make_coco(self, path: str) -> CheckedCOCO:
         coco = CheckedCOCO(

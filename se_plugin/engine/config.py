@@ -2,9 +2,11 @@
 ``--cfg-options`` key is new, and whether the checkpoint hook is safe.
 """
 import ast
+import copy
 import os.path as osp
 import warnings
 
+import yaml
 from mmengine.config import Config
 
 from .checkpoint_hook import SafeCheckpointHook
@@ -13,6 +15,22 @@ from .errors import ConfigError
 SAFE_HOOK = 'se_plugin.SafeCheckpointHook'
 # What Config.fromfile reads.
 CONFIG_SUFFIXES = ('.py', '.json', '.yaml', '.yml')
+
+
+def _local_bases(path, tree):
+    """The local ``_base_`` files named in a parsed Python config."""
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(
+                getattr(t, 'id', None) == '_base_' for t in node.targets):
+            try:
+                bases = ast.literal_eval(node.value)
+            except ValueError:
+                return []
+            bases = [bases] if isinstance(bases, str) else bases
+            # '::' names a package's config: not the user's.
+            return [osp.normpath(osp.join(osp.dirname(path), base))
+                    for base in bases if '::' not in base]
+    return []
 
 
 def _syntax_error_in(path):
@@ -24,21 +42,27 @@ def _syntax_error_in(path):
         tree = compile(text, path, 'exec', ast.PyCF_ONLY_AST)
     except SyntaxError as error:
         return path, error
-    for node in tree.body:
-        if isinstance(node, ast.Assign) and any(
-                getattr(t, 'id', None) == '_base_' for t in node.targets):
-            try:
-                bases = ast.literal_eval(node.value)
-            except ValueError:
-                return None
-            bases = [bases] if isinstance(bases, str) else bases
-            for base in bases:
-                if '::' in base:  # a package's config: not the user's
-                    continue
-                found = _syntax_error_in(
-                    osp.join(osp.dirname(path), base))
-                if found:
-                    return found
+    for base in _local_bases(path, tree):
+        found = _syntax_error_in(base)
+        if found:
+            return found
+    return None
+
+
+def _base_cycle(path, chain=()):
+    """The chain of Python ``_base_`` files that leads back to one of its
+    files, as a list of paths; None if there is no cycle."""
+    path = osp.normpath(path)
+    if path in chain:
+        return list(chain[chain.index(path):]) + [path]
+    if not (path.endswith('.py') and osp.isfile(path)):
+        return None
+    with open(path, encoding='utf-8') as f:
+        tree = ast.parse(f.read())
+    for base in _local_bases(path, tree):
+        found = _base_cycle(base, chain + (path, ))
+        if found:
+            return found
     return None
 
 
@@ -58,6 +82,22 @@ def read_config(path):
                           f'ending in {", ".join(CONFIG_SUFFIXES)}')
     try:
         return Config.fromfile(path)
+    except RecursionError:
+        cycle = _base_cycle(path)
+        if cycle is None:
+            raise
+        raise ConfigError(f'{path}: circular _base_: '
+                          f'{" -> ".join(cycle)}; a config cannot be its '
+                          'own base') from None
+    except UnicodeDecodeError as error:
+        raise ConfigError(f'{path} (or one of its bases) is not UTF-8 text '
+                          f'({error}); save it as UTF-8') from None
+    except yaml.YAMLError as error:
+        mark = getattr(error, 'problem_mark', None)
+        where = f', line {mark.line + 1}' if mark else ''
+        what = getattr(error, 'problem', None) or error
+        raise ConfigError(f'{path}{where}: YAML syntax error: {what}') \
+            from None
     except SyntaxError as error:
         found = _syntax_error_in(path) or (path, error)
         where, error = found
@@ -72,12 +112,43 @@ def _keys(node):
     return [f'0..{len(node) - 1}'] if node else []
 
 
+def _kind(value):
+    """The kind of a config value, for ``--cfg-options`` type checks."""
+    if isinstance(value, bool):
+        return 'a bool'
+    if isinstance(value, (int, float)):
+        return 'a number'
+    if isinstance(value, str):
+        return 'a string'
+    if isinstance(value, (list, tuple)):
+        return 'a list or tuple'
+    if isinstance(value, dict):
+        return 'a dict'
+    return None  # None and other values: anything may replace them
+
+
+def _check_type(key, old, new):
+    """Refuse a ``--cfg-options`` value of another kind than the value it
+    replaces (None is always allowed: it turns an option off)."""
+    kind = _kind(old)
+    if kind is None or new is None or _kind(new) == kind:
+        return
+    raise ConfigError(
+        f'--cfg-options {key}={new!r}: the config has {old!r}, {kind}; '
+        f'allowed: {kind} or None')
+
+
 def warn_new_keys(cfg, options):
-    """Warn for each ``--cfg-options`` key the config does not have.
+    """Check each ``--cfg-options`` value against the value it replaces,
+    and warn for a key the config does not have.
 
     A new key is sometimes intended (``load_from``), so this warns and
     names where the dotted path leaves the config: for ``a.b.c`` where
-    ``a.b`` exists, it names ``c`` and the keys ``a.b`` has.
+    ``a.b`` exists, it names ``c`` and the keys ``a.b`` has. Below a dict
+    with a ``type`` (a class's arguments, e.g. ``model.backbone.se_cfg`` or
+    ``train_dataloader.dataset.indices``) it does not warn: any argument
+    of the class may be added there, and the class refuses unknown ones
+    when it is built.
 
     Args:
         cfg (mmengine.Config): The config before the options are merged.
@@ -85,12 +156,15 @@ def warn_new_keys(cfg, options):
 
     Raises:
         ConfigError: A key goes below a plain value (``a.b.c`` where
-            ``a.b`` is a number).
+            ``a.b`` is a number), or a value is of another kind than the
+            one it replaces (``optim_wrapper.optimizer.lr=abc``).
     """
-    for key in options:
+    for key, value in options.items():
         node, parts = cfg.to_dict(), key.split('.')
+        typed = False  # below a dict with 'type': a class's arguments
         for depth, part in enumerate(parts):
             index = int(part) if part.isdigit() else None
+            typed = typed or (isinstance(node, dict) and 'type' in node)
             if isinstance(node, dict) and part in node:
                 node = node[part]
             elif isinstance(node, (list, tuple)) and index is not None \
@@ -103,6 +177,8 @@ def warn_new_keys(cfg, options):
                     raise ConfigError(
                         f'--cfg-options {key}: {parent!r} is a '
                         f'{type(node).__name__} ({node!r}), it has no keys')
+                if typed:
+                    break
                 where = (f'the config has no top-level key {part!r}'
                          if depth == 0 else f'{parent!r} has no {part!r} '
                          f'(it has: {", ".join(_keys(node))})')
@@ -110,6 +186,8 @@ def warn_new_keys(cfg, options):
                     f'--cfg-options {key}: {where}; it is added as a new '
                     'key, check its spelling', UserWarning, stacklevel=2)
                 break
+        else:
+            _check_type(key, node, value)
 
 
 def warn_unsafe_checkpoint_hook(cfg):
@@ -130,3 +208,116 @@ def warn_unsafe_checkpoint_hook(cfg):
         'write checkpoints in place and remove the previous one before the '
         'new one is complete, and loads are not strict (see docs/'
         'user_guides/checkpoints.md)', UserWarning, stacklevel=2)
+
+
+#: The dataloaders whose data a metric is computed on.
+EVAL_LOADERS = ('val_dataloader', 'test_dataloader')
+
+
+def _leaf_datasets(node, key):
+    """``(dotted key, dataset dict)`` of each dataset below a dataset
+    config, through wrappers (``dataset=`` / ``datasets=[...]``)."""
+    if not isinstance(node, dict):
+        return
+    if isinstance(node.get('dataset'), dict):
+        yield from _leaf_datasets(node['dataset'], f'{key}.dataset')
+    elif isinstance(node.get('datasets'), (list, tuple)):
+        for i, child in enumerate(node['datasets']):
+            yield from _leaf_datasets(child, f'{key}.datasets.{i}')
+    else:
+        yield key, node
+
+
+def force_test_mode(cfg):
+    """Put every val/test dataset in test mode: no image is filtered,
+    skipped or replaced where a metric is computed.
+
+    A missing ``test_mode`` is set to True (no shipped config sets it);
+    ``test_mode=False`` or ``bad_images='skip'`` there is refused at
+    start-up (the Runner builds the val set only after the first epoch).
+
+    Raises:
+        ConfigError: Naming the key and its value.
+    """
+    for loader in EVAL_LOADERS:
+        top = (cfg.get(loader) or {}).get('dataset')
+        for key, dataset in _leaf_datasets(top, f'{loader}.dataset'):
+            if dataset.get('test_mode', True) is not True:
+                raise ConfigError(
+                    f'{key}.test_mode={dataset["test_mode"]!r}: a val/test '
+                    'set is always in test mode (no image filtered or '
+                    'skipped); allowed: True, or leave it out')
+            if dataset.get('bad_images') == 'skip':
+                raise ConfigError(
+                    f"{key}.bad_images='skip': a val/test set must not "
+                    "lose images (the metric would count another image in "
+                    "its place); allowed: 'error'")
+            dataset['test_mode'] = True
+
+
+def _num_classes(node, key):
+    """``(dotted key, value)`` of each int ``num_classes`` in a model
+    config."""
+    if isinstance(node, dict):
+        for name, value in node.items():
+            if name == 'num_classes' and isinstance(value, int):
+                yield f'{key}.{name}', value
+            else:
+                yield from _num_classes(value, f'{key}.{name}')
+    elif isinstance(node, (list, tuple)):
+        for i, value in enumerate(node):
+            yield from _num_classes(value, f'{key}.{i}')
+
+
+def _dataset_classes(cfg, dataset):
+    """The class names of a dataset config, read from its ``metainfo`` and
+    its class's ``METAINFO`` without building it; None if unknown."""
+    from mmengine.registry import DATASETS, DefaultScope
+    kind = dataset.get('type')
+    if not isinstance(kind, str):
+        return getattr(kind, 'METAINFO', {}).get('classes') if kind else None
+    with DefaultScope.overwrite_default_scope(cfg.get('default_scope')):
+        try:
+            cls = DATASETS.get(kind)
+        except Exception:  # an unknown type: named when it is built
+            return None
+    if cls is None or not hasattr(cls, '_load_metainfo'):
+        return None
+    try:
+        return cls._load_metainfo(copy.deepcopy(dataset.get('metainfo'))) \
+            .get('classes')
+    except Exception:  # a bad metainfo: named when it is built
+        return None
+
+
+def check_num_classes(cfg):
+    """Refuse a model whose ``num_classes`` is smaller than the number of
+    classes of a dataset (a label >= num_classes fails at the first
+    iteration, or hours later when that class is first drawn).
+
+    Raises:
+        ConfigError: Naming both keys and numbers.
+    """
+    heads = list(_num_classes(cfg.get('model'), 'model'))
+    if not heads:
+        return
+    for loader in ('train_dataloader', ) + EVAL_LOADERS:
+        top = (cfg.get(loader) or {}).get('dataset')
+        for key, dataset in _leaf_datasets(top, f'{loader}.dataset'):
+            classes = _dataset_classes(cfg, dataset)
+            if not classes:
+                continue
+            for head, number in heads:
+                if number < len(classes):
+                    raise ConfigError(
+                        f'{head}={number} but {key} has {len(classes)} '
+                        f'classes ({dataset.get("type")}); allowed: '
+                        f'{head} >= {len(classes)}')
+
+
+def check_data_config(cfg):
+    """The data checks of the tools at start-up: val/test sets in test
+    mode (:func:`force_test_mode`), heads that fit the classes
+    (:func:`check_num_classes`)."""
+    force_test_mode(cfg)
+    check_num_classes(cfg)

@@ -23,8 +23,8 @@ from mmengine.logging import MMLogger
 from mmengine.registry import RUNNERS
 from mmengine.runner import Runner
 
-from .config import (SAFE_HOOK, read_config, warn_new_keys,
-                     warn_unsafe_checkpoint_hook)
+from .config import (SAFE_HOOK, check_data_config, read_config,
+                     warn_new_keys, warn_unsafe_checkpoint_hook)
 from .errors import ConfigError, OutputExistsError
 from .loading import check_resumable, find_resumable, read_checkpoint
 
@@ -84,6 +84,7 @@ def load_config(args):
     if args.cfg_options is not None:
         warn_new_keys(cfg, args.cfg_options)
         cfg.merge_from_dict(args.cfg_options)
+    check_data_config(cfg)
     warn_unsafe_checkpoint_hook(cfg)
     cfg.launcher = args.launcher
     if args.work_dir is not None:
@@ -146,7 +147,7 @@ def merge_train_args(cfg, args):
     silently starts from scratch.
     """
     loop = cfg.get('train_cfg') or {}
-    for key in ('max_epochs', 'max_iters'):
+    for key in ('max_epochs', 'max_iters', 'val_interval'):
         # mmengine fails later, in a scheduler or the loop, without the key.
         value = loop.get(key)
         if key in loop and (isinstance(value, bool)

@@ -22,10 +22,12 @@ REPO = Path(__file__).resolve().parents[2]
 IMAGES = ('n01/a.JPEG', 'n01/b.JPEG', 'n02/c.JPEG')
 
 
-def write_image(path: Path, size: int = 16) -> Path:
-    """A random RGB image (the format follows the suffix)."""
+def write_image(path: Path, size: int = 16, height: int = None) -> Path:
+    """A random RGB image, ``size`` wide and ``height`` (default: ``size``)
+    high (the format follows the suffix)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    pixels = np.random.default_rng(0).integers(0, 256, (size, size, 3))
+    pixels = np.random.default_rng(0).integers(
+        0, 256, (height or size, size, 3))
     Image.fromarray(pixels.astype(np.uint8)).save(path)
     return path
 
@@ -320,7 +322,7 @@ def coco_json(tmp_path):
     per image; returns (root, the JSON as a dict)."""
     root = tmp_path / 'coco'
     for name in ('0.png', '1.png'):
-        write_image(root / 'img' / name)
+        write_image(root / 'img' / name, 32, 24)
     coco = dict(images=[
         dict(id=i, file_name=f'{i}.png', width=32, height=24) for i in range(2)
     ],
@@ -463,8 +465,8 @@ _coco_file_name_empty = case(
         broken_coco(lambda coco: coco['images'][1].update(file_name='')))
 _coco_image_id_string = case(
     'data-coco-image-id-a-string', ValueError,
-    ("annotation id=10 (image_id='0')", 'is not an id in "images"'))(
-        annotation(image_id='0'))
+    ("ann.json: annotations[0] (image_id='0')", "image_id='0' is a str",
+     'allowed: an integer'))(annotation(image_id='0'))
 _coco_categories_empty = case(
     'data-coco-categories-empty', ValueError,
     ("classes ['a', 'b'] are not category names", 'allowed: []'))(
@@ -549,6 +551,89 @@ def _detection_config(tmp_path):
                        data_prefix=dict(img='img/'),
                        serialize_data=False)
     DATASETS.build(dataset_cfg)
+
+
+_coco_iscrowd_string = case(
+    'data-coco-iscrowd-a-string', ValueError,
+    ('ann.json: annotations[0] (image_id=0)', "iscrowd='0'",
+     'allowed: 0 or 1'))(annotation(iscrowd='0'))
+_coco_image_id_float = case(
+    'data-coco-image-id-a-float', ValueError,
+    ("ann.json: images[1] (file_name='1.png')", 'id=1.5 is a float',
+     'allowed: an integer'))(
+         broken_coco(lambda coco: coco['images'][1].update(id=1.5)))
+_coco_all_crowd = case(
+    'data-coco-all-crowd-training-set', ValueError,
+    ('ann.json: no box to train on', '2 of them iscrowd=1',
+     'needs annotations with iscrowd=0'))(broken_coco(
+         lambda coco: [a.update(iscrowd=1) for a in coco['annotations']]))
+_coco_no_annotations = case(
+    'data-coco-annotation-free-training-set', ValueError,
+    ('ann.json: no box to train on', '(0 kept annotations'))(
+        broken_coco(lambda coco: coco.update(annotations=[])))
+
+
+@case('data-coco-annotation-free-test-set-is-allowed')
+def _coco_no_annotations_test(tmp_path):
+    root, coco = coco_json(tmp_path)
+    coco['annotations'] = []
+    assert len(build_coco(root, coco, test_mode=True)) == 2
+
+
+@case('data-coco-image-size-disagrees-with-json', ValueError,
+      ("ann.json: image id=1", "img/1.png' is 24x32 but the file gives "
+       'width=32, height=24', '(1 of 2 images disagree)'))
+def _coco_wrong_size(tmp_path):
+    root, coco = coco_json(tmp_path)
+    write_image(root / 'img' / '1.png', 24, 32)
+    build_coco(root, coco)
+
+
+# List files in other encodings (was: a raw UnicodeDecodeError).
+_list_latin_1 = case(
+    'data-list-latin-1', ValueError,
+    ('meta/val.txt, line 2: byte 0xe9 is not UTF-8 text',
+     'save the list as UTF-8'))(lambda tmp_path: list_bytes(
+         tmp_path, 'n01/a.JPEG 0\nn01/b\xe9.JPEG 0\n'.encode('latin-1')))
+_list_utf_16_no_bom = case(
+    'data-list-utf-16-without-bom', ValueError,
+    ('meta/val.txt, line 1: holds NUL bytes', 'UTF-16 without a '
+     'byte-order mark'))(lambda tmp_path: list_bytes(
+         tmp_path, 'n01/a.JPEG 0\n'.encode('utf-16-le')))
+
+
+@case('data-list-utf-16-with-bom-reads')
+def _list_utf_16(tmp_path):
+    # What Windows PowerShell's '>' writes.
+    assert_good_list(list_bytes(tmp_path, 'n01/a.JPEG 0\nn01/b.JPEG 0\n'
+                                'n02/c.JPEG 1\n'.encode('utf-16')))
+
+
+# A test image of another size: mmpretrain's batch pads the others to it.
+
+
+def sized_test_set(tmp_path, size):
+    """The three images in test mode, ``n01/b.JPEG`` (line 2) of
+    ``size``x``size`` pixels, the others 16x16; returns the inputs."""
+    from mmpretrain.datasets.transforms import PackInputs
+    root = write_imagenet(tmp_path)
+    write_image(root / 'val' / 'n01' / 'b.JPEG', size)
+    dataset = imagenet(tmp_path, test_mode=True,
+                       pipeline=[LoadImageFromFile(), PackInputs()])
+    return [dataset[i]['inputs'].shape for i in range(3)]
+
+
+@case('data-test-image-of-another-size', ValueError,
+      ("n01/b.JPEG' (", 'meta/val.txt, line 2) gives an input of shape '
+       '(3, 24, 24)', "a.JPEG' gave (3, 16, 16)", 'a batch pads every input',
+       'resize or crop'))
+def _test_image_size(tmp_path):
+    sized_test_set(tmp_path, 24)
+
+
+@case('data-test-images-of-one-size-pass')
+def _test_image_one_size(tmp_path):
+    assert sized_test_set(tmp_path, 16) == [(3, 16, 16)] * 3
 
 
 CASES = collect(globals())

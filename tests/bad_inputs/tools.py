@@ -12,6 +12,7 @@ import os
 import shutil
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 
 import torch
@@ -274,7 +275,7 @@ _train_cfg_case('max-epochs-zero', 'train_cfg.max_epochs=0',
                 ('train_cfg.max_epochs=0', 'allowed: an int >= 1'))
 # A typo mmengine's DictAction keeps as a string.
 _train_cfg_case('max-epochs-not-a-number', 'train_cfg.max_epochs=1)',
-                ("train_cfg.max_epochs='1)'", 'allowed: an int >= 1'))
+                ("train_cfg.max_epochs='1)'", 'the config has 6, a number'))
 # The Runner would fail with a raw OptionError traceback.
 _train_cfg_case('model-option-one-line', 'model.backbone.se_cfg.ratio=True',
                 ('SEResNet.se_cfg.ratio=True',
@@ -371,6 +372,127 @@ def _setup_env_unknown_argument(tmp_path):
         capture_output=True, text=True, timeout=60)
     if result.returncode:
         raise ToolExit(f'exit status {result.returncode}: {result.stderr}')
+
+
+# --- issue 21: config errors found at start-up, val/test sets in test mode --
+
+# Each was a raw TypeError/ValueError from the optimizer, the seed or
+# os.path once the runner was built.
+_train_cfg_case('cfg-options-lr-a-string', 'optim_wrapper.optimizer.lr=abc',
+                ("optim_wrapper.optimizer.lr='abc'", 'the config has 0.05',
+                 'allowed: a number or None'))
+_train_cfg_case('cfg-options-seed-a-string', 'randomness.seed=abc',
+                ("randomness.seed='abc'", 'allowed: a number or None'))
+_train_cfg_case('cfg-options-data-root-a-list', 'data_root=[1,2]',
+                ('data_root=[1, 2]', "the config has 'data/digits'",
+                 'allowed: a string or None'))
+# mmengine divides by it after the first whole epoch.
+_train_cfg_case('val-interval-zero', 'train_cfg.val_interval=0',
+                ('train_cfg.val_interval=0', 'allowed: an int >= 1'))
+_train_cfg_case('val-test-mode-false',
+                'val_dataloader.dataset.test_mode=False',
+                ('val_dataloader.dataset.test_mode=False',
+                 'always in test mode'))
+_train_cfg_case('val-bad-images-skip',
+                'val_dataloader.dataset.bad_images=skip',
+                ("val_dataloader.dataset.bad_images='skip'",
+                 'must not lose images', "allowed: 'error'"))
+
+
+@case('tools-test-bad-images-skip', ToolExit,
+      ("test_dataloader.dataset.bad_images='skip'", 'must not lose images'))
+def _test_bad_images_skip(tmp_path):
+    run_tool('test.py', [DIGITS, tmp_path / 'x.pth', '--cfg-options',
+                         'test_dataloader.dataset.bad_images=skip'])
+
+
+@case('tools-val-and-test-sets-in-test-mode')
+def _val_test_mode(tmp_path):
+    cfg = train_config([DIGITS, '--work-dir', tmp_path])
+    assert cfg.val_dataloader.dataset.test_mode is True
+    assert cfg.test_dataloader.dataset.test_mode is True
+    assert cfg.train_dataloader.dataset.get('test_mode') is not True
+
+
+@case('tools-cfg-options-class-arguments-do-not-warn')
+def _cfg_options_class_arguments(tmp_path):
+    # Valid arguments the config leaves out: below a dict with 'type'.
+    options = ['model.backbone.se_cfg.ratio=8',
+               'train_dataloader.dataset.indices=2']
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter('always')
+        cfg = train_config([DIGITS, '--work-dir', tmp_path,
+                            '--cfg-options', *options])
+    assert not [w for w in caught if 'cfg-options' in str(w.message)]
+    assert cfg.model.backbone.se_cfg.ratio == 8
+
+
+@case('tools-config-circular-base', ToolExit,
+      ('a.py: circular _base_', 'a.py -> ', 'b.py -> ', 'own base'))
+def _config_circular_base(tmp_path):
+    write(tmp_path / 'b.py', "_base_ = ['a.py']\n")
+    run_tool('train.py', [write(tmp_path / 'a.py', "_base_ = ['b.py']\n")])
+
+
+@case('tools-config-yaml-syntax-error', ToolExit,
+      ('bad.yaml, line 2: YAML syntax error', "expected ',' or ']'"))
+def _config_yaml_syntax_error(tmp_path):
+    run_tool('train.py', [write(tmp_path / 'bad.yaml', 'a: [1, 2\nb: 3\n')])
+
+
+@case('tools-config-latin-1', ToolExit,
+      ('latin.py (or one of its bases) is not UTF-8', 'save it as UTF-8'))
+def _config_latin_1(tmp_path):
+    path = tmp_path / 'latin.py'
+    path.write_bytes('# caf\xe9\na = 1\n'.encode('latin-1'))
+    run_tool('train.py', [path])
+
+
+# --- the Python API's argument types (was: TypeError deep inside) ----------
+
+
+@case('tools-api-get-model-name-an-int', ValueError,
+      ('get_model(name=3)', 'allowed: a string'))
+def _api_name_int(tmp_path):
+    import se_plugin
+    se_plugin.get_model(3)
+
+
+@case('tools-api-list-models-pattern-an-int', TypeError,
+      ('list_models(pattern=3)', 'allowed: a string or None'))
+def _api_pattern_int(tmp_path):
+    import se_plugin
+    se_plugin.list_models(3)
+
+
+@case('tools-api-get-model-head-an-int', ValueError,
+      ("get_model('se_resnet18_digits', head=3)", 'dict of options'))
+def _api_head_int(tmp_path):
+    import se_plugin
+    se_plugin.get_model('se_resnet18_digits', head=3)
+
+
+@case('tools-api-get-model-pretrained-an-int', ValueError,
+      ('pretrained=3', 'expected None or the path of a checkpoint'))
+def _api_pretrained_int(tmp_path):
+    import se_plugin
+    se_plugin.get_model('se_resnet18_digits', pretrained=3)
+
+
+# Was a CUDA-style index error at the first iteration (or when the class
+# is first drawn): the dataset's classes are read without loading images.
+_train_cfg_case('num-classes-below-the-classes', 'model.head.num_classes=5',
+                ('model.head.num_classes=5 but train_dataloader.dataset has '
+                 '10 classes', 'allowed: model.head.num_classes >= 10'))
+
+
+@case('tools-detection-num-classes-below-the-classes', ToolExit,
+      ('model.roi_head.bbox_head.num_classes=5 but', 'has 10 classes'))
+def _detection_num_classes(tmp_path):
+    run_tool('train.py', [
+        REPO / 'configs/detection/digits/faster-rcnn_se-r50_fpn_digits.py',
+        '--work-dir', tmp_path, '--cfg-options',
+        'model.roi_head.bbox_head.num_classes=5'])
 
 
 CASES = collect(globals())
