@@ -75,10 +75,42 @@ def train_config(argv):
     return train.merge_train_args(train.load_config(args), args)
 
 
+@contextlib.contextmanager
+def lock_holder(work_dir):
+    """A child Python process holding ``work_dir``'s training lock; yields
+    it (killed with SIGKILL on exit if still alive)."""
+    child = subprocess.Popen(
+        [sys.executable, '-c',
+         'import sys, time; from se_plugin.engine.lock import lock_work_dir;'
+         ' h = lock_work_dir(sys.argv[1]); print("locked", flush=True);'
+         ' time.sleep(600)', str(work_dir)],
+        stdout=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout.readline().strip() == 'locked'
+        yield child
+    finally:
+        child.kill()
+        child.wait()
+
+
 def write(path, text):
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text)
     return path
+
+
+# --- work dirs ---------------------------------------------------------------
+
+
+@case('tools-train-work-dir-in-use', ToolExit,
+      ('exit status 1', 'is in use by pid', 'give another --work-dir'))
+def _work_dir_in_use(tmp_path):
+    with lock_holder(tmp_path / 'run') as child:
+        try:
+            run_tool('train.py', [DIGITS, '--work-dir', tmp_path / 'run'])
+        except ToolExit as error:
+            assert f'pid {child.pid} on host' in str(error)
+            raise
 
 
 # --- configs and --cfg-options ---------------------------------------------
