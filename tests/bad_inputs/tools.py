@@ -216,7 +216,7 @@ def _converter_source(tmp_path):
 
 
 @case('tools-convert-dst-is-src', ToolExit,
-      ('is the source', 'never overwrites its input'))
+      ('is one of the inputs', 'never writes over its inputs'))
 def _convert_dst_is_src(tmp_path):
     src = write(tmp_path / 'w.pth', 'not read')
     try:
@@ -226,7 +226,7 @@ def _convert_dst_is_src(tmp_path):
 
 
 @case('tools-convert-dst-links-to-src', ToolExit,
-      ('link.pth is the source', 'never overwrites'))
+      ("link.pth' is one of the inputs", 'never writes over'))
 def _convert_dst_links_to_src(tmp_path):
     src = write(tmp_path / 'w.pth', 'not read')
     os.symlink(src, tmp_path / 'link.pth')
@@ -234,7 +234,7 @@ def _convert_dst_links_to_src(tmp_path):
 
 
 @case('tools-convert-config-exists', ToolExit,
-      ('out.py already exist', '--force'))
+      ("out.py' exists", 'pass --overwrite'))
 def _convert_config_exists(tmp_path):
     mine = write(tmp_path / 'out.py', '# my config\n')
     try:
@@ -245,7 +245,7 @@ def _convert_config_exists(tmp_path):
 
 
 @case('tools-convert-weights-exist', ToolExit,
-      ('out.pth already exist', '--force'))
+      ("out.pth' exists", 'pass --overwrite'))
 def _convert_weights_exist(tmp_path):
     write(tmp_path / 'out.pth', 'mine')
     convert(tmp_path / 'w.pth', tmp_path / 'out.pth')

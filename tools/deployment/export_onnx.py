@@ -25,7 +25,8 @@ import sys
 
 from se_plugin.deployment import (EXPORTERS, build_model, compare_onnx,
                                   export_onnx)
-from se_plugin.engine.errors import OutputExistsError, report_user_errors
+from se_plugin.engine.errors import report_user_errors
+from se_plugin.engine.outputs import check_output
 
 
 def parse_args(argv=None):
@@ -73,9 +74,7 @@ def main(argv=None):
     out = args.out or osp.join(
         'work_dirs', f'{osp.splitext(osp.basename(args.config))[0]}_'
         f'{args.exporter}.onnx')
-    if osp.exists(out) and not args.overwrite:
-        raise OutputExistsError(f'--out {out!r} exists; pass --overwrite '
-                                'to replace it')
+    check_output(out, [args.config, args.checkpoint], args.overwrite)
     checks = args.check_shapes or [(2, height + 32, width),
                                    (3, height, width + 64)]
     model = build_model(args.config, args.checkpoint)
