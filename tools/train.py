@@ -11,6 +11,8 @@ docs/user_guides/checkpoints.md and :mod:`se_plugin.engine.runner`.
 Example:
     python tools/train.py configs/digits/se_resnet18_digits.py
 """
+import sys
+
 from se_plugin.engine.errors import report_user_errors
 from se_plugin.engine.lock import is_rank_zero, lock_work_dir
 from se_plugin.engine.runner import (build_runner, load_config,
@@ -43,6 +45,9 @@ def parse_args(argv=None):
 def main(argv=None):
     args = parse_args(argv)
     cfg = merge_train_args(load_config(args), args)
+    if getattr(args, 'finished', None):
+        print(args.finished, file=sys.stderr)
+        return
     # One writer per work dir; the lock is released when the process ends.
     lock = lock_work_dir(cfg.work_dir) if is_rank_zero() else None
     try:

@@ -28,6 +28,7 @@ from .config import (SAFE_HOOK, read_config, warn_new_keys,
 from .errors import ConfigError
 from .loading import check_resumable, find_resumable, read_checkpoint
 from .outputs import check_output
+from .resume import check_resume_config
 
 LAUNCHERS = ('none', 'pytorch', 'slurm', 'mpi')
 #: ``tools/test.py --out``: the suffixes of each ``--out-item``.
@@ -189,7 +190,9 @@ def merge_train_args(cfg, args):
         if path == 'auto':
             path = find_resumable(cfg.work_dir,
                                   MMLogger.get_current_instance())
-        check_resumable(path, read_checkpoint(path))
+        checkpoint = read_checkpoint(path)
+        check_resumable(path, checkpoint)
+        args.finished = check_resume_config(path, checkpoint, cfg)
         cfg.resume, cfg.load_from = True, path
     return cfg
 
