@@ -146,16 +146,57 @@ def register(module2package, config_cls):
     config_cls._get_cfg_path = staticmethod(unscoped_get_cfg_path)
 
 
-class ConfigTableFinder:
-    """Meta-path finder that patches mmengine's table when it is loaded.
+CHECKPOINT_MODULE = 'mmengine.runner.checkpoint'
 
-    It finds nothing itself: for :data:`CONFIG_MODULE` it asks the finders
-    after it, wraps the found loader's ``exec_module`` and removes itself.
+
+def allow_checkpoints():
+    """Apply se_plugin's ``torch.load`` allow-list for mmengine checkpoints
+    (:func:`se_plugin.utils.checkpoint.allow_mmengine_checkpoints`) without
+    importing the se_plugin package: mmengine.runner is still being
+    imported here, and se_plugin's models import the toolboxes, which need
+    it whole. The module file is run under a private name."""
+    import importlib.util
+    import os.path as osp
+    spec = importlib.util.find_spec('se_plugin')
+    if spec is None or not spec.submodule_search_locations:
+        return  # se_plugin uninstalled; nothing to apply
+    file = osp.join(list(spec.submodule_search_locations)[0], 'utils',
+                    'checkpoint.py')
+    name = '_se_plugin_hook_checkpoint'
+    module = sys.modules.get(name)
+    if module is None:
+        part = importlib.util.spec_from_file_location(name, file)
+        module = importlib.util.module_from_spec(part)
+        part.loader.exec_module(module)
+        sys.modules[name] = module
+    module.allow_mmengine_checkpoints()
+
+
+def _on_config(module):
+    register(sys.modules['mmengine.config.utils'].MODULE2PACKAGE,
+             module.Config)
+
+
+#: Module -> what to do right after it ran.
+WATCHED = {
+    CONFIG_MODULE: _on_config,
+    CHECKPOINT_MODULE: lambda module: allow_checkpoints(),
+}
+
+
+class ConfigTableFinder:
+    """Meta-path finder that acts when mmengine's config module (patch its
+    table) or its checkpoint module (allow-list mmengine checkpoints for
+    ``torch.load``) is loaded: :data:`WATCHED`.
+
+    It finds nothing itself: for a watched module it asks the finders after
+    it, wraps the found loader's ``exec_module``, and removes itself once
+    every watched module ran.
     """
 
     @classmethod
     def find_spec(cls, name, path=None, target=None):
-        if name != CONFIG_MODULE:
+        if name not in WATCHED:
             return None
         for finder in sys.meta_path:
             if finder is cls or not hasattr(finder, 'find_spec'):
@@ -167,22 +208,23 @@ class ConfigTableFinder:
             return None
         exec_module = spec.loader.exec_module
 
-        def exec_and_register(module):
+        def exec_and_act(module):
             exec_module(module)
-            register(sys.modules['mmengine.config.utils'].MODULE2PACKAGE,
-                     module.Config)
-            if cls in sys.meta_path:
+            WATCHED[name](module)
+            if cls in sys.meta_path and all(m in sys.modules
+                                            for m in WATCHED):
                 sys.meta_path.remove(cls)
 
-        spec.loader.exec_module = exec_and_register
+        spec.loader.exec_module = exec_and_act
         return spec
 
 
 def install():
-    """Register now if mmengine's config is loaded, else on its import."""
-    loaded = sys.modules.get(CONFIG_MODULE)
-    if loaded is not None:
-        register(sys.modules['mmengine.config.utils'].MODULE2PACKAGE,
-                 loaded.Config)
-    elif ConfigTableFinder not in sys.meta_path:
+    """Act now for the watched modules already loaded, else on their
+    import."""
+    for name, act in WATCHED.items():
+        if sys.modules.get(name) is not None:
+            act(sys.modules[name])
+    if not all(m in sys.modules for m in WATCHED) and \
+            ConfigTableFinder not in sys.meta_path:
         sys.meta_path.insert(0, ConfigTableFinder)

@@ -76,7 +76,7 @@ def test_arm_labels_and_plot(runs, tmp_path):
     assert list(rows) == ['plain', 'se'] and list(diffs) == ['plain']
     assert diffs['plain']['diff'] == -4.0
     assert out.read_bytes()[:8] == b'\x89PNG\r\n\x1a\n'
-    with pytest.raises(SystemExit, match='exists; not overwritten'):
+    with pytest.raises(SystemExit, match='exists; pass --overwrite'):
         tool().main([str(d) for d in runs] + ['--plot', str(out)])
 
 

@@ -84,9 +84,9 @@ def test_tool_error_is_one_line_on_stderr(tmp_path):
          'torchvision', 'resnet18', src, src], capture_output=True,
         text=True, env=dict(os.environ, PYTHONPATH=str(REPO)), timeout=300)
     assert (result.returncode, result.stdout) == (1, '')
-    assert result.stderr == (f'error: the output {src} is the source {src};'
-                             ' the converter never overwrites its input, '
-                             'give another dst\n')
+    assert result.stderr == (f'error: dst {str(src)!r} is one of the '
+                             f'inputs ({src}); the tool never writes over '
+                             'its inputs, give another dst\n')
 
 
 class _RecordingRunner:

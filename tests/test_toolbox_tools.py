@@ -112,7 +112,12 @@ STARTUP = """
 import json, sys
 heavy = [m for m in ('mmengine', 'torch', 'se_plugin') if m in sys.modules]
 from mmengine.config import Config, utils
+import mmengine.runner.checkpoint
+import torch
+allowed = [g for g in torch.serialization.get_safe_globals()
+           if getattr(g, '__name__', '') == 'HistoryBuffer']
 print(json.dumps(dict(
+    allow_listed=bool(allowed),
     hook='_se_plugin_hook' in sys.modules, heavy_at_startup=heavy,
     table=utils.MODULE2PACKAGE.get('se_plugin'),
     unscoped=getattr(Config._get_cfg_path, 'se_plugin_unscoped', False),
@@ -130,6 +135,7 @@ def test_startup_hook_is_lazy_and_registers_on_mmengine_import(
     state = json.loads(proc.stdout.splitlines()[-1])
     assert state == dict(
         hook=True,
+        allow_listed=True,
         heavy_at_startup=[],
         table='se_plugin.mim',
         unscoped=True,

@@ -3,13 +3,18 @@
 Takes the options of mmpretrain's and mmdet's own tools/train.py; the
 config's ``default_scope`` picks whose meaning they have. ``--resume``
 without a path takes the newest complete checkpoint of the work dir. User
-errors are one ``error:`` line on stderr (exit status 1). See
+errors are one ``error:`` line on stderr (exit status 1). A second run in
+a work dir that a live run holds stops at once naming it
+(:mod:`se_plugin.engine.lock`). See
 docs/user_guides/checkpoints.md and :mod:`se_plugin.engine.runner`.
 
 Example:
     python tools/train.py configs/digits/se_resnet18_digits.py
 """
+import sys
+
 from se_plugin.engine.errors import report_user_errors
+from se_plugin.engine.lock import is_rank_zero, lock_work_dir
 from se_plugin.engine.runner import (build_runner, load_config,
                                      merge_train_args, runner_parser)
 
@@ -40,7 +45,16 @@ def parse_args(argv=None):
 def main(argv=None):
     args = parse_args(argv)
     cfg = merge_train_args(load_config(args), args)
-    build_runner(cfg).train()
+    if getattr(args, 'finished', None):
+        print(args.finished, file=sys.stderr)
+        return
+    # One writer per work dir; the lock is released when the process ends.
+    lock = lock_work_dir(cfg.work_dir) if is_rank_zero() else None
+    try:
+        build_runner(cfg).train()
+    finally:
+        if lock is not None:
+            lock.close()
 
 
 if __name__ == '__main__':

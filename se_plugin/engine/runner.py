@@ -25,8 +25,10 @@ from mmengine.runner import Runner
 
 from .config import (SAFE_HOOK, check_data_config, read_config,
                      warn_new_keys, warn_unsafe_checkpoint_hook)
-from .errors import ConfigError, OutputExistsError
+from .errors import ConfigError
 from .loading import check_resumable, find_resumable, read_checkpoint
+from .outputs import check_output
+from .resume import check_resume_config
 
 LAUNCHERS = ('none', 'pytorch', 'slurm', 'mpi')
 #: ``tools/test.py --out``: the suffixes of each ``--out-item``.
@@ -189,7 +191,9 @@ def merge_train_args(cfg, args):
         if path == 'auto':
             path = find_resumable(cfg.work_dir,
                                   MMLogger.get_current_instance())
-        check_resumable(path, read_checkpoint(path))
+        checkpoint = read_checkpoint(path)
+        check_resumable(path, checkpoint)
+        args.finished = check_resume_config(path, checkpoint, cfg)
         cfg.resume, cfg.load_from = True, path
     return cfg
 
@@ -213,24 +217,6 @@ def tool_inputs(cfg, args):
     visit(cfg.get('test_dataloader'), None)
     visit(cfg.get('test_evaluator'), None)
     return inputs
-
-
-def check_output(path, inputs, overwrite, flag='--overwrite'):
-    """Refuse to write ``path`` where it is one of ``inputs`` (always) or
-    exists (unless ``overwrite``).
-
-    Raises:
-        OutputExistsError: Naming the file and what to do.
-    """
-    real = osp.realpath(path)
-    for name in inputs:
-        if name and osp.realpath(name) == real:
-            raise OutputExistsError(
-                f'--out {path!r} is one of the inputs ({name}); the tool '
-                'never writes over its inputs, give another --out')
-    if osp.lexists(path) and not overwrite:
-        raise OutputExistsError(f'--out {path!r} exists; pass {flag} to '
-                                'replace it, or give another --out')
 
 
 def out_item(args):

@@ -76,10 +76,42 @@ def train_config(argv):
     return train.merge_train_args(train.load_config(args), args)
 
 
+@contextlib.contextmanager
+def lock_holder(work_dir):
+    """A child Python process holding ``work_dir``'s training lock; yields
+    it (killed with SIGKILL on exit if still alive)."""
+    child = subprocess.Popen(
+        [sys.executable, '-c',
+         'import sys, time; from se_plugin.engine.lock import lock_work_dir;'
+         ' h = lock_work_dir(sys.argv[1]); print("locked", flush=True);'
+         ' time.sleep(600)', str(work_dir)],
+        stdout=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout.readline().strip() == 'locked'
+        yield child
+    finally:
+        child.kill()
+        child.wait()
+
+
 def write(path, text):
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text)
     return path
+
+
+# --- work dirs ---------------------------------------------------------------
+
+
+@case('tools-train-work-dir-in-use', ToolExit,
+      ('exit status 1', 'is in use by pid', 'give another --work-dir'))
+def _work_dir_in_use(tmp_path):
+    with lock_holder(tmp_path / 'run') as child:
+        try:
+            run_tool('train.py', [DIGITS, '--work-dir', tmp_path / 'run'])
+        except ToolExit as error:
+            assert f'pid {child.pid} on host' in str(error)
+            raise
 
 
 # --- configs and --cfg-options ---------------------------------------------
@@ -185,7 +217,7 @@ def _converter_source(tmp_path):
 
 
 @case('tools-convert-dst-is-src', ToolExit,
-      ('is the source', 'never overwrites its input'))
+      ('is one of the inputs', 'never writes over its inputs'))
 def _convert_dst_is_src(tmp_path):
     src = write(tmp_path / 'w.pth', 'not read')
     try:
@@ -195,7 +227,7 @@ def _convert_dst_is_src(tmp_path):
 
 
 @case('tools-convert-dst-links-to-src', ToolExit,
-      ('link.pth is the source', 'never overwrites'))
+      ("link.pth' is one of the inputs", 'never writes over'))
 def _convert_dst_links_to_src(tmp_path):
     src = write(tmp_path / 'w.pth', 'not read')
     os.symlink(src, tmp_path / 'link.pth')
@@ -203,7 +235,7 @@ def _convert_dst_links_to_src(tmp_path):
 
 
 @case('tools-convert-config-exists', ToolExit,
-      ('out.py already exist', '--force'))
+      ("out.py' exists", 'pass --overwrite'))
 def _convert_config_exists(tmp_path):
     mine = write(tmp_path / 'out.py', '# my config\n')
     try:
@@ -214,7 +246,7 @@ def _convert_config_exists(tmp_path):
 
 
 @case('tools-convert-weights-exist', ToolExit,
-      ('out.pth already exist', '--force'))
+      ("out.pth' exists", 'pass --overwrite'))
 def _convert_weights_exist(tmp_path):
     write(tmp_path / 'out.pth', 'mine')
     convert(tmp_path / 'w.pth', tmp_path / 'out.pth')

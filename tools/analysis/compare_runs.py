@@ -27,6 +27,9 @@ matplotlib.use('Agg')  # files only, no display
 import matplotlib.pyplot as plt  # noqa: E402
 from scipy import stats  # noqa: E402
 
+from se_plugin.engine.errors import OutputExistsError  # noqa: E402
+from se_plugin.engine.outputs import check_output  # noqa: E402
+
 
 class RunError(ValueError):
     """A work dir or option that cannot be compared."""
@@ -169,21 +172,24 @@ def parse_args(argv=None):
     parser.add_argument('--baseline', help='arm the others are compared to '
                         '(default: the first)')
     parser.add_argument('--plot', type=Path, help='PNG of the curves '
-                        '(never overwritten)')
+                        '(an existing file only with --overwrite)')
+    parser.add_argument('--overwrite', action='store_true',
+                        help='let --plot replace an existing file')
     return parser.parse_args(argv)
 
 
 def main(argv=None):
     args = parse_args(argv)
     try:
-        if args.plot is not None and args.plot.exists():
-            raise RunError(f'--plot {args.plot}: exists; not overwritten')
+        if args.plot is not None:
+            check_output(args.plot, args.work_dirs, args.overwrite,
+                         option='--plot')
         groups = group(args.work_dirs, args.arm)
         rows, baseline, diffs = compare(groups, args.metric, args.baseline)
         print(format_report(rows, baseline, diffs, args.metric))
         if args.plot is not None:
             plot(groups, args.metric, args.plot)
-    except RunError as e:
+    except (RunError, OutputExistsError) as e:
         sys.exit(f'error: {e}')
     return rows, diffs
 

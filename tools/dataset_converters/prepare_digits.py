@@ -9,6 +9,9 @@ import argparse
 
 from se_plugin.datasets.digits import SPLITS, prepare_digits
 from se_plugin.datasets.image_check import add_check_args, check_splits
+from se_plugin.engine.errors import report_user_errors
+from se_plugin.engine.outputs import (check_output_dir, remove_written,
+                                      write_manifest)
 
 
 def parse_args(argv=None):
@@ -20,6 +23,9 @@ def parse_args(argv=None):
     parser.add_argument('--seed', type=int, default=0, help='split seed')
     parser.add_argument(
         '--image-size', type=int, default=32, help='image side in pixels')
+    parser.add_argument(
+        '--overwrite', action='store_true',
+        help='replace what this tool wrote in root before')
     add_check_args(parser, 'write nothing: check the lists')
     return parser.parse_args(argv)
 
@@ -41,16 +47,20 @@ def check(root: str, nproc: int):
     return check_splits(build, SPLITS, nproc)
 
 
+@report_user_errors
 def main(argv=None):
     args = parse_args(argv)
     if args.check_images:
         check(args.root, args.nproc)
         return
+    check_output_dir(args.root, overwrite=args.overwrite)
+    remove_written(args.root)
     counts = prepare_digits(
         args.root,
         val_ratio=args.val_ratio,
         seed=args.seed,
         image_size=args.image_size)
+    write_manifest(args.root)
     print(f'Wrote {counts["train"]} train and {counts["val"]} val images '
           f'of {counts["classes"]} classes to {args.root}')
 

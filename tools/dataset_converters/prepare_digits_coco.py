@@ -12,6 +12,9 @@ import argparse
 
 from se_plugin.datasets.digits_coco import CLASSES, SPLITS, make_digits_coco
 from se_plugin.datasets.image_check import add_check_args, check_splits
+from se_plugin.engine.errors import report_user_errors
+from se_plugin.engine.outputs import (check_output_dir, remove_written,
+                                      write_manifest)
 
 
 def check(root: str, nproc: int):
@@ -31,6 +34,7 @@ def check(root: str, nproc: int):
     return check_splits(build, SPLITS, nproc)
 
 
+@report_user_errors
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -43,15 +47,21 @@ def main(argv=None):
         metavar=('TRAIN', 'VAL'),
         help='canvases in the train and val splits')
     parser.add_argument('--seed', type=int, default=0, help='random seed')
+    parser.add_argument(
+        '--overwrite', action='store_true',
+        help='replace what this tool wrote in root before')
     add_check_args(parser, 'write nothing: check the annotations')
     args = parser.parse_args(argv)
     if args.check_images:
         check(args.root, args.nproc)
         return
+    check_output_dir(args.root, overwrite=args.overwrite)
+    remove_written(args.root)
     counts = make_digits_coco(
         args.root,
         num_images=dict(zip(('train', 'val'), args.num_images)),
         seed=args.seed)
+    write_manifest(args.root)
     print(f'Wrote {counts["train"]} train images ({counts["train_boxes"]} '
           f'boxes) and {counts["val"]} val images ({counts["val_boxes"]} '
           f'boxes) to {args.root}')

@@ -9,13 +9,13 @@ matching se_plugin classifier (same name, ``.py``)::
 import argparse
 import io
 import os.path as osp
-import sys
 
 import torch
 
 from se_plugin.converters import convert, load_weights
 from se_plugin.engine.atomic import atomic_write
 from se_plugin.engine.errors import report_user_errors
+from se_plugin.engine.outputs import check_output
 
 
 def parse_args(argv=None):
@@ -31,43 +31,19 @@ def parse_args(argv=None):
         'dst', help='converted checkpoint (.pth); its config goes next to '
         'it with the suffix .py')
     parser.add_argument(
-        '--force',
+        '--overwrite', '--force',
         action='store_true',
-        help='replace existing outputs (never the source)')
+        help='replace existing outputs (never the source); --force is the '
+        'old name')
     return parser.parse_args(argv)
-
-
-def _same_file(a, b):
-    if osp.exists(a) and osp.exists(b):
-        return osp.samefile(a, b)  # also through links
-    return osp.realpath(a) == osp.realpath(b)
-
-
-def check_outputs(src, outputs, force):
-    """Refuse outputs that would overwrite the source or, without
-    ``--force``, an existing file.
-
-    Returns:
-        str: The reason to stop, or None.
-    """
-    for out in outputs:
-        if _same_file(src, out):
-            return (f'the output {out} is the source {src}; the converter '
-                    'never overwrites its input, give another dst')
-    existing = [out for out in outputs if osp.lexists(out)]
-    if existing and not force:
-        return (f'{" and ".join(existing)} already exist(s); pass --force '
-                'to replace, or give another dst')
-    return None
 
 
 @report_user_errors
 def main(argv=None):
     args = parse_args(argv)
     config = osp.splitext(args.dst)[0] + '.py'
-    refusal = check_outputs(args.src, [args.dst, config], args.force)
-    if refusal:
-        sys.exit(f'error: {refusal}')
+    for out in (args.dst, config):
+        check_output(out, [args.src], args.overwrite, option='dst')
     converted = convert(load_weights(args.src), args.source, args.arch)
     meta = dict(source=args.source, arch=args.arch, converted_from=args.src)
     weights = io.BytesIO()

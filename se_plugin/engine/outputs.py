@@ -1,0 +1,104 @@
+"""The one check every writing tool makes before it writes: never over one
+of its own inputs, never over an existing output unless told to
+(``--overwrite``), and a folder output only where the tool wrote what is
+there (a manifest of the files it wrote).
+"""
+import json
+import os
+import os.path as osp
+
+from .errors import OutputExistsError
+
+#: The list of files a folder-writing tool wrote, kept in that folder.
+MANIFEST = '.se_plugin_written.json'
+
+
+def same_file(a, b):
+    """Whether paths ``a`` and ``b`` are one file (through links too)."""
+    if osp.exists(a) and osp.exists(b):
+        return osp.samefile(a, b)
+    return osp.realpath(a) == osp.realpath(b)
+
+
+def _inside(path, folder):
+    path, folder = osp.realpath(path), osp.realpath(folder)
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
+def check_output(path, inputs=(), overwrite=False, option='--out',
+                 flag='--overwrite'):
+    """Refuse to write file ``path`` where it is one of ``inputs`` (always)
+    or exists (unless ``overwrite``).
+
+    Raises:
+        OutputExistsError: Naming the option, the file and what to do.
+    """
+    for name in inputs:
+        if name and same_file(name, path):
+            raise OutputExistsError(
+                f'{option} {str(path)!r} is one of the inputs ({name}); the '
+                f'tool never writes over its inputs, give another {option}')
+    if osp.lexists(path) and not overwrite:
+        raise OutputExistsError(
+            f'{option} {str(path)!r} exists; pass {flag} to replace it, or '
+            f'give another {option}')
+
+
+def _files(root):
+    for folder, _, names in os.walk(root):
+        for name in names:
+            if name != MANIFEST:
+                yield osp.relpath(osp.join(folder, name), root)
+
+
+def check_output_dir(root, inputs=(), overwrite=False, option='root',
+                     flag='--overwrite'):
+    """Refuse folder ``root`` where it holds an input, holds files this
+    project's tools did not write (always), or holds their earlier output
+    (unless ``overwrite``). An empty or missing folder is fine."""
+    for name in inputs:
+        if name and (_inside(name, root) or _inside(root, name)):
+            raise OutputExistsError(
+                f'{option} {str(root)!r} overlaps the input {name}; give '
+                f'another {option}')
+    if not osp.isdir(root):
+        if osp.lexists(root):
+            raise OutputExistsError(f'{option} {str(root)!r} is a file')
+        return
+    present = sorted(_files(root))
+    if not present:
+        return
+    try:
+        with open(osp.join(root, MANIFEST)) as f:
+            written = set(json.load(f)['files'])
+    except (OSError, ValueError, KeyError, TypeError):
+        written = set()
+    foreign = [p for p in present if p not in written]
+    if foreign:
+        raise OutputExistsError(
+            f'{option} {str(root)!r} holds {len(foreign)} file(s) this tool '
+            f'did not write (e.g. {foreign[0]}); give an empty or new '
+            f'{option}')
+    if not overwrite:
+        raise OutputExistsError(
+            f'{option} {str(root)!r} holds an earlier output; pass {flag} '
+            f'to replace it, or give another {option}')
+
+
+def remove_written(root):
+    """Remove the files the manifest of ``root`` lists (the tool's own
+    earlier output, after :func:`check_output_dir` allowed replacing it)."""
+    path = osp.join(root, MANIFEST)
+    if not osp.exists(path):
+        return
+    with open(path) as f:
+        for name in json.load(f)['files']:
+            if osp.lexists(osp.join(root, name)):
+                os.remove(osp.join(root, name))
+    os.remove(path)
+
+
+def write_manifest(root):
+    """Record the files now in ``root`` as written by the tool."""
+    with open(osp.join(root, MANIFEST), 'w') as f:
+        json.dump(dict(files=sorted(_files(root))), f, indent=1)
