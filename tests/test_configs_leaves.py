@@ -5,7 +5,6 @@ Read as source (``ast``), not parsed by mmengine: this is about how the
 files are written; ``test_configs.py`` checks what they contain.
 """
 import ast
-import re
 from pathlib import Path
 
 import pytest
