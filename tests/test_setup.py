@@ -170,7 +170,8 @@ def test_auto_scale_lr_needs_a_base_batch_size(load_tool, tmp_path):
         train.merge_train_args(train.load_config(args), args)
 
 
-def test_the_mmdet_config_builds_an_mmdet_runner(load_tool, mmdet_config, tmp_path):
+def test_the_mmdet_config_builds_an_mmdet_runner(load_tool, mmdet_config,
+                                                  tmp_path):
     train = load_tool('train.py')
     args = train.parse_args([str(mmdet_config), '--work-dir', str(tmp_path)])
     runner = train.build_runner(
@@ -182,7 +183,8 @@ def test_the_mmdet_config_builds_an_mmdet_runner(load_tool, mmdet_config, tmp_pa
 
 @pytest.mark.parametrize('out,item', [('res.txt', None),
                                       ('res.json', 'pred')])
-def test_test_tool_refuses_an_unknown_out_format(load_tool, out, item, tmp_path):
+def test_test_tool_refuses_an_unknown_out_format(load_tool, out, item,
+                                                 tmp_path):
     test_tool = load_tool('test.py')
     more = ['--out-item', item] if item else []
     with pytest.raises(SystemExit) as exit_:
