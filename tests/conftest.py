@@ -1,8 +1,39 @@
 """Fixtures shared by the test modules."""
+import functools
+
+import mmengine.config.utils as config_utils
 import pytest
 import torch
+from bad_inputs.tools import load_tool as _load_tool
 
 from se_plugin.datasets.digits import prepare_digits
+from se_plugin.datasets.digits_coco import make_digits_coco
+
+
+@pytest.fixture(scope='session')
+def load_tool():
+    """``load_tool('deployment/export_onnx.py')``: a tools/ script's module,
+    imported once per run (the bad-input tables' importer, the only one)."""
+    return _load_tool
+
+
+@pytest.fixture(scope='module')
+def cached_metafiles():
+    """Parse mmpretrain's / mmdet's metafiles once per module: mmengine
+    reads all 85+ YAMLs again for every ``mmpretrain::`` / ``mmdet::`` base
+    (seconds per config on CI); they do not change while the tests run."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(config_utils, 'load',
+                      functools.lru_cache(None)(config_utils.load))
+        yield
+
+
+@pytest.fixture
+def no_weight_init(monkeypatch):
+    """Skip PyTorch's random weight init: for tests that look at structure
+    and counts, never values (drawing 25-60M weights takes seconds)."""
+    for name in ('kaiming_uniform_', 'uniform_', 'normal_', 'trunc_normal_'):
+        monkeypatch.setattr(torch.nn.init, name, lambda t, *a, **k: t)
 
 
 @pytest.fixture(scope='session')
@@ -15,6 +46,16 @@ def digits_root(tmp_path_factory):
     root = tmp_path_factory.mktemp('digits')
     prepare_digits(root)
     return root
+
+
+@pytest.fixture(scope='module')
+def toy_cwd(tmp_path_factory):
+    """A working directory holding the toy detection config's
+    data/digits_coco/ (16 train, 8 val canvases)."""
+    cwd = tmp_path_factory.mktemp('det_toy')
+    make_digits_coco(
+        cwd / 'data' / 'digits_coco', num_images=dict(train=16, val=8))
+    return cwd
 
 
 def _plain_se_block(block, x):

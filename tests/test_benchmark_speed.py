@@ -4,8 +4,6 @@ No speed is asserted here (that is the benchmark's job); the checks are that
 every implementation's SE model is paired with its own baseline, that the
 reported ratios are the ratios of the recorded times, and bad input."""
 import argparse
-import functools
-import importlib.util
 import json
 import statistics
 import subprocess
@@ -56,36 +54,33 @@ def test_every_se_model_is_paired_with_its_own_baseline(result):
     assert result['args']['size'] == 32 and result['args']['keep_heap']
 
 
-@functools.lru_cache()
-def benchmark_speed():
-    spec = importlib.util.spec_from_file_location('benchmark_speed', SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+@pytest.fixture
+def benchmark_speed(load_tool):
+    return load_tool('analysis/benchmark_speed.py')
 
 
-def test_unfused_model_is_the_same_network():
+def test_unfused_model_is_the_same_network(benchmark_speed):
     torch.manual_seed(0)
-    models = benchmark_speed().build_models(['se_plugin/se'])
+    models = benchmark_speed.build_models(['se_plugin/se'])
     fused = models['se_plugin/se'].eval()
-    twin = benchmark_speed().build_models(['se_plugin/se'])['se_plugin/se']
+    twin = benchmark_speed.build_models(['se_plugin/se'])['se_plugin/se']
     twin.load_state_dict(fused.state_dict())
-    unfused = benchmark_speed().unfused(twin).eval()
+    unfused = benchmark_speed.unfused(twin).eval()
     x = torch.randn(2, 3, 64, 64)
     with torch.no_grad():
         torch.testing.assert_close(unfused(x), fused(x), rtol=1e-4,
                                    atol=1e-5)
     with pytest.raises(ValueError, match=r"--models \['vgg'\] unknown"):
-        benchmark_speed().build_models(['vgg'])
+        benchmark_speed.build_models(['vgg'])
 
 
 @pytest.mark.parametrize('mode', ['infer', 'eval-32', 'train-x'])
-def test_bad_mode_is_refused(mode):
+def test_bad_mode_is_refused(benchmark_speed, mode):
     with pytest.raises(argparse.ArgumentTypeError,
                        match=f"mode '{mode}' must be 'infer-<batch>' or "
                        "'train-<batch>'"):
-        benchmark_speed().parse_mode(mode)
-    assert benchmark_speed().parse_mode('train-32') == ('train', 32)
+        benchmark_speed.parse_mode(mode)
+    assert benchmark_speed.parse_mode('train-32') == ('train', 32)
 
 
 FAULTS = '''
@@ -120,22 +115,22 @@ def test_keep_heap_reuses_freed_memory_instead_of_faulting_new_pages():
     assert faults['keep'] <= 16384 + 1000
 
 
-def test_amp_channels_last_step_is_what_the_gpu_command_runs():
+def test_amp_channels_last_step_is_what_the_gpu_command_runs(benchmark_speed):
     # The GPU command's options (--amp --channels-last), on the CPU: the
     # model and input are channels_last, the forward runs under autocast
     # (bfloat16 on the CPU) and the training step updates the weights.
     args = argparse.Namespace(device='cpu', channels_last=True, amp=True,
                               size=32, compile=False)
-    model = benchmark_speed().build_models(['se_plugin/se'])['se_plugin/se']
+    model = benchmark_speed.build_models(['se_plugin/se'])['se_plugin/se']
     seen = []
     conv = model.backbone.layer1[0].conv2
     conv.register_forward_hook(lambda m, i, o: seen.append(
         (o.dtype, o.is_contiguous(memory_format=torch.channels_last))))
     before = conv.weight.detach().clone()
-    step = benchmark_speed().make_step(model, 'train', 2, args)
+    step = benchmark_speed.make_step(model, 'train', 2, args)
     step()
     assert seen == [(torch.bfloat16, True)]
     assert conv.weight.is_contiguous(memory_format=torch.channels_last)
     assert not torch.equal(conv.weight.detach(), before)
-    benchmark_speed().make_step(model, 'infer', 1, args)()
+    benchmark_speed.make_step(model, 'infer', 1, args)()
     assert seen[-1] == (torch.bfloat16, True) and not model.training

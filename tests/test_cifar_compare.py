@@ -5,7 +5,7 @@ import json
 import math
 
 import pytest
-from test_converters import load_tool
+from bad_inputs.tools import load_tool
 
 
 @functools.lru_cache()

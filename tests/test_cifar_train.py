@@ -19,8 +19,8 @@ import sys
 
 import pytest
 
+from bad_inputs.tools import load_tool
 from test_classification_e2e import ENV, REPO, run, tool
-from test_converters import load_tool
 
 EPOCHS = 6
 #: 6 epochs of the 8-layer net: see the measured accuracy in the docs

@@ -9,9 +9,7 @@ import functools
 import re
 from pathlib import Path
 
-import mmengine.config.utils as config_utils
 import pytest
-import torch
 from mmengine.config import Config
 from mmengine.optim import build_optim_wrapper
 from mmengine.registry import init_default_scope
@@ -34,29 +32,7 @@ R50_STAGES = ((256, 3), (512, 4), (1024, 6), (2048, 3))
 STAGE_OF_NAME = {'2': 0, '3': 1, '4': 2}
 
 
-@pytest.fixture(scope='module', autouse=True)
-def fast_metafile_lookup():
-    """Read each of mmpretrain's metafiles once in this module.
-
-    mmengine parses all 85 of mmpretrain's metafile YAMLs again for every
-    ``mmpretrain::`` base (seconds per config on CI); they do not change
-    while the tests run.
-    """
-    original = config_utils.load
-    config_utils.load = functools.lru_cache(None)(original)
-    yield
-    config_utils.load = original
-
-
-@pytest.fixture
-def no_weight_init(monkeypatch):
-    """Skip PyTorch's default random init of conv/linear weights.
-
-    These tests look at structure and counts, never at values; drawing the
-    25-60M initial weights costs seconds per model on a loaded CI machine.
-    """
-    for name in ('kaiming_uniform_', 'uniform_'):
-        monkeypatch.setattr(torch.nn.init, name, lambda t, *a, **k: t)
+pytestmark = pytest.mark.usefixtures('cached_metafiles')
 
 
 @pytest.fixture(scope='module')

@@ -5,10 +5,8 @@ layer is an identity), its state dict converted, loaded strictly into the
 se_plugin classifier built from the emitted config, same logits in eval mode.
 """
 import functools
-import importlib.util
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 import timm
@@ -48,15 +46,6 @@ def _params(source, names):
         n if n in FAST[source] else pytest.param(n, marks=pytest.mark.slow)
         for n in names
     ]
-
-
-def load_tool(path):
-    """Import a script of tools/ (not a package) by its path."""
-    file = Path(__file__).parents[1] / 'tools' / path
-    spec = importlib.util.spec_from_file_location(file.stem, file)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def randomize(model, seed=0):
@@ -257,7 +246,7 @@ def test_load_weights(tmp_path):
         load_weights(str(tmp_path / 'cut.safetensors'))
 
 
-def test_cli(tmp_path, images):
+def test_cli(load_tool, tmp_path, images):
     """The CLI's checkpoint loads with mmengine into its config's model."""
     main = load_tool('model_converters/to_se_plugin.py').main
     peer, _ = peer_and_conversion('timm', 'legacy_seresnet50')

@@ -2,9 +2,7 @@
 ratios, Markdown and CSV output."""
 import csv
 import functools
-import importlib.util
 import time
-from pathlib import Path
 
 import pytest
 import torch
@@ -22,22 +20,13 @@ BASELINE50 = RESNET50 + (
     "depth=50, style='caffe', se_cfg=None))\n")
 
 
-@functools.lru_cache()
-def cost_table():
-    file = Path(__file__).parents[1] / 'tools' / 'analysis' / 'cost_table.py'
-    spec = importlib.util.spec_from_file_location('cost_table', file)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope='module')
-def table(tmp_path_factory):
+def table(load_tool, tmp_path_factory):
     """The CLI's rows and files for SE-ResNet-50 vs ResNet-50 at 64x64."""
     root = tmp_path_factory.mktemp('cost')
     (root / 'base.py').write_text(BASELINE50)
     (root / 'se.py').write_text(SE_RESNET50)
-    rows = cost_table().main([
+    rows = load_tool('analysis/cost_table.py').main([
         str(root / 'se.py'), '--baseline', str(root / 'base.py'), '--shape',
         '64', '64', '--out', str(root / 'table'), '--speed', '--repeats',
         '1', '--warmup', '0'

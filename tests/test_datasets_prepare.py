@@ -1,5 +1,4 @@
 """The data-preparation helpers on tiny copies of the official layouts."""
-import importlib.util
 from pathlib import Path
 
 import numpy as np
@@ -8,13 +7,6 @@ from scipy.io import savemat
 from test_datasets import write_image, write_places365
 
 TOOLS = Path(__file__).resolve().parents[1] / 'tools' / 'dataset_converters'
-
-
-def load_tool(name):
-    spec = importlib.util.spec_from_file_location(name, TOOLS / f'{name}.py')
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def write_devkit(devkit, id_to_wnid, truth):
@@ -28,8 +20,8 @@ def write_devkit(devkit, id_to_wnid, truth):
         ''.join(f'{i}\n' for i in truth))
 
 
-def test_prepare_imagenet_from_official_archives(tmp_path, capsys):
-    tool = load_tool('prepare_imagenet')
+def test_prepare_imagenet_from_official_archives(load_tool, tmp_path, capsys):
+    tool = load_tool('dataset_converters/prepare_imagenet.py')
     root = tmp_path / 'imagenet'
     wnids = ['n01440764', 'n01443537', 'n01484850']
     for c, wnid in enumerate(wnids):
@@ -62,8 +54,8 @@ def test_prepare_imagenet_from_official_archives(tmp_path, capsys):
         tool.main([str(root), '--check'])
 
 
-def test_prepare_imagenet_class_folder_val(tmp_path):
-    tool = load_tool('prepare_imagenet')
+def test_prepare_imagenet_class_folder_val(load_tool, tmp_path):
+    tool = load_tool('dataset_converters/prepare_imagenet.py')
     for split in ('train', 'val'):
         for c, wnid in enumerate(['n02', 'n01']):
             write_image(tmp_path / split / wnid / f'{split}{c}.JPEG', c, 8)
@@ -72,8 +64,8 @@ def test_prepare_imagenet_class_folder_val(tmp_path):
         'n01/val1.JPEG 0\nn02/val0.JPEG 1\n')
 
 
-def test_prepare_places365_check(tmp_path, capsys):
-    tool = load_tool('prepare_places365')
+def test_prepare_places365_check(load_tool, tmp_path, capsys):
+    tool = load_tool('dataset_converters/prepare_places365.py')
     write_places365(tmp_path, per_class=1, num_labelled=2)
     tool.main([str(tmp_path), '--splits', 'train-standard', 'val'])
     out = capsys.readouterr().out
@@ -93,8 +85,8 @@ def write_bad_images(root, names):
 
 
 def test_prepare_imagenet_check_images_lists_every_bad_image(
-        tmp_path, capsys):
-    tool = load_tool('prepare_imagenet')
+        load_tool, tmp_path, capsys):
+    tool = load_tool('dataset_converters/prepare_imagenet.py')
     root = tmp_path / 'imagenet'
     for split in ('train', 'val'):
         for c, wnid in enumerate(['n01', 'n02']):
@@ -124,8 +116,8 @@ def test_prepare_imagenet_check_images_lists_every_bad_image(
         tool.main([str(root), '--check'])
 
 
-def test_prepare_places365_check_images(tmp_path, capsys):
-    tool = load_tool('prepare_places365')
+def test_prepare_places365_check_images(load_tool, tmp_path, capsys):
+    tool = load_tool('dataset_converters/prepare_places365.py')
     write_places365(tmp_path, per_class=1, num_labelled=3)
     write_bad_images(tmp_path / 'val_256', [
         f'Places365_val_{i:08d}.jpg' for i in (1, 2, 3)])
@@ -138,8 +130,8 @@ def test_prepare_places365_check_images(tmp_path, capsys):
             'line 2): cannot be decoded') in out
 
 
-def test_check_images_tool_on_the_digits_config(tmp_path, capsys):
-    tool = load_tool('check_images')
+def test_check_images_tool_on_the_digits_config(load_tool, tmp_path, capsys):
+    tool = load_tool('dataset_converters/check_images.py')
     config = str(TOOLS.parents[1] / 'configs/digits/se_resnet18_digits.py')
     # The layout of prepare_digits, 5 images per split.
     root = tmp_path / 'digits'
@@ -175,8 +167,8 @@ def test_check_images_tool_on_the_digits_config(tmp_path, capsys):
                    'train_dataloader.dataset.type=CustomDataset'])
 
 
-def test_prepare_digits_check_images(digits_root, capsys):
-    tool = load_tool('prepare_digits')
+def test_prepare_digits_check_images(load_tool, digits_root, capsys):
+    tool = load_tool('dataset_converters/prepare_digits.py')
     tool.main([str(digits_root), '--check-images', '--nproc', '2'])
     out = capsys.readouterr().out
     assert 'train: 0 of 1,437 images cannot be loaded' in out

@@ -7,6 +7,7 @@ SE backbone, FPN (or SEFPN), RPN, RoIAlign, the shared 2-FC box head.
 """
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -87,15 +88,6 @@ def train(cwd, work_dir, *extra, launcher=None):
 
 
 @pytest.fixture(scope='module')
-def toy_cwd(tmp_path_factory):
-    """A working directory holding the toy config's data/digits_coco/."""
-    cwd = tmp_path_factory.mktemp('det_toy')
-    make_digits_coco(
-        cwd / 'data' / 'digits_coco', num_images=dict(train=16, val=8))
-    return cwd
-
-
-@pytest.fixture(scope='module')
 def se_backbone_run(toy_cwd):
     work_dir = toy_cwd / 'se_backbone'
     train(toy_cwd, work_dir)
@@ -131,15 +123,27 @@ def test_test_tool_reports_coco_bbox_map(se_backbone_run, toy_cwd):
         *options(SHRINK, {'model.test_cfg.rcnn.score_thr': 0.0})
     ], toy_cwd)
     metrics = json.loads(out.read_text())
-    for key in ('bbox_mAP', 'bbox_mAP_50', 'bbox_mAP_75', 'bbox_mAP_s',
-                'bbox_mAP_m'):
-        assert 0.0 <= metrics[f'coco/{key}'] <= 1.0
+    # The --out file holds the values of pycocotools' own summary table
+    # (printed by COCOeval.summarize), to its 3 decimals.
+    summary = re.findall(
+        r'Average Precision  \(AP\) @\[ IoU=(\S+)\s+\| area=\s*(\w+) '
+        r'\| maxDets=\s*\d+ \] = (-?[\d.]+)', stdout)
+    table = {(iou, area): float(v) for iou, area, v in summary}
+    rows = {'bbox_mAP': ('0.50:0.95', 'all'),
+            'bbox_mAP_50': ('0.50', 'all'),
+            'bbox_mAP_75': ('0.75', 'all'),
+            'bbox_mAP_s': ('0.50:0.95', 'small'),
+            'bbox_mAP_m': ('0.50:0.95', 'medium'),
+            'bbox_mAP_l': ('0.50:0.95', 'large')}
+    assert {k: metrics[f'coco/{k}'] for k in rows} == {
+        k: table[row] for k, row in rows.items()}
+    # AP is non-increasing in the IoU threshold, and mAP@[.5:.95] is the
+    # mean over thresholds from 0.5 up.
+    assert metrics['coco/bbox_mAP_75'] <= metrics['coco/bbox_mAP_50']
+    assert metrics['coco/bbox_mAP'] <= metrics['coco/bbox_mAP_50']
     # pycocotools gives -1 for an area range without objects: no digit of
     # the 128x128 canvases is 'large' (over 96x96 px) in COCO's terms.
     assert metrics['coco/bbox_mAP_l'] == -1.0
-    # pycocotools' summary table was printed by mmdet's CocoMetric.
-    assert 'Average Precision  (AP) @[ IoU=0.50:0.95 | area=   all' in stdout
-    assert f'"coco/bbox_mAP": {metrics["coco/bbox_mAP"]}' in stdout
 
 
 def test_se_neck_trains_and_its_loss_falls(toy_cwd):

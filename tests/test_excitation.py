@@ -1,7 +1,6 @@
 """Excitation analysis (Fig. 5): recorded gates equal an independent
 computation, the summary numbers follow from them, the files hold them."""
 import csv
-import importlib.util
 from pathlib import Path
 
 import numpy as np
@@ -22,14 +21,6 @@ PER_CLASS = 10
 CHANNELS = 16
 
 
-def load_tool(path):
-    file = ROOT / 'tools' / path
-    spec = importlib.util.spec_from_file_location(file.stem, file)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def data_options(root):
     return [
         f'{split}_dataloader.dataset.data_root={root}'
@@ -38,7 +29,7 @@ def data_options(root):
 
 
 @pytest.fixture(scope='module')
-def trained(digits_root, tmp_path_factory):
+def trained(load_tool, digits_root, tmp_path_factory):
     """SE-ResNet-18 trained briefly on the digits: one epoch over the first
     320 training images (10 steps)."""
     work = tmp_path_factory.mktemp('excitation')
@@ -52,7 +43,7 @@ def trained(digits_root, tmp_path_factory):
 
 
 @pytest.fixture(scope='module')
-def fig5(trained, digits_root):
+def fig5(load_tool, trained, digits_root):
     work, checkpoint = trained
     out = work / 'fig5'
     load_tool('analysis/excitation.py').main([
@@ -197,7 +188,7 @@ def test_recorder_works_with_attached_se():
     assert rec.gates()[name].shape == (2, blocks[name].in_channels)
 
 
-def test_bad_input():
+def test_bad_input(load_tool):
     model = SEResNet(depth=18)
     with pytest.raises(ValueError, match=r"blocks=\['SE_9_9'\] are not SE "
                        r"blocks of the model; allowed: \('SE_2_1'"):

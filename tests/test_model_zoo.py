@@ -239,7 +239,10 @@ def test_unknown_name_lists_close_matches():
 
 @pytest.mark.parametrize('name', sorted(MODELS))
 def test_zoo_parameter_counts(name, no_weight_init):
-    """Golden: the built model has its metafile's parameter count."""
+    """The built model has its metafile's parameter count. Change detector:
+    the metafiles' counts were written from this implementation (the
+    independent goldens are in test_configs.py, test_senet_family_complexity.py
+    and test_se_anywhere_configs.py)."""
     family = Path(MODELS[name]['Config']).parts[1]
     toolbox = dict(detection='mmdet', yolox='mmdet', seg='mmseg',
                    pose='mmpose').get(family, 'mmpretrain')

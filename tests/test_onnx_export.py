@@ -5,9 +5,7 @@ SE placement and squeeze on a narrow SE-ResNet-50, the compiled-kernel model,
 bad input. ``-m slow``: every shipped model and ablation config.
 """
 import collections
-import functools
 import glob
-import importlib.util
 from pathlib import Path
 
 import onnx
@@ -20,15 +18,6 @@ from se_plugin.models.blocks import residual
 
 ROOT = Path(__file__).parents[1]
 TOL = 1e-4
-
-
-@functools.lru_cache()
-def tool():
-    file = ROOT / 'tools' / 'deployment' / 'export_onnx.py'
-    spec = importlib.util.spec_from_file_location('export_onnx', file)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def checks(n, c, h, w):
@@ -44,11 +33,11 @@ def export_and_compare(model, tmp_path, shape, exporter):
 
 
 @pytest.mark.parametrize('exporter', ['torchscript', 'dynamo'])
-def test_tool_exports_se_resnet18(tmp_path, exporter, capsys):
+def test_tool_exports_se_resnet18(load_tool, tmp_path, exporter, capsys):
     out = tmp_path / 'se_resnet18.onnx'
     args = [str(ROOT / 'configs/digits/se_resnet18_digits.py'), '--out',
             str(out), '--shape', '32', '32', '--exporter', exporter]
-    diffs = tool().main(args)
+    diffs = load_tool('deployment/export_onnx.py').main(args)
     assert len(diffs) == 2 and max(diffs) < TOL
     printed = capsys.readouterr().out
     assert 'at 2x3x64x32: max abs difference' in printed
@@ -61,7 +50,7 @@ def test_tool_exports_se_resnet18(tmp_path, exporter, capsys):
     # The exported file is never replaced silently: one line, exit 1
     # (tests/bad_inputs/deploy.py checks the file is untouched).
     with pytest.raises(SystemExit, match='error: .* pass --overwrite'):
-        tool().main(args)
+        load_tool('deployment/export_onnx.py').main(args)
 
 
 def narrow_se_resnet50(**kwargs):

@@ -4,9 +4,6 @@ and the two detectors training on the toy COCO data with mmengine's Runner.
 import pytest
 import torch
 from mmengine.config import Config
-from test_configs import fast_metafile_lookup  # noqa: F401 (autouse)
-from test_configs import no_weight_init  # noqa: F401
-from test_detection_train import toy_cwd  # noqa: F401 (a fixture)
 from test_detection_train import REPO, SHORT, SHRINK, logged
 
 from se_plugin.datasets.digits_coco import make_digits_coco
@@ -14,6 +11,8 @@ from se_plugin.registry import MODELS
 
 CONFIGS = REPO / 'configs'
 R50 = 25557032  # mmpretrain's ResNet-50 with the 1000-class head
+
+pytestmark = pytest.mark.usefixtures('cached_metafiles')
 
 
 def gc_params(channels, ratio=16):
@@ -43,7 +42,7 @@ def build(path, part=None):
 
 @pytest.mark.parametrize('path', PARAMS)
 def test_attention_configs_build_with_the_reference_counts(
-        path, no_weight_init):  # noqa: F811
+        path, no_weight_init):
     model = build(path)
     assert sum(p.numel() for p in model.parameters()) == PARAMS[path]
 

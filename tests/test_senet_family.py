@@ -6,7 +6,6 @@ against the paper are in test_senet_family_complexity.py.
 """
 import copy
 import functools
-import importlib.util
 import json
 from pathlib import Path
 
@@ -18,8 +17,6 @@ from mmengine.config import Config
 from mmengine.registry import DefaultScope
 from mmpretrain.models import VGG, ShuffleNetV1
 from mmpretrain.registry import MODELS
-# Parses mmpretrain's metafiles once for all ``mmpretrain::`` bases.
-from test_configs import fast_metafile_lookup  # noqa: F401
 from torch.nn.modules.batchnorm import _BatchNorm
 
 from se_plugin.models import (DropoutLinearClsHead, SEBNInception,
@@ -28,6 +25,8 @@ from se_plugin.models import (DropoutLinearClsHead, SEBNInception,
 from se_plugin.models.backbones.se_attach import attach_se
 
 ROOT = Path(__file__).resolve().parents[1]
+# Parses mmpretrain's metafiles once for all ``mmpretrain::`` bases.
+pytestmark = pytest.mark.usefixtures('cached_metafiles')
 #: model -> (SE config, baseline config or None, input size of the paper).
 MODELS_ = {
     'mobilenet_v1': ('se_mobilenet_v1', 'mobilenet_v1', 224),
@@ -286,12 +285,6 @@ def test_bad_options_raise_value_errors(build_bad, message):
 
 
 # ------------------------------------------------------- training on digits
-def load_train_tool():
-    file = ROOT / 'tools' / 'train.py'
-    spec = importlib.util.spec_from_file_location('train_tool', file)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 #: Training crop of the step: the smallest valid size (see ``SMALL``); the
@@ -309,7 +302,7 @@ SLOW_STEP = ('se_vgg16bn', 'se_inception_resnet_v2', 'senet154')
     pytest.param(se, marks=[pytest.mark.slow] if se in SLOW_STEP else [])
     for se, _, _ in MODELS_.values()
 ])
-def test_one_training_step_on_digits(name, digits_root, tmp_path):
+def test_one_training_step_on_digits(load_tool, name, digits_root, tmp_path):
     """One SGD step through tools/train.py with the ImageNet config on the
     digits data (ImageNet layout, labels 0-9 of the 1000 classes)."""
     options = [
@@ -323,7 +316,7 @@ def test_one_training_step_on_digits(name, digits_root, tmp_path):
     ]
     options.append(
         f'train_dataloader.dataset.pipeline.1.scale={TRAIN_CROP[name]}')
-    load_train_tool().main([
+    load_tool('train.py').main([
         config_path(name), '--work-dir',
         str(tmp_path), '--no-validate', '--cfg-options', *options
     ])

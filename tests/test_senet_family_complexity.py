@@ -20,11 +20,11 @@ import torch
 from mmengine.analysis import (FlopAnalyzer, get_model_complexity_info,
                                parameter_count)
 from mmengine.analysis.jit_handles import elementwise_flop_counter
-# Parses mmpretrain's metafiles once for all ``mmpretrain::`` bases.
-from test_configs import fast_metafile_lookup  # noqa: F401
 from test_senet_family import MODELS_, build
 
 M, G = 1e6, 1e9
+# Parses mmpretrain's metafiles once for all ``mmpretrain::`` bases.
+pytestmark = pytest.mark.usefixtures('cached_metafiles')
 
 
 def count(model, size):

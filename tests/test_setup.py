@@ -4,7 +4,6 @@ the README's test command, and the tools turn their options into the Runner
 config of mmpretrain and mmdet configs alike."""
 import configparser
 import hashlib
-import importlib.util
 import site
 import subprocess
 import sys
@@ -20,14 +19,6 @@ from se_plugin.models import SEResNet
 
 ROOT = Path(__file__).parents[1]
 DIGITS = ROOT / 'configs' / 'digits' / 'se_resnet18_digits.py'
-
-
-def load_tool(name):
-    spec = importlib.util.spec_from_file_location(f'{name}_tool',
-                                                  ROOT / 'tools' / name)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def setup_cfg():
@@ -143,7 +134,7 @@ def test_install_put_the_startup_hook_in_site_packages():
 
 @pytest.mark.parametrize('config,scope', [(DIGITS, 'mmpretrain'),
                                           ('mmdet', 'mmdet')])
-def test_train_options_reach_the_config(config, scope, mmdet_config,
+def test_train_options_reach_the_config(load_tool, config, scope, mmdet_config,
                                         tmp_path):
     config = mmdet_config if config == 'mmdet' else config
     train = load_tool('train.py')
@@ -170,7 +161,7 @@ def test_train_options_reach_the_config(config, scope, mmdet_config,
     assert cfg.work_dir == str(Path('work_dirs') / Path(config).stem)
 
 
-def test_auto_scale_lr_needs_a_base_batch_size(tmp_path):
+def test_auto_scale_lr_needs_a_base_batch_size(load_tool, tmp_path):
     config = tmp_path / 'no_auto_scale.py'
     config.write_text("_base_ = 'mmpretrain::_base_/default_runtime.py'\n")
     train = load_tool('train.py')
@@ -179,7 +170,8 @@ def test_auto_scale_lr_needs_a_base_batch_size(tmp_path):
         train.merge_train_args(train.load_config(args), args)
 
 
-def test_the_mmdet_config_builds_an_mmdet_runner(mmdet_config, tmp_path):
+def test_the_mmdet_config_builds_an_mmdet_runner(load_tool, mmdet_config,
+                                                  tmp_path):
     train = load_tool('train.py')
     args = train.parse_args([str(mmdet_config), '--work-dir', str(tmp_path)])
     runner = train.build_runner(
@@ -191,7 +183,8 @@ def test_the_mmdet_config_builds_an_mmdet_runner(mmdet_config, tmp_path):
 
 @pytest.mark.parametrize('out,item', [('res.txt', None),
                                       ('res.json', 'pred')])
-def test_test_tool_refuses_an_unknown_out_format(out, item, tmp_path):
+def test_test_tool_refuses_an_unknown_out_format(load_tool, out, item,
+                                                 tmp_path):
     test_tool = load_tool('test.py')
     more = ['--out-item', item] if item else []
     with pytest.raises(SystemExit) as exit_:
@@ -202,7 +195,7 @@ def test_test_tool_refuses_an_unknown_out_format(out, item, tmp_path):
 
 @pytest.mark.skipif(torch.cuda.is_available(),
                     reason='checks the CPU-only path (CI has no GPU)')
-def test_cpu_distributed_launch_needs_gloo():
+def test_cpu_distributed_launch_needs_gloo(load_tool):
     train = load_tool('train.py')
     args = train.parse_args([str(DIGITS), '--launcher', 'pytorch'])
     cfg = train.load_config(args)

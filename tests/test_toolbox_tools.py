@@ -9,7 +9,6 @@ checkout is only on ``PYTHONPATH`` (not installed in this interpreter), the
 same ``.pth`` file is added from a temporary folder with
 :func:`site.addsitedir`, which is what start-up does with site-packages.
 """
-import functools
 import json
 import os
 import re
@@ -317,14 +316,11 @@ def read_all(hook_dir, tmp_path, flag, configs=SHIPPED):
 
 
 def test_every_shipped_config_reads_as_a_base_in_a_fresh_interpreter(
-        hook_dir, tmp_path, monkeypatch):
+        hook_dir, tmp_path, cached_metafiles):
     """Every config reads through ``se_plugin::``; one of each folder is
     compared whole with reading its file directly (what our tools and tests
     build): the same config."""
-    import mmengine.config.utils as config_utils
     from mmengine.config import Config
-    monkeypatch.setattr(config_utils, 'load',
-                        functools.lru_cache(None)(config_utils.load))
     assert len(SHIPPED) >= 70
     compared = set()
     for rel, inherited in read_all(hook_dir, tmp_path, '--read'):
