@@ -49,8 +49,8 @@ def quantize_int8(fp32_file: str,
         activations (str): ``'uint8'`` or ``'int8'``. Defaults to
             ``'uint8'`` (see the module's note).
     """
-    from se_plugin.models.blocks.se_layer import check_choice
-    check_choice('activations', activations, ACTIVATIONS)
+    from se_plugin.models.checks import Choice
+    Choice(*ACTIVATIONS)('activations', activations, {})
     from onnxruntime.quantization import QuantFormat, QuantType, \
         quantize_static
     from onnxruntime.quantization.shape_inference import quant_pre_process
