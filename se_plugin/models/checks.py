@@ -195,10 +195,21 @@ def bind(cls, name: str, *args, **kwargs) -> dict:
     return bound.arguments
 
 
+def table_of(cls) -> dict:
+    """``cls``'s rules: its ``options`` merged over its parents'."""
+    table = {}
+    for base in reversed(cls.__mro__):
+        table.update(vars(base).get('options', {}))
+    return table
+
+
 class Checked:
-    """Checks a class's ``options`` (merged over its parents' tables) once,
-    before the outermost constructor runs."""
-    options: dict = {}
+    """Checks a class's ``options`` (merged over its parents' tables, these
+    common ones first) once, before the outermost constructor runs."""
+    options = dict(
+        conv_cfg=Cfg(none=True), norm_cfg=CFG, act_cfg=CFG, init_cfg=INIT_CFG,
+        style=Choice('pytorch', 'caffe'), with_cp=BOOL, norm_eval=BOOL,
+        drop_path_rate=Num(0, 1, high_open=True))
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -210,10 +221,7 @@ class Checked:
         def __init__(self, *args, **kwargs):
             klass = type(self)
             if klass.__init__ is __init__:  # the outermost constructor
-                table = {}
-                for base in reversed(klass.__mro__):
-                    table.update(vars(base).get('options', {}))
-                check_options(klass.__name__, table,
+                check_options(klass.__name__, table_of(klass),
                               bind(klass, klass.__name__, self, *args,
                                    **kwargs))
             init(self, *args, **kwargs)

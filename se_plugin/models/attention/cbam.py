@@ -8,7 +8,7 @@ from mmengine.model import BaseModule
 
 from se_plugin.registry import MODELS
 from ..blocks.se_layer import SELayer
-from ..checks import INIT_CFG, Checked, Int, Num, Rule, is_int
+from ..checks import Checked, Int, Num, Rule, is_int
 
 
 class ChannelGate(SELayer):
@@ -61,8 +61,7 @@ class CBAM(Checked, BaseModule):
     options = dict(
         in_channels=Int(1), ratio=Num(0, low_open=True),
         spatial_kernel=Rule(lambda v, o: is_int(v) and v % 2 == 1,
-                            'an odd int >= 1'),
-        init_cfg=INIT_CFG)
+                            'an odd int >= 1'))
 
     def __init__(self,
                  in_channels: int,

@@ -7,7 +7,7 @@ import torch.nn as nn
 from mmengine.model import BaseModule
 
 from se_plugin.registry import MODELS
-from ..checks import INIT_CFG, Checked, Int, Num, Rule, is_int
+from ..checks import Checked, Int, Num, Rule, is_int
 
 
 def eca_kernel_size(channels: int, gamma: float = 2, beta: float = 1) -> int:
@@ -41,8 +41,7 @@ class ECALayer(Checked, BaseModule):
     options = dict(
         in_channels=Int(1), gamma=Num(0, low_open=True), beta=Num(),
         kernel_size=Rule(lambda v, o: v is None or is_int(v) and v % 2 == 1,
-                         'an odd int >= 1 or None (from in_channels)'),
-        init_cfg=INIT_CFG)
+                         'an odd int >= 1 or None (from in_channels)'))
 
     def __init__(self,
                  in_channels: int,

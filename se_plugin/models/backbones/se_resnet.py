@@ -6,11 +6,10 @@ from typing import Optional, Sequence
 from mmpretrain.models.backbones import ResNet, ResNeXt
 
 from se_plugin.registry import MODELS
-from ..blocks.residual import (STYLES, SEBasicBlock, SEBottleneck,
+from ..blocks.residual import (SEBasicBlock, SEBottleneck,
                                SEResNeXtBottleneck, bottleneck, placement)
 from ..blocks.se_layer import SECfg
-from ..checks import (BOOL, CFG, INIT_CFG, Bools, Cfg, Checked, Choice,
-                      Indices, Int, Ints, Num)
+from ..checks import BOOL, Bools, Checked, Choice, Indices, Int, Ints
 
 #: The options of mmpretrain's ``ResNet`` (and ``ResNeXt``'s ``groups``,
 #: ``width_per_group``), checked where it has bare asserts, an
@@ -23,11 +22,8 @@ RESNET_OPTIONS = dict(
     expansion=lambda name, value, opts: value is None or (Int(
         1) if bottleneck(opts) else Choice(1))(name, value, opts),
     strides=Ints('num_stages'), dilations=Ints('num_stages'),
-    out_indices=Indices('num_stages'), style=Choice(*STYLES),
-    deep_stem=BOOL, avg_down=BOOL, norm_eval=BOOL, with_cp=BOOL,
-    zero_init_residual=BOOL, frozen_stages=Int(-1, 'num_stages'),
-    conv_cfg=Cfg(none=True), norm_cfg=CFG, init_cfg=INIT_CFG,
-    drop_path_rate=Num(0, 1, high_open=True))
+    out_indices=Indices('num_stages'), deep_stem=BOOL, avg_down=BOOL,
+    zero_init_residual=BOOL, frozen_stages=Int(-1, 'num_stages'))
 
 
 class SEBackboneMixin(Checked):

@@ -6,8 +6,7 @@ from mmpretrain.models.backbones import ShuffleNetV1
 from se_plugin.registry import MODELS
 from ..attention.slot import attach_se
 from ..blocks.se_layer import SECfg
-from ..checks import (BOOL, CFG, INIT_CFG, Cfg, Checked, Choice, Indices,
-                      Int, Num)
+from ..checks import Checked, Choice, Indices, Int, Num
 
 
 @MODELS.register_module()
@@ -28,8 +27,7 @@ class SEShuffleNetV1(Checked, ShuffleNetV1):
     options = dict(
         se_cfg=SECfg(), groups=Choice(1, 2, 3, 4, 8),
         widen_factor=Num(1 / 24), out_indices=Indices(3),
-        frozen_stages=Int(-1, 2), conv_cfg=Cfg(none=True), norm_cfg=CFG,
-        act_cfg=CFG, norm_eval=BOOL, with_cp=BOOL, init_cfg=INIT_CFG)
+        frozen_stages=Int(-1, 2))
 
     def __init__(self, se_cfg: Optional[dict] = dict(), **kwargs):
         super().__init__(**kwargs)

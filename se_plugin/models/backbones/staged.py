@@ -8,7 +8,7 @@ from mmpretrain.models.backbones.base_backbone import BaseBackbone
 from torch.nn.modules.batchnorm import _BatchNorm
 
 from ..blocks.se_layer import SECfg
-from ..checks import BOOL, CFG, INIT_CFG, Checked, Indices, Int
+from ..checks import Checked, Indices, Int
 
 #: He (MSRA) initialisation, as the paper trains every network from scratch.
 MSRA_INIT = [
@@ -43,8 +43,7 @@ class StagedBackbone(Checked, BaseBackbone):
     #: How many stages the subclass builds (the range of ``out_indices``).
     num_stages: int
     options = dict(
-        se_cfg=SECfg(), norm_cfg=CFG, act_cfg=CFG, norm_eval=BOOL,
-        init_cfg=INIT_CFG,
+        se_cfg=SECfg(),
         frozen_stages=Int(-1, lambda opts: opts['self'].num_stages),
         out_indices=Indices(lambda opts: opts['self'].num_stages, True))
 

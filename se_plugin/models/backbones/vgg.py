@@ -7,8 +7,7 @@ from mmpretrain.models.backbones import VGG
 from se_plugin.registry import MODELS
 from ..attention.slot import attach_se
 from ..blocks.se_layer import SECfg
-from ..checks import (BOOL, CFG, INIT_CFG, Cfg, Checked, Choice, Indices,
-                      Int, Ints)
+from ..checks import BOOL, Cfg, Checked, Choice, Indices, Int, Ints
 
 
 @MODELS.register_module()
@@ -30,9 +29,8 @@ class SEVGG(Checked, VGG):
         num_stages=Int(1, 5), dilations=Ints('num_stages'),
         out_indices=Indices(  # index num_stages: the classifier's output
             lambda o: o['num_stages'] + (o['num_classes'] > 0), none=True),
-        frozen_stages=Int(-1, 'num_stages'), conv_cfg=Cfg(none=True),
-        norm_cfg=Cfg(none=True), act_cfg=CFG, norm_eval=BOOL,
-        ceil_mode=BOOL, with_last_pool=BOOL, init_cfg=INIT_CFG)
+        frozen_stages=Int(-1, 'num_stages'), norm_cfg=Cfg(none=True),
+        ceil_mode=BOOL, with_last_pool=BOOL)
 
     def __init__(self, se_cfg: Optional[dict] = dict(), **kwargs):
         super().__init__(**kwargs)

@@ -10,8 +10,7 @@ from mmpretrain.models.backbones.resnext import \
     Bottleneck as ResNeXtBottleneck
 
 from ..attention.slot import build_se  # noqa: F401 (the one builder)
-from ..checks import (BOOL, CFG, INIT_CFG, Checked, Choice, Cfg, Int, Num,
-                      fail)
+from ..checks import Checked, Choice, Int, fail
 from . import fast
 from .se_layer import SECfg
 
@@ -61,10 +60,7 @@ BLOCK_OPTIONS = dict(
     width_per_group=Int(1), stride=Int(1), dilation=Int(1),
     expansion=lambda name, value, opts: (
         Int(1) if bottleneck(opts) else Choice(1))(name, value, opts),
-    out_channels=_multiple, style=Choice(*STYLES), with_cp=BOOL,
-    conv_cfg=Cfg(none=True), norm_cfg=CFG, act_cfg=CFG,
-    drop_path_rate=Num(0, 1, high_open=True), init_cfg=INIT_CFG,
-    se_cfg=SECfg(), se_placement=placement)
+    out_channels=_multiple, se_cfg=SECfg(), se_placement=placement)
 
 
 class SEBlockMixin(Checked):

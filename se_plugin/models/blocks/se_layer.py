@@ -9,8 +9,8 @@ from mmengine.model import BaseModule
 from se_plugin.ops import excite_kernel
 from se_plugin.registry import MODELS
 from se_plugin.utils.compat import capturing
-from ..checks import (BOOL, CFG, INIT_CFG, Checked, Choice, Int, Num,
-                      OptionError, bind, check_keys, check_options, fail)
+from ..checks import (BOOL, Checked, Choice, Int, Num, OptionError, bind,
+                      check_keys, check_options, fail, signature, table_of)
 from . import fast
 
 SQUEEZES = ('avg', 'max', 'none')
@@ -115,9 +115,7 @@ class SELayer(Checked, BaseModule):
         bias=BOOL,
         squeeze=Choice(*SQUEEZES),
         gate=Choice(*GATES),
-        act_cfg=CFG,
-        cpu_kernel=_paper_se,
-        init_cfg=INIT_CFG)
+        cpu_kernel=_paper_se)
 
     def __init__(self,
                  in_channels: int,
@@ -185,7 +183,7 @@ def SECfg(none=True, text='a dict (SE options, dict() for the defaults) or '
           'None (no SE)'):
     """An ``se_cfg``: :class:`SELayer`'s options but ``in_channels`` (None
     too if ``none``), or a registered ``type``, which checks its own."""
-    table = {k: r for k, r in SELayer.options.items() if k != 'in_channels'}
+    keys = tuple(signature(SELayer).parameters)[2:]  # self, in_channels
 
     def check(name, value, opts):
         if value is None and none:
@@ -197,7 +195,8 @@ def SECfg(none=True, text='a dict (SE options, dict() for the defaults) or '
                 fail(f'{name}.type', value['type'], 'a module registered in '
                      "se_plugin's or a parent's MODELS registry")
             return
-        check_keys(name, value, tuple(table))
-        check_options(name, table, bind(SELayer, name, None, 1, **value))
+        check_keys(name, value, keys)
+        check_options(name, table_of(SELayer),
+                      bind(SELayer, name, None, 1, **value))
 
     return check

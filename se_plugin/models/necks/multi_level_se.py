@@ -8,7 +8,7 @@ from mmengine.model import BaseModule
 from se_plugin.registry import MODELS
 from ..attention.slot import build_se
 from ..blocks.se_layer import SECfg
-from ..checks import INIT_CFG, Checked, Rule, is_int
+from ..checks import Checked, Rule, is_int
 
 #: A neck's ``se_cfg``: a dict (a neck without SE is no SE neck).
 NECK_SE_CFG = SECfg(False, 'a dict of SE options (dict() for the defaults)')
@@ -36,7 +36,6 @@ class MultiLevelSE(Checked, BaseModule):
         init_cfg (dict, optional): Initialisation config. Defaults to None.
     """
     options = dict(
-        init_cfg=INIT_CFG,
         in_channels=Rule(
             lambda v, o: is_int(v) and v >= 1 or isinstance(v, Sequence)
             and not isinstance(v, str) and bool(v) and all(

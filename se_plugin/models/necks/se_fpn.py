@@ -6,8 +6,8 @@ from mmdet.models.necks import FPN
 
 from se_plugin.registry import MODELS
 from ..attention.slot import build_se, hook_se
-from ..checks import (BOOL, INIT_CFG, Cfg, Checked, Choice, Int, Rule,
-                      fail, is_int)
+from ..checks import (BOOL, Cfg, Checked, Choice, Int, Rule, fail,
+                      is_int)
 from .multi_level_se import NECK_SE_CFG
 
 SE_POSITIONS = ('lateral', 'output')
@@ -48,8 +48,8 @@ FPN_OPTIONS = dict(
     num_outs=_num_outs,
     add_extra_convs=Choice(False, True, *EXTRA_CONVS),
     relu_before_extra_convs=BOOL, no_norm_on_lateral=BOOL,
-    conv_cfg=Cfg(none=True), norm_cfg=Cfg(none=True), act_cfg=Cfg(none=True),
-    upsample_cfg=Cfg(typed=False), init_cfg=INIT_CFG)
+    norm_cfg=Cfg(none=True), act_cfg=Cfg(none=True),
+    upsample_cfg=Cfg(typed=False))
 
 
 @MODELS.register_module()

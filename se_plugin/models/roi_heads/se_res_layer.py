@@ -7,9 +7,9 @@ from mmpretrain.models.backbones.resnet import get_expansion
 
 from se_plugin.registry import MODELS
 from ..backbones.se_resnet import SEResNet
-from ..blocks.residual import PLACEMENTS, STYLES
+from ..blocks.residual import PLACEMENTS
 from ..blocks.se_layer import SECfg
-from ..checks import BOOL, CFG, INIT_CFG, Checked, Choice, Int
+from ..checks import Checked, Choice, Int
 
 
 @MODELS.register_module()
@@ -47,9 +47,8 @@ class SEResLayer(Checked, ResLayer):
     """
     options = dict(
         depth=Choice(*SEResNet.arch_settings), stage=Choice(1, 2, 3),
-        stride=Int(1), dilation=Int(1), style=Choice(*STYLES), norm_cfg=CFG,
-        norm_eval=BOOL, with_cp=BOOL, se_cfg=SECfg(),
-        se_placement=Choice(*PLACEMENTS), init_cfg=INIT_CFG)
+        stride=Int(1), dilation=Int(1), se_cfg=SECfg(),
+        se_placement=Choice(*PLACEMENTS))
 
     def __init__(self,
                  depth: int,
