@@ -15,6 +15,7 @@ import pytest
 
 import bad_inputs
 from bad_inputs import Case
+from se_plugin.engine.errors import UserInputError
 
 
 def _all_cases():
@@ -60,6 +61,11 @@ def test_bad_input(case: Case, tmp_path):
                 with pytest.raises(case.raises) as info:
                     case.action(tmp_path)
                 _check_words(str(info.value), case.words, case)
+                if issubclass(case.raises, UserInputError):
+                    # The project's errors subclass each other and the
+                    # built-ins: a case names the exact one.
+                    assert type(info.value) is case.raises, (
+                        f'{case.id}: {type(info.value).__name__}')
             else:
                 case.action(tmp_path)
     finally:

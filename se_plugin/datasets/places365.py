@@ -6,7 +6,7 @@ from mmpretrain.datasets import CustomDataset
 
 from se_plugin.registry import DATASETS
 from ..engine.errors import DataError
-from ..models.blocks.se_layer import check_choice
+from ..models.checks import Choice
 from .checked_list import CheckedListMixin, read_list, require_path
 
 # split -> (file list, image folder of the 256x256 archives)
@@ -84,7 +84,7 @@ class Places365(CheckedListMixin, CustomDataset):
                  data_prefix: Union[str, dict] = '',
                  ann_file: str = '',
                  **kwargs):
-        check_choice('Places365.split', split, SPLITS)
+        Choice(*SPLITS)('Places365.split', split, {})
         require_path(data_root, 'Places365 data root', self.GUIDE_SECTION)
         categories = join_path(data_root, CATEGORIES)
         require_path(categories, 'Places365 categories file',

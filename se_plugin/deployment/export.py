@@ -81,8 +81,8 @@ def export_onnx(model: nn.Module,
     Returns:
         list[str]: The output names, ``output0``, ``output1``, ...
     """
-    from se_plugin.models.blocks.se_layer import check_choice
-    check_choice('exporter', exporter, EXPORTERS)
+    from se_plugin.models.checks import Choice
+    Choice(*EXPORTERS)('exporter', exporter, {})
     shape = _check_shape(shape)
     if not isinstance(size_multiple, int) or size_multiple < 1:
         raise OptionError(f'size_multiple={size_multiple!r} must be an int '

@@ -106,8 +106,8 @@ def quantize_int8(fp32_file: str,
     Returns:
         int: How many squeezes were rewritten to ``GlobalAveragePool``.
     """
-    from se_plugin.models.blocks.se_layer import check_choice
-    check_choice('activations', activations, ACTIVATIONS)
+    from se_plugin.models.checks import Choice
+    Choice(*ACTIVATIONS)('activations', activations, {})
     import onnx
     from onnxruntime.quantization import QuantFormat, QuantType, \
         quantize_static

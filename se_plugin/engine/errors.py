@@ -12,6 +12,8 @@ import sys
 
 class UserInputError(Exception):
     """A file, config or option the user gave cannot be used as it is."""
+    # The plain message, also where KeyError (which quotes it) is a base.
+    __str__ = Exception.__str__
 
 
 class CheckpointError(UserInputError):
@@ -45,12 +47,15 @@ class DataNotFoundError(UserInputError, FileNotFoundError):
     """A dataset's root, list, annotation or image file is missing."""
 
 
-class OptionError(UserInputError, ValueError, TypeError):
-    """A model or hook option of the wrong type or out of range.
+class OptionError(UserInputError, ValueError, TypeError, AssertionError,
+                  KeyError):
+    """An option (model, attention, hook, export) of the wrong type or out
+    of range.
 
-    Both a ValueError and a TypeError: mmpretrain and mmdet raise either
-    for their own options, so code catching one of them keeps working.
-    The checks are in ``se_plugin.models.checks``.
+    Also each built-in error mmpretrain, mmdet and Python raise for their
+    own bad options (a bare assert, a KeyError for an unknown depth), so
+    code catching those keeps working. The checks are in
+    ``se_plugin.models.checks``.
     """
 
 

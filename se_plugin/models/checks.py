@@ -1,156 +1,229 @@
-"""Checks of model options, run by the constructors before anything is built.
+"""One way to check options: each class declares ``options``, a table of
+``key -> rule``, and :class:`Checked` checks it before the class's (and its
+toolbox parent's) constructor runs.
 
-Every check raises an :class:`OptionError` whose message names the option
-(``Class.key``), the value and what is allowed, e.g. ``SEResNet.num_stages=5
-is not supported; allowed: an int in 1..4``. Python's ``bool`` is an ``int``,
-so ``True`` would pass as ``1``; here it is no number, and numbers must be
-finite. The inherited mmpretrain/mmdet options are checked here too, before
-the parent's bare ``assert`` (or a silent fallback) is reached.
+A rule is ``rule(name, value, opts)``: it raises an :class:`OptionError`
+such as ``SEResNet.num_stages=5 is not supported; allowed: an int in 1..4``;
+``opts`` holds every bound option (defaults filled in, ``self`` too), so a
+rule may depend on another option. A bool is never a number, and numbers
+must be finite.
 """
+import functools
 import inspect
 import math
-from typing import Any, Callable, Optional, Sequence
+from typing import Sequence
 
 from ..engine.errors import OptionError
 
+P = inspect.Parameter
 
-def fail(name: str, value: Any, allowed: str):
-    """Raise an :class:`OptionError` for ``name=value``."""
-    raise OptionError(
-        f'{name}={value!r} is not supported; allowed: {allowed}')
+
+def fail(name, value, allowed):
+    raise OptionError(f'{name}={value!r} is not supported; allowed: {allowed}')
 
 
 def is_int(value) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def is_number(value) -> bool:
-    return (isinstance(value, (int, float)) and not isinstance(value, bool)
-            and math.isfinite(value))
+def _get(x, opts):
+    """A bound given as a number, another option's key or ``f(opts)``."""
+    return opts[x] if isinstance(x, str) else x(opts) if callable(x) else x
 
 
-def _bounds(low, high) -> str:
-    if high is None:
-        return f' >= {low}' if low is not None else ''
-    return f' in {low}..{high}'
+def Rule(ok, allowed):
+    """A rule from ``ok(value, opts)`` and ``allowed`` (text or
+    ``f(opts)``)."""
+
+    def rule(name, value, opts):
+        if not ok(value, opts):
+            fail(name, value,
+                 allowed(opts) if callable(allowed) else allowed)
+
+    return rule
 
 
-def check_int(name: str,
-              value,
-              low: Optional[int] = None,
-              high: Optional[int] = None,
-              none: bool = False) -> None:
+def Int(low=None, high=None, none=False):
     """An int (not a bool) in ``low..high``; None too if ``none``."""
-    if value is None and none:
-        return
-    if (not is_int(value) or (low is not None and value < low)
-            or (high is not None and value > high)):
-        fail(name, value,
-             f'an int{_bounds(low, high)}' + (' or None' if none else ''))
+
+    def ok(v, o):
+        lo, hi = _get(low, o), _get(high, o)
+        return v is None and none or is_int(v) and (lo is None or v >= lo) \
+            and (hi is None or v <= hi)
+
+    def allowed(o):
+        lo, hi = _get(low, o), _get(high, o)
+        span = '' if lo is None else f' >= {lo}' if hi is None else \
+            f' in {lo}..{hi}'
+        return f'an int{span}' + (' or None' if none else '')
+
+    return Rule(ok, allowed)
 
 
-def check_number(name: str,
-                 value,
-                 low: float = -math.inf,
-                 high: float = math.inf,
-                 low_open: bool = False,
-                 high_open: bool = False) -> None:
-    """A finite int or float (not a bool) within the given interval."""
-    ok = is_number(value) and (value > low if low_open else value >= low) \
-        and (value < high if high_open else value <= high)
-    if not ok:
-        if high == math.inf:
-            text = f"a finite number {'>' if low_open else '>='} {low}"
-        else:
-            text = (f"a number in {'(' if low_open else '['}{low}, {high}"
-                    f"{')' if high_open else ']'}")
-        fail(name, value, text)
+def Num(low=-math.inf, high=math.inf, low_open=False, high_open=False):
+    """A finite int or float (not a bool) in the interval."""
+
+    def ok(v, o):
+        return isinstance(v, (int, float)) and not isinstance(v, bool) and \
+            math.isfinite(v) and (v > low if low_open else v >= low) and \
+            (v < high if high_open else v <= high)
+
+    if high == math.inf:
+        text = f"a finite number {'>' if low_open else '>='} {low}"
+    else:
+        text = (f"a number in {'(' if low_open else '['}{low}, {high}"
+                f"{')' if high_open else ']'}")
+    return Rule(ok, text)
 
 
-def check_bool(name: str, value) -> None:
-    if not isinstance(value, bool):
-        fail(name, value, '(False, True)')
+def Choice(*values):
+    """One of ``values`` (or of ``values[0](opts)``), of the same type:
+    ``True`` is not ``1`` and ``50.0`` is not ``50``."""
+    get = values[0] if len(values) == 1 and callable(values[0]) else \
+        (lambda o: values)
+    return Rule(
+        lambda v, o: any(type(v) is type(a) and v == a for a in get(o)),
+        lambda o: tuple(get(o)))
 
 
-def check_choice(name: str, value, allowed) -> None:
-    """One of ``allowed``, of the same type: ``True`` is not ``1`` and
-    ``50.0`` is not ``50``."""
-    if not any(type(value) is type(a) and value == a for a in allowed):
-        fail(name, value, tuple(allowed))
-
-
-def check_cfg(name: str, value, none: bool = False,
-              typed: bool = True) -> None:
+def Cfg(none=False, typed=True):
     """A config dict (with a ``type`` key if ``typed``); None too if
     ``none``."""
-    if value is None and none:
-        return
-    if not isinstance(value, dict) or (typed and 'type' not in value):
-        what = "a dict with a 'type' key" if typed else 'a dict'
-        fail(name, value, what + (' or None' if none else ''))
+    text = ("a dict with a 'type' key" if typed else 'a dict') + (
+        ' or None' if none else '')
+    return Rule(lambda v, o: v is None and none or isinstance(v, dict) and
+                (not typed or 'type' in v), text)
 
 
-def check_init_cfg(name: str, value) -> None:
-    """mmengine's ``init_cfg``: None, a dict or a list of dicts."""
-    if value is None or isinstance(value, dict):
-        return
-    if not isinstance(value, list) or not all(
-            isinstance(v, dict) for v in value):
-        fail(name, value, 'None, a dict or a list of dicts')
+def _seq(v):
+    return isinstance(v, Sequence) and not isinstance(v, str)
 
 
-def _is_sequence(value) -> bool:
-    return isinstance(value, Sequence) and not isinstance(value, str)
+def Seq(length, item, what, none=False):
+    """A sequence of ``length`` items, each ``item(i)``; None if ``none``.
+    ``what`` is the allowed text with ``{}`` for the length."""
+    return Rule(
+        lambda v, o: v is None and none or _seq(v) and len(v) == _get(
+            length, o) and all(map(item, v)),
+        lambda o: what.format(_get(length, o)))
 
 
-def check_ints(name: str, value, length: int, low: int = 1) -> None:
-    """A sequence of ``length`` ints, each ``>= low`` (strides,
-    dilations)."""
-    if (not _is_sequence(value) or len(value) != length
-            or not all(is_int(v) and v >= low for v in value)):
-        fail(name, value, f'a sequence of {length} ints >= {low}')
+def Ints(length):
+    """``length`` ints >= 1 (strides, dilations)."""
+    return Seq(length, lambda i: is_int(i) and i >= 1,
+               'a sequence of {} ints >= 1')
 
 
-def check_bools(name: str, value, length: int) -> None:
-    """A sequence of ``length`` bools (one per stage)."""
-    if (not _is_sequence(value) or len(value) != length
-            or not all(isinstance(v, bool) for v in value)):
-        fail(name, value, f'a tuple of {length} bools (one per stage)')
+def Bools(length):
+    """None or ``length`` bools (one per stage)."""
+    return Seq(length, lambda b: isinstance(b, bool),
+               'a tuple of {} bools (one per stage)', none=True)
 
 
-def check_indices(name: str, value, num: int,
-                  negative: bool = False) -> tuple:
-    """Distinct stage indices out of ``num`` stages, negative ones counting
-    from the end if ``negative``; returns them as non-negative ints.
+def Indices(num, negative=False, none=False):
+    """Distinct stage indices out of ``num`` stages (negative ones from the
+    end if ``negative``): a repeat would return one output fewer."""
 
-    A duplicate would return one output fewer than asked for, so it is an
-    error.
-    """
-    low = -num if negative else 0
-    if (not _is_sequence(value) or not value
-            or not all(is_int(i) and low <= i < num for i in value)
-            or len({i % num for i in value}) != len(value)):
-        fail(name, value, f'a non-empty sequence of distinct ints in '
-             f'[{low}, {num - 1}] ({num} stages)')
-    return tuple(i % num for i in value)
+    def ok(v, o):
+        n = _get(num, o)
+        return v is None and none or _seq(v) and bool(v) and all(
+            is_int(i) and (-n if negative else 0) <= i < n
+            for i in v) and len({i % n for i in v}) == len(v)
+
+    def allowed(o):
+        n = _get(num, o)
+        return (f'a non-empty sequence of distinct ints in '
+                f'[{-n if negative else 0}, {n - 1}] ({n} stages)')
+
+    return Rule(ok, allowed)
+
+
+BOOL = Choice(False, True)
+CFG = Cfg()
+INIT_CFG = Rule(
+    lambda v, o: v is None or isinstance(v, dict) or isinstance(v, list) and
+    all(isinstance(d, dict) for d in v), 'None, a dict or a list of dicts')
 
 
 def check_keys(name: str, value: dict, allowed: Sequence[str]) -> None:
-    """No keys in the dict ``value`` outside ``allowed``."""
     unknown = [k for k in value if k not in allowed]
     if unknown:
         raise OptionError(f'{name} has unknown keys {unknown}; allowed: '
                           f'{tuple(allowed)}')
 
 
-def bind(name: str, fn: Callable, *args, **kwargs) -> dict:
-    """The arguments a call ``fn(*args, **kwargs)`` would get, defaults
-    filled in; an unknown or missing one is an :class:`OptionError`."""
-    signature = inspect.signature(fn)
+def check_options(name: str, table: dict, opts: dict) -> None:
+    """Check ``opts`` against ``table``, in the table's order."""
+    for key, rule in table.items():
+        if key in opts:
+            rule(f'{name}.{key}', opts[key], opts)
+
+
+@functools.lru_cache(None)
+def signature(cls) -> inspect.Signature:
+    """The options a call of ``cls`` takes: those of its ``__init__`` and,
+    through ``**kwargs``, its parents' (e.g. mmpretrain's ResNet's)."""
+    params, carry = {}, True  # carry: positional arguments reach klass
+    for klass in cls.__mro__:
+        init = vars(klass).get('__init__')
+        if init is None:
+            continue
+        kinds = set()
+        for p in list(inspect.signature(init).parameters.values())[1:]:
+            kinds.add(p.kind)
+            if p.kind < P.VAR_POSITIONAL and p.name not in params:
+                params[p.name] = p if carry else p.replace(kind=P.KEYWORD_ONLY)
+            elif p.kind == P.KEYWORD_ONLY:
+                params.setdefault(p.name, p)
+        carry = carry and (P.VAR_POSITIONAL in kinds
+                           or not kinds - {P.VAR_KEYWORD})
+        if P.VAR_KEYWORD not in kinds:
+            break
+    ordered = sorted(params.values(), key=lambda p: p.kind)
+    return inspect.Signature([P('self', P.POSITIONAL_OR_KEYWORD)] + ordered)
+
+
+def bind(cls, name: str, *args, **kwargs) -> dict:
+    """``cls``'s options as a call binds them, defaults filled in."""
+    sig = signature(cls)
     try:
-        bound = signature.bind(*args, **kwargs)
+        bound = sig.bind(*args, **kwargs)
     except TypeError as e:
-        allowed = tuple(p for p in signature.parameters if p != 'self')
+        allowed = tuple(sig.parameters)[1:]
         raise OptionError(f'{name}: {e}; allowed: {allowed}') from None
     bound.apply_defaults()
-    return dict(bound.arguments)
+    return bound.arguments
+
+
+def table_of(cls) -> dict:
+    """``cls``'s rules: its ``options`` merged over its parents'."""
+    table = {}
+    for base in reversed(cls.__mro__):
+        table.update(vars(base).get('options', {}))
+    return table
+
+
+class Checked:
+    """Checks a class's ``options`` (merged over its parents' tables, these
+    common ones first) once, before the outermost constructor runs."""
+    options = dict(
+        conv_cfg=Cfg(none=True), norm_cfg=CFG, act_cfg=CFG, init_cfg=INIT_CFG,
+        style=Choice('pytorch', 'caffe'), with_cp=BOOL, norm_eval=BOOL,
+        drop_path_rate=Num(0, 1, high_open=True))
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        init = vars(cls).get('__init__')
+        if init is None:
+            return
+
+        @functools.wraps(init)
+        def __init__(self, *args, **kwargs):
+            klass = type(self)
+            if klass.__init__ is __init__:  # the outermost constructor
+                check_options(klass.__name__, table_of(klass),
+                              bind(klass, klass.__name__, self, *args,
+                                   **kwargs))
+            init(self, *args, **kwargs)
+
+        cls.__init__ = __init__

@@ -175,17 +175,74 @@ def _eca_kernel(tmp_path):
     ECALayer(64, kernel_size=4)
 
 
-@case('attach-cbam-even-kernel', ValueError,
-      ('spatial_kernel=6', 'must be an odd int'))
+@case('attach-cbam-even-kernel', OptionError,
+      ('CBAM.spatial_kernel=6', 'an odd int >= 1'))
 def _cbam_kernel(tmp_path):
     from se_plugin.models import CBAM
     CBAM(64, spatial_kernel=6)
 
 
-@case('attach-cbam-bad-ratio', ValueError, ('ratio=128', 'in_channels=64'))
+@case('attach-cbam-bad-ratio', OptionError, ('ratio=128', 'in_channels=64'))
 def _cbam_ratio(tmp_path):
     from se_plugin.models import CBAM
     CBAM(64, ratio=128)
+
+
+# A bool is never a number: True would pass as 1.
+@case('attach-eca-in_channels-bool', OptionError,
+      ('ECALayer.in_channels=True', 'an int >= 1'))
+def _eca_bool(tmp_path):
+    from se_plugin.models import ECALayer
+    ECALayer(True)
+
+
+@case('attach-eca-kernel_size-bool', OptionError,
+      ('ECALayer.kernel_size=True', 'an odd int >= 1 or None'))
+def _eca_kernel_bool(tmp_path):
+    from se_plugin.models import ECALayer
+    ECALayer(64, kernel_size=True)
+
+
+@case('attach-cbam-spatial_kernel-bool', OptionError,
+      ('CBAM.spatial_kernel=True', 'an odd int >= 1'))
+def _cbam_kernel_bool(tmp_path):
+    from se_plugin.models import CBAM
+    CBAM(64, spatial_kernel=True)
+
+
+@case('attach-cbam-ratio-bool', OptionError,
+      ('CBAM.ratio=True', 'a finite number > 0'))
+def _cbam_ratio_bool(tmp_path):
+    from se_plugin.models import CBAM
+    CBAM(64, ratio=True)
+
+
+@case('attach-gc-ratio-bool', OptionError,
+      ('ContextBlock.ratio=True', 'a finite number > 0'))
+def _gc_ratio_bool(tmp_path):
+    attach(inserts=dict(BASIC, se_cfg=dict(type='ContextBlock', ratio=True)))
+
+
+@case('attach-gc-pooling_type', OptionError,
+      ("ContextBlock.pooling_type='max'", "('att', 'avg')"))
+def _gc_pooling(tmp_path):
+    from se_plugin.models import build_se
+    build_se(dict(type='ContextBlock', ratio=1 / 4, pooling_type='max'), 64)
+
+
+@case('attach-gc-ratio-too-small', OptionError,
+      ('ContextBlock.ratio=0.01', 'int(ratio * in_channels) >= 1',
+       'in_channels=64'))
+def _gc_ratio_small(tmp_path):
+    from se_plugin.models import build_se
+    build_se(dict(type='ContextBlock', ratio=0.01), 64)
+
+
+@case('attach-set_fast_path-int', OptionError,
+      ('set_fast_path.enabled=1', '(False, True)'))
+def _fast_path_int(tmp_path):
+    from se_plugin.models.blocks import set_fast_path
+    set_fast_path(1)
 
 
 @case('attach-se-removed-after-build', RuntimeError,

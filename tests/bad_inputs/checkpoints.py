@@ -34,6 +34,7 @@ from bad_inputs.tools import (DIGITS, REPO, ToolExit, run_tool, train_config,
                                write)
 from se_plugin.datasets.digits import prepare_digits
 from se_plugin.engine import CheckpointError, SafeCheckpointHook
+from se_plugin.engine.errors import OptionError
 from se_plugin.engine.loading import find_resumable, read_checkpoint
 
 EPOCHS = 3
@@ -231,7 +232,7 @@ _save_enospc = _disk_fault(errno.ENOSPC, epoch=2)
 _save_efbig = _disk_fault(errno.EFBIG, epoch=1)
 
 
-@case('checkpoints-strict-load-not-bool', TypeError,
+@case('checkpoints-strict-load-not-bool', OptionError,
       ("default_hooks.checkpoint.strict_load='no'", 'True or False'))
 def _strict_load_not_bool(tmp_path):
     SafeCheckpointHook(strict_load='no')
@@ -493,7 +494,7 @@ HOOK_OPTIONS = [
 ]
 for _id, _options, _words in HOOK_OPTIONS:
     globals()[f'_hook_{_id}'] = case(
-        f'checkpoints-hook-{_id}', ValueError,
+        f'checkpoints-hook-{_id}', OptionError,
         _words)(lambda tmp_path, o=_options: SafeCheckpointHook(**o))
 
 

@@ -11,6 +11,7 @@ import torch
 
 from bad_inputs import case, collect
 from bad_inputs.tools import DIGITS, ToolExit, run_tool
+from se_plugin.engine.errors import OptionError
 
 TOOL = 'deployment/export_onnx.py'
 
@@ -25,26 +26,26 @@ def _export(tmp_path, shape, *args, **kwargs):
     export_onnx(_layer(), str(tmp_path / 'x.onnx'), shape, *args, **kwargs)
 
 
-@case('deploy-exporter-unknown', ValueError,
+@case('deploy-exporter-unknown', OptionError,
       ("exporter='trt' is not supported",
        "allowed: ('torchscript', 'dynamo')"))
 def _exporter(tmp_path):
     _export(tmp_path, (1, 16, 4, 4), 'trt')
 
 
-@case('deploy-shape-not-4d', ValueError,
+@case('deploy-shape-not-4d', OptionError,
       ('shape=(1, 16, 4) must be 4 ints >= 1', ))
 def _shape(tmp_path):
     _export(tmp_path, (1, 16, 4))
 
 
-@case('deploy-size-multiple-without-dynamo', ValueError,
+@case('deploy-size-multiple-without-dynamo', OptionError,
       ("size_multiple=32 needs exporter='dynamo'", ))
 def _multiple_torchscript(tmp_path):
     _export(tmp_path, (1, 16, 32, 32), size_multiple=32)
 
 
-@case('deploy-size-not-a-multiple', ValueError,
+@case('deploy-size-not-a-multiple', OptionError,
       ('height and width must be multiples of size_multiple=32', ))
 def _not_multiple(tmp_path):
     _export(tmp_path, (1, 16, 40, 32), 'dynamo', size_multiple=32)
@@ -88,7 +89,7 @@ def _out_exists(tmp_path):
     assert out.read_bytes() == b'a file of the user'
 
 
-@case('deploy-quantize-activation-type', ValueError,
+@case('deploy-quantize-activation-type', OptionError,
       ("activations='fp8' is not supported", "allowed: ('uint8', 'int8')"))
 def _activations(tmp_path):
     import numpy as np

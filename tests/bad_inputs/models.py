@@ -6,6 +6,7 @@ import math
 import torch
 
 from bad_inputs import Case, case, collect
+from se_plugin.engine.errors import OptionError
 from se_plugin.models import (MultiLevelSE, SEBNInception, SEFPN,
                               SEInceptionResNetV2, SELayer, SEMobileNetV1,
                               SENet154, SEResLayer, SEResNet, SEResNeXt,
@@ -75,8 +76,9 @@ RESNET_OPTIONS = [
 ]
 
 #: (id without 'models-', the bad call, the words its error must contain).
-#: Each is a ValueError (OptionError, or a shape error at run time).
-VALUE_ERRORS = [
+#: Each raises exactly an OptionError (which is also the ValueError,
+#: TypeError, AssertionError or KeyError the toolboxes raise).
+OPTIONS = [
     # was r=1
     ('selayer-ratio-bool', lambda: SELayer(8, ratio=True),
      'SELayer.ratio=True', NUMBER),
@@ -136,27 +138,6 @@ VALUE_ERRORS = [
      'SELayer.in_channels=8.0', 'an int >= 1'),
     ('selayer-init_cfg-str', lambda: SELayer(8, ratio=2, init_cfg='kaiming'),
      "SELayer.init_cfg='kaiming'", 'None, a dict or a list of dicts'),
-    # mat1 and mat2
-    ('selayer-input-channels',
-     lambda: _excite(SELayer(8, ratio=2), torch.rand(2, 4, 3, 3)),
-     'SELayer(in_channels=8)', 'N x 8 x H x W', 'got shape (2, 4, 3, 3)'),
-    # was an IndexError
-    ('selayer-input-3d',
-     lambda: _excite(SELayer(8, ratio=2), torch.rand(8, 3, 3)),
-     'N x 8 x H x W', 'got shape (8, 3, 3)'),
-    # ZeroDivision
-    ('selayer-input-empty-map',
-     lambda: _excite(SELayer(8, ratio=2), torch.rand(2, 8, 0, 3)), 'H, W >= 1',
-     'got shape (2, 8, 0, 3)'),
-    ('selayer-input-no-squeeze-3d',
-     lambda: _excite(SELayer(8, ratio=2, squeeze='none'), torch.rand(8, 3, 3)),
-     'N x 8 x H x W', 'got shape (8, 3, 3)'),
-    ('selayer-kernel-input-channels', lambda: _excite(
-        SELayer(8, ratio=2, cpu_kernel=True), torch.rand(1, 16, 4, 4)),
-     'SELayer(in_channels=8)', 'N x 8 x H x W', 'got shape (1, 16, 4, 4)'),
-    ('selayer-kernel-input-empty-map', lambda: _excite(
-        SELayer(8, ratio=2, cpu_kernel=True), torch.rand(1, 8, 4, 0)),
-     'H, W >= 1', 'got shape (1, 8, 4, 0)'),
     ('se_cfg-ratio-bool', lambda: SEResNet(depth=18, se_cfg=dict(ratio=True)),
      'SEResNet.se_cfg.ratio=True', NUMBER),
     ('se_cfg-gate-name', lambda: SEMobileNetV1(se_cfg=dict(gate='swish')),
@@ -284,11 +265,6 @@ VALUE_ERRORS = [
      "SEBasicBlock.se_placement='3x3'", "'standard'"),
     ('sereslayer-norm_eval', lambda: SEResLayer(depth=50, norm_eval='yes'),
      "SEResLayer.norm_eval='yes'", BOOL),
-]
-
-#: The same for TypeErrors (an OptionError is both), where Python or
-#: mmpretrain raise a TypeError for the same input.
-TYPE_ERRORS = [
     ('se_cfg-unknown-key', lambda: SEResNet(depth=18, se_cfg=dict(rato=8)),
      'SEResNet.se_cfg', "['rato']", "'ratio'"),
     ('se_cfg-in_channels-key',
@@ -304,6 +280,32 @@ TYPE_ERRORS = [
      'a dict of SE options'),
     ('multilevelse-se_cfg-key', lambda: MultiLevelSE([8], se_cfg=dict(rato=2)),
      'MultiLevelSE.se_cfg', "['rato']", "'ratio'"),
+]
+
+
+#: Bad inputs at run time: a ValueError naming the shape it takes.
+INPUTS = [
+    # mat1 and mat2
+    ('selayer-input-channels',
+     lambda: _excite(SELayer(8, ratio=2), torch.rand(2, 4, 3, 3)),
+     'SELayer(in_channels=8)', 'N x 8 x H x W', 'got shape (2, 4, 3, 3)'),
+    # was an IndexError
+    ('selayer-input-3d',
+     lambda: _excite(SELayer(8, ratio=2), torch.rand(8, 3, 3)),
+     'N x 8 x H x W', 'got shape (8, 3, 3)'),
+    # ZeroDivision
+    ('selayer-input-empty-map',
+     lambda: _excite(SELayer(8, ratio=2), torch.rand(2, 8, 0, 3)), 'H, W >= 1',
+     'got shape (2, 8, 0, 3)'),
+    ('selayer-input-no-squeeze-3d',
+     lambda: _excite(SELayer(8, ratio=2, squeeze='none'), torch.rand(8, 3, 3)),
+     'N x 8 x H x W', 'got shape (8, 3, 3)'),
+    ('selayer-kernel-input-channels', lambda: _excite(
+        SELayer(8, ratio=2, cpu_kernel=True), torch.rand(1, 16, 4, 4)),
+     'SELayer(in_channels=8)', 'N x 8 x H x W', 'got shape (1, 16, 4, 4)'),
+    ('selayer-kernel-input-empty-map', lambda: _excite(
+        SELayer(8, ratio=2, cpu_kernel=True), torch.rand(1, 8, 4, 0)),
+     'H, W >= 1', 'got shape (1, 8, 4, 0)'),
 ]
 
 
@@ -325,5 +327,5 @@ def _table(rows, raises):
     ]
 
 
-CASES = (collect(globals()) + _table(VALUE_ERRORS, ValueError) +
-         _table(_resnet_rows(), ValueError) + _table(TYPE_ERRORS, TypeError))
+CASES = (collect(globals()) + _table(OPTIONS, OptionError) +
+         _table(_resnet_rows(), OptionError) + _table(INPUTS, ValueError))

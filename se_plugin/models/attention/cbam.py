@@ -8,6 +8,7 @@ from mmengine.model import BaseModule
 
 from se_plugin.registry import MODELS
 from ..blocks.se_layer import SELayer
+from ..checks import Checked, Int, Num, Rule, is_int
 
 
 class ChannelGate(SELayer):
@@ -31,10 +32,6 @@ class SpatialGate(nn.Module):
 
     def __init__(self, kernel_size: int = 7):
         super().__init__()
-        if (not isinstance(kernel_size, int) or kernel_size < 1
-                or kernel_size % 2 == 0):
-            raise ValueError(f'spatial_kernel={kernel_size!r} must be an '
-                             'odd int >= 1')
         self.conv = ConvModule(
             2, 1, kernel_size, padding=kernel_size // 2, bias=False,
             norm_cfg=dict(type='BN'), act_cfg=None)
@@ -45,7 +42,7 @@ class SpatialGate(nn.Module):
 
 
 @MODELS.register_module()
-class CBAM(BaseModule):
+class CBAM(Checked, BaseModule):
     """CBAM: channel attention, then spatial attention.
 
     Its first argument is ``in_channels``, so it takes SE's slot anywhere
@@ -61,6 +58,10 @@ class CBAM(BaseModule):
         init_cfg (dict, optional): Initialisation config. Defaults to None.
     """
     _abbr_ = 'cbam'
+    options = dict(
+        in_channels=Int(1), ratio=Num(0, low_open=True),
+        spatial_kernel=Rule(lambda v, o: is_int(v) and v % 2 == 1,
+                            'an odd int >= 1'))
 
     def __init__(self,
                  in_channels: int,

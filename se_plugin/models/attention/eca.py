@@ -7,7 +7,7 @@ import torch.nn as nn
 from mmengine.model import BaseModule
 
 from se_plugin.registry import MODELS
-from ..checks import check_int, check_number, fail, is_int
+from ..checks import Checked, Int, Num, Rule, is_int
 
 
 def eca_kernel_size(channels: int, gamma: float = 2, beta: float = 1) -> int:
@@ -19,7 +19,7 @@ def eca_kernel_size(channels: int, gamma: float = 2, beta: float = 1) -> int:
 
 
 @MODELS.register_module()
-class ECALayer(BaseModule):
+class ECALayer(Checked, BaseModule):
     """ECA: ``x * sigmoid(conv1d_k(avgpool(x)))``.
 
     Where SE has two FC layers, ECA has one 1-D convolution (``k`` weights,
@@ -38,6 +38,10 @@ class ECALayer(BaseModule):
         init_cfg (dict, optional): Initialisation config. Defaults to None.
     """
     _abbr_ = 'eca'
+    options = dict(
+        in_channels=Int(1), gamma=Num(0, low_open=True), beta=Num(),
+        kernel_size=Rule(lambda v, o: v is None or is_int(v) and v % 2 == 1,
+                         'an odd int >= 1 or None (from in_channels)'))
 
     def __init__(self,
                  in_channels: int,
@@ -46,14 +50,8 @@ class ECALayer(BaseModule):
                  beta: float = 1,
                  init_cfg: Optional[dict] = None):
         super().__init__(init_cfg=init_cfg)
-        check_int('ECALayer.in_channels', in_channels, 1)
         if kernel_size is None:
-            check_number('ECALayer.gamma', gamma, 0, low_open=True)
-            check_number('ECALayer.beta', beta)
             kernel_size = eca_kernel_size(in_channels, gamma, beta)
-        if not is_int(kernel_size) or kernel_size < 1 or kernel_size % 2 == 0:
-            fail('ECALayer.kernel_size', kernel_size,
-                 'an odd int >= 1 or None (from in_channels)')
         self.conv = nn.Conv1d(
             1, 1, kernel_size, padding=kernel_size // 2, bias=False)
 

@@ -27,11 +27,32 @@ from functools import partial
 from typing import Optional
 
 import torch.nn as nn
+from mmcv.cnn import ContextBlock
 from torch.nn.modules.batchnorm import _NormBase
 
 from se_plugin.registry import MODELS
 from ..blocks.se_layer import SELayer
-from ..checks import fail
+from ..checks import Choice, Int, Num, Rule, bind, check_options, fail
+
+def _gc_ratio(name, value, opts):
+    Num(0, low_open=True)(name, value, opts)
+    if int(value * opts['in_channels']) < 1:
+        fail(name, value, 'a ratio with int(ratio * in_channels) >= 1 '
+             f"(in_channels={opts['in_channels']})")
+
+
+#: The options of toolbox attention modules used as they are (GCNet's
+#: ``ContextBlock``), checked where they assert or take a bool as a number.
+TOOLBOX_OPTIONS = {
+    ContextBlock: dict(
+        in_channels=Int(1),
+        ratio=_gc_ratio,
+        pooling_type=Choice('att', 'avg'),
+        fusion_types=Rule(
+            lambda v, o: isinstance(v, (list, tuple)) and bool(v) and set(
+                v) <= {'channel_add', 'channel_mul'},
+            "a non-empty tuple of 'channel_add', 'channel_mul'")),
+}
 
 #: Which tensor of the target the attention acts on.
 POSITIONS = ('after', 'before')
@@ -46,6 +67,11 @@ def build_se(se_cfg: dict, in_channels: int) -> nn.Module:
     cfg = dict(se_cfg)
     if 'type' not in cfg:
         return SELayer(in_channels, **cfg)
+    cls = MODELS.get(cfg['type'])
+    if cls in TOOLBOX_OPTIONS:
+        options = {k: v for k, v in cfg.items() if k != 'type'}
+        check_options(cls.__name__, TOOLBOX_OPTIONS[cls],
+                      bind(cls, cls.__name__, None, in_channels, **options))
     return MODELS.build(cfg, default_args=dict(in_channels=in_channels))
 
 

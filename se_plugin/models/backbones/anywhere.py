@@ -15,8 +15,9 @@ import torch.nn as nn
 
 from se_plugin.registry import MODELS
 from ..attention.slot import POSITIONS, attach_se
-from ..blocks.se_layer import check_se_cfg, squeeze_width
-from ..checks import OptionError, check_cfg, check_choice, check_keys, fail
+from ..blocks.se_layer import SECfg, squeeze_width
+from ..checks import (CFG, Cfg, Choice, OptionError, check_keys,
+                      check_options, fail)
 
 INSERT_KEYS = ('at', 'after', 'before', 'module_type', 'se_cfg', 'ratio_of')
 #: What an SE ratio is a ratio of: the recalibrated channels (the paper's
@@ -127,33 +128,50 @@ def _probe(host: nn.Module, watched: dict, shape: Sequence[int]) -> dict:
     return {m: [tuple(s) for s in calls] for m, calls in seen.items()}
 
 
-def _check_spec(where: str, spec) -> None:
-    check_cfg(where, spec, typed=False)
-    check_keys(where, spec, INSERT_KEYS)
-    if 'at' not in spec:
-        fail(f'{where}.at', None, "a module path pattern, e.g. 'layer*.*' "
-             'for every block of a ResNet')
-    for key in ('at', 'module_type'):
-        value = spec.get(key, '')
-        if not (isinstance(value, str) or isinstance(value, (list, tuple))
-                and value and all(isinstance(v, str) for v in value)):
-            fail(f'{where}.{key}', value, 'a str or a non-empty list of str')
-    for key in POSITIONS:
-        if not isinstance(spec.get(key, ''), str):
-            fail(f'{where}.{key}', spec[key],
-                 "a module path (str), e.g. 'bn3' or 'conv.1'")
-    if 'after' in spec and 'before' in spec:
-        fail(f'{where}.before', spec['before'], "nothing when 'after' is "
-             "set: give one (or neither: the output of the module at `at`)")
-    check_se_cfg(f'{where}.se_cfg', spec.get('se_cfg', dict()))
-    ratio_of = spec.get('ratio_of', 'channels')
-    check_choice(f'{where}.ratio_of', ratio_of, RATIO_OF)
-    se_cfg = spec.get('se_cfg', {})
-    if ratio_of == 'block_input' and ('type' in se_cfg
-                                      or 'squeeze_channels' in se_cfg):
-        fail(f'{where}.se_cfg', se_cfg, "options of se_plugin.SELayer "
-             "without squeeze_channels: ratio_of='block_input' sets its "
-             'width from its ratio')
+def _names(name, value, opts):
+    if not (isinstance(value, str) or isinstance(value, (list, tuple))
+            and value and all(isinstance(v, str) for v in value)):
+        fail(name, value, 'a str or a non-empty list of str')
+
+
+def _path(name, value, opts):
+    if not isinstance(value, str):
+        fail(name, value, "a module path (str), e.g. 'bn3' or 'conv.1'")
+    if name.endswith('before') and 'after' in opts:
+        fail(name, value, "nothing when 'after' is set: give one (or "
+             'neither: the output of the module at `at`)')
+
+
+def _ratio_of(name, value, opts):
+    Choice(*RATIO_OF)(name, value, opts)
+    se_cfg = opts.get('se_cfg', {})
+    if value == 'block_input' and ('type' in se_cfg
+                                   or 'squeeze_channels' in se_cfg):
+        fail(f"{name.rpartition('.')[0]}.se_cfg", se_cfg, 'options of '
+             "se_plugin.SELayer without squeeze_channels: ratio_of="
+             "'block_input' sets its width from its ratio")
+
+
+#: The keys of one insert.
+INSERT = dict(at=_names, after=_path, before=_path, module_type=_names,
+              se_cfg=SECfg(none=False), ratio_of=_ratio_of)
+
+
+def _inserts(name, value, opts):
+    specs = [value] if isinstance(value, dict) else value
+    if not isinstance(specs, (list, tuple)) or not specs:
+        fail(name, value, 'a dict or a non-empty list of dicts')
+    for i, spec in enumerate(specs):
+        where = f'{name}[{i}]'
+        Cfg(typed=False)(where, spec, opts)
+        check_keys(where, spec, tuple(INSERT))
+        if 'at' not in spec:
+            fail(f'{where}.at', None, "a module path pattern, e.g. "
+                 "'layer*.*' for every block of a ResNet")
+        check_options(where, INSERT, spec)
+
+
+OPTIONS = dict(host=CFG, inserts=_inserts)
 
 
 def _se_cfg(spec: dict, block_in: Optional[int]) -> dict:
@@ -207,12 +225,8 @@ def Attach(host: dict,
     Returns:
         nn.Module: The host network itself, with the attention modules.
     """
-    check_cfg('Attach.host', host)
+    check_options('Attach', OPTIONS, dict(host=host, inserts=inserts))
     inserts = [inserts] if isinstance(inserts, dict) else inserts
-    if not isinstance(inserts, (list, tuple)) or not inserts:
-        fail('Attach.inserts', inserts, 'a dict or a non-empty list of dicts')
-    for i, spec in enumerate(inserts):
-        _check_spec(f'Attach.inserts[{i}]', spec)
     net = MODELS.build(host)
     plans = []  # (where, spec, owner path, target path, position, target)
     for i, spec in enumerate(inserts):

@@ -14,7 +14,7 @@ from mmcv.cnn import ConvModule, build_activation_layer, build_norm_layer
 
 from se_plugin.registry import MODELS
 from ..blocks.residual import SEBasicBlock, SEBottleneck, build_se
-from ..checks import check_bool, check_choice, check_int, fail, is_int
+from ..checks import BOOL, Choice, Int, fail, is_int
 from .staged import StagedBackbone
 
 #: CIFAR shortcut when a block changes width or resolution (He et al.,
@@ -105,18 +105,20 @@ class PreActBlock(nn.Module):
         return out + identity
 
 
-def blocks_per_stage(key: str, depth: int, bottleneck: bool,
-                     extra_layers: int) -> int:
-    """``n`` of the depth rule ``6n + extra`` (basic blocks) or ``9n +
-    extra`` (bottlenecks), or an :class:`OptionError` naming ``key``."""
-    step = 9 if bottleneck else 6
-    rule = (f'{step}n+{extra_layers} with n >= 1 '
-            f"({'bottleneck' if bottleneck else 'basic'} blocks), e.g. "
-            + ', '.join(str(step * n + extra_layers) for n in (1, 2, 3, 18)))
-    if not is_int(depth) or depth < step + extra_layers or (
-            depth - extra_layers) % step:
-        fail(key, depth, rule)
-    return (depth - extra_layers) // step
+def depth_rule(bottleneck, extra_layers=2):
+    """The depth rule ``6n + extra`` (basic blocks) or ``9n + extra``
+    (bottlenecks, ``bottleneck(opts)``), n >= 1."""
+
+    def check(name, depth, opts):
+        neck, extra = bottleneck(opts), getattr(opts['self'], 'extra_layers',
+                                                extra_layers)
+        step = 9 if neck else 6
+        if not is_int(depth) or depth < step + extra or (depth - extra) % step:
+            fail(name, depth, f'{step}n+{extra} with n >= 1 ('
+                 f"{'bottleneck' if neck else 'basic'} blocks), e.g. " +
+                 ', '.join(str(step * n + extra) for n in (1, 2, 3, 18)))
+
+    return check
 
 
 def post_act_block(in_channels, out_channels, stride, bottleneck, shortcut,
@@ -164,19 +166,17 @@ class CIFARResNet(StagedBackbone):
     #: Weighted layers outside the blocks: the stem and the classifier
     #: (WRN also counts its projection shortcuts).
     extra_layers = 2
+    options = dict(
+        bottleneck=BOOL, preact=BOOL, widen_factor=Int(1),
+        shortcut=Choice(*SHORTCUTS), in_channels=Int(1),
+        depth=depth_rule(lambda opts: opts['bottleneck']))
 
     def __init__(self, depth: int = 110, bottleneck: bool = False,
                  preact: bool = False, widen_factor: int = 1,
                  shortcut: str = 'A', in_channels: int = 3, **kwargs):
         super().__init__(**kwargs)
-        name = type(self).__name__
-        check_bool(f'{name}.bottleneck', bottleneck)
-        check_bool(f'{name}.preact', preact)
-        check_int(f'{name}.widen_factor', widen_factor, 1)
-        check_choice(f'{name}.shortcut', shortcut, SHORTCUTS)
-        check_int(f'{name}.in_channels', in_channels, 1)
-        self.num_blocks = blocks_per_stage(f'{name}.depth', depth,
-                                           bottleneck, self.extra_layers)
+        self.num_blocks = (depth - self.extra_layers) // (
+            9 if bottleneck else 6)
         stem = 16
         if preact:  # the first unit pre-activates the stem's output
             stages = [nn.Conv2d(in_channels, stem, 3, 1, 1, bias=False)]

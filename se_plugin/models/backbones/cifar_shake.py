@@ -8,8 +8,8 @@ from mmcv.cnn import ConvModule, build_activation_layer, build_norm_layer
 
 from se_plugin.registry import MODELS
 from ..blocks.residual import build_se
-from ..checks import check_choice, check_int
-from .cifar_resnet import blocks_per_stage
+from ..checks import Checked, Choice, Int
+from .cifar_resnet import depth_rule
 from .staged import StagedBackbone
 
 #: How a branch weight is drawn per image in training: 'shake' uniform in
@@ -35,7 +35,7 @@ class ShakeShakeFunction(torch.autograd.Function):
         return beta * grad, (1 - beta) * grad, None, None
 
 
-class Shake(nn.Module):
+class Shake(Checked, nn.Module):
     """Mixes two branches with per-image random weights in training and
     with 0.5 each (their expectation) in evaluation.
 
@@ -44,10 +44,11 @@ class Shake(nn.Module):
         backward_mode (str): One of :data:`BACKWARD_MODES`.
     """
 
+    options = dict(forward_mode=Choice(*FORWARD_MODES),
+                   backward_mode=Choice(*BACKWARD_MODES))
+
     def __init__(self, forward_mode='shake', backward_mode='shake'):
         super().__init__()
-        check_choice('Shake.forward_mode', forward_mode, FORWARD_MODES)
-        check_choice('Shake.backward_mode', backward_mode, BACKWARD_MODES)
         self.forward_mode = forward_mode
         self.backward_mode = backward_mode
 
@@ -160,20 +161,16 @@ class ShakeResNet(StagedBackbone):
             the network without SE).
     """
     num_stages = 4
+    options = dict(
+        Shake.options, base_channels=Int(2), stem_channels=Int(1),
+        groups=Int(0), base_width=Int(1), in_channels=Int(1),
+        depth=depth_rule(lambda opts: opts['groups'] > 0))
 
     def __init__(self, depth=26, base_channels=96, stem_channels=16,
                  groups=0, base_width=64, forward_mode='shake',
                  backward_mode='shake', in_channels=3, **kwargs):
         super().__init__(**kwargs)
-        name = type(self).__name__
-        check_int(f'{name}.base_channels', base_channels, 2)
-        check_int(f'{name}.stem_channels', stem_channels, 1)
-        check_int(f'{name}.groups', groups, 0)
-        check_int(f'{name}.base_width', base_width, 1)
-        check_int(f'{name}.in_channels', in_channels, 1)
-        check_choice(f'{name}.forward_mode', forward_mode, FORWARD_MODES)
-        check_choice(f'{name}.backward_mode', backward_mode, BACKWARD_MODES)
-        num_blocks = blocks_per_stage(f'{name}.depth', depth, groups > 0, 2)
+        num_blocks = (depth - 2) // (9 if groups > 0 else 6)
         shake = dict(forward_mode=forward_mode, backward_mode=backward_mode)
         stages = [ConvModule(in_channels, stem_channels, 3, 1, 1, bias=False,
                              norm_cfg=self.norm_cfg, act_cfg=None)]

@@ -8,7 +8,7 @@ from torch import nn
 
 from se_plugin.registry import MODELS
 from ..attention.slot import attach_se
-from ..checks import check_number
+from ..checks import Num
 from .staged import StagedBackbone
 
 
@@ -35,11 +35,11 @@ class SEMobileNetV1(StagedBackbone):
     )
 
     num_stages = len(arch)
+    # The 32-channel stem must keep at least one channel.
+    options = dict(widen_factor=Num(1 / 32))
 
     def __init__(self, widen_factor: float = 1.0, **kwargs):
         super().__init__(**kwargs)
-        # The 32-channel stem must keep at least one channel.
-        check_number('SEMobileNetV1.widen_factor', widen_factor, 1 / 32)
         in_channels = int(32 * widen_factor)
         conv_cfgs = dict(norm_cfg=self.norm_cfg, act_cfg=self.act_cfg)
         stages = []

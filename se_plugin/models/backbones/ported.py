@@ -17,14 +17,14 @@ import torch.nn as nn
 
 from se_plugin.registry import MODELS
 from ..blocks import SEBasicBlock, SEBottleneck, SEResNeXtBottleneck
-from ..checks import OptionError, check_choice
+from ..checks import BOOL, Checked, Choice, OptionError
 from .se_resnet import SEResNet, SEResNeXt
 from .senet import SENet154
 
 STEM_POOLS = ('pytorch', 'caffe')
 
 
-class StemPoolMixin:
+class StemPoolMixin(Checked):
     """Chooses the stem max-pooling of a ResNet-like backbone.
 
     Args:
@@ -33,15 +33,21 @@ class StemPoolMixin:
             (``ceil_mode=True``), as the original Caffe SENets do.
             Defaults to ``'pytorch'``.
     """
+    options = dict(stem_pool=Choice(*STEM_POOLS))
 
     def __init__(self, *args, stem_pool: str = 'pytorch', **kwargs):
-        check_choice(f'{type(self).__name__}.stem_pool', stem_pool,
-                     STEM_POOLS)
         super().__init__(*args, **kwargs)
         self.stem_pool = stem_pool
         if stem_pool == 'caffe':
             self.maxpool = nn.MaxPool2d(kernel_size=3, stride=2,
                                         ceil_mode=True)
+
+
+def _basic_only(name, value, opts):
+    BOOL(name, value, opts)
+    if value and opts['depth'] not in (18, 34):
+        raise OptionError(f"{name}=True needs basic blocks; depth="
+                          f"{opts['depth']} is not one of (18, 34)")
 
 
 class SEBasicBlockReLU(SEBasicBlock):
@@ -69,13 +75,9 @@ class PortedSEResNet(StemPoolMixin, SEResNet):
         200: (SEBottleneck, (3, 24, 36, 3)),
         269: (SEBottleneck, (3, 30, 48, 8)),
     }
+    options = dict(residual_relu=_basic_only)
 
     def __init__(self, depth, *args, residual_relu: bool = False, **kwargs):
-        if residual_relu and not issubclass(
-                self.arch_settings.get(depth, (object, ))[0], SEBasicBlock):
-            raise OptionError(
-                f'PortedSEResNet.residual_relu=True needs basic blocks; '
-                f'depth={depth} is not one of (18, 34)')
         # Read by make_res_layer() during super().__init__().
         self.residual_relu = residual_relu
         super().__init__(depth, *args, **kwargs)

@@ -4,57 +4,29 @@ paper's variants."""
 from typing import Optional, Sequence
 
 from mmpretrain.models.backbones import ResNet, ResNeXt
-from mmpretrain.models.backbones.resnet import Bottleneck
 
 from se_plugin.registry import MODELS
-from ..blocks.residual import (PLACEMENTS, STYLES, SEBasicBlock,
-                               SEBottleneck, SEResNeXtBottleneck)
-from ..blocks.se_layer import check_se_cfg
-from ..checks import (OptionError, bind, check_bool, check_bools, check_cfg,
-                      check_choice, check_indices, check_init_cfg, check_int,
-                      check_ints, check_number)
+from ..blocks.residual import (SEBasicBlock, SEBottleneck,
+                               SEResNeXtBottleneck, bottleneck, placement)
+from ..blocks.se_layer import SECfg
+from ..checks import BOOL, Bools, Checked, Choice, Indices, Int, Ints
+
+#: The options of mmpretrain's ``ResNet`` (and ``ResNeXt``'s ``groups``,
+#: ``width_per_group``), checked where it has bare asserts, an
+#: AttributeError or ignores a value (an index it never reaches: -1 or a
+#: repeat would silently return fewer outputs).
+RESNET_OPTIONS = dict(
+    depth=Choice(lambda opts: tuple(opts['self'].arch_settings)),
+    num_stages=Int(1, 4), in_channels=Int(1), stem_channels=Int(1),
+    base_channels=Int(1), groups=Int(1), width_per_group=Int(1),
+    expansion=lambda name, value, opts: value is None or (Int(
+        1) if bottleneck(opts) else Choice(1))(name, value, opts),
+    strides=Ints('num_stages'), dilations=Ints('num_stages'),
+    out_indices=Indices('num_stages'), deep_stem=BOOL, avg_down=BOOL,
+    zero_init_residual=BOOL, frozen_stages=Int(-1, 'num_stages'))
 
 
-def check_resnet_options(name: str, depth: int, kwargs: dict,
-                         block: type) -> int:
-    """Check mmpretrain ``ResNet``'s options (and ``ResNeXt``'s ``groups``,
-    ``width_per_group``) with :class:`OptionError` where mmpretrain has bare
-    asserts, an AttributeError or silently ignores a value; returns
-    ``num_stages``. ``block`` is the depth's block class."""
-    kwargs = dict(kwargs)
-    for key in ('groups', 'width_per_group'):
-        if key in kwargs:
-            check_int(f'{name}.{key}', kwargs.pop(key), 1)
-    options = bind(name, ResNet.__init__, None, depth, **kwargs)
-    num = options['num_stages']
-    check_int(f'{name}.num_stages', num, 1, 4)
-    for key in ('in_channels', 'stem_channels', 'base_channels'):
-        check_int(f'{name}.{key}', options[key], 1)
-    if issubclass(block, Bottleneck):
-        check_int(f'{name}.expansion', options['expansion'], 1, none=True)
-    else:  # mmpretrain's BasicBlock asserts expansion == 1
-        expansion = options['expansion']
-        if expansion is not None:
-            check_choice(f'{name}.expansion', expansion, (1, ))
-    check_ints(f'{name}.strides', options['strides'], num)
-    check_ints(f'{name}.dilations', options['dilations'], num)
-    # mmpretrain's forward skips an index it never reaches, so -1 or a
-    # repeated index would silently return fewer outputs.
-    check_indices(f'{name}.out_indices', options['out_indices'], num)
-    check_choice(f'{name}.style', options['style'], STYLES)
-    for key in ('deep_stem', 'avg_down', 'norm_eval', 'with_cp',
-                'zero_init_residual'):
-        check_bool(f'{name}.{key}', options[key])
-    check_int(f'{name}.frozen_stages', options['frozen_stages'], -1, num)
-    check_cfg(f'{name}.conv_cfg', options['conv_cfg'], none=True)
-    check_cfg(f'{name}.norm_cfg', options['norm_cfg'])
-    check_init_cfg(f'{name}.init_cfg', options['init_cfg'])
-    check_number(f'{name}.drop_path_rate', options['drop_path_rate'], 0, 1,
-                 high_open=True)
-    return num
-
-
-class SEBackboneMixin:
+class SEBackboneMixin(Checked):
     """Adds the SE options to a ResNet-like backbone of mmpretrain.
 
     Args:
@@ -71,6 +43,8 @@ class SEBackboneMixin:
             the last stage. Defaults to None (all stages).
         **kwargs: The arguments of the mmpretrain backbone.
     """
+    options = dict(RESNET_OPTIONS, se_cfg=SECfg(), se_placement=placement,
+                   se_stages=Bools('num_stages'))
 
     def __init__(self,
                  depth: int,
@@ -78,28 +52,11 @@ class SEBackboneMixin:
                  se_placement: str = 'standard',
                  se_stages: Optional[Sequence[bool]] = None,
                  **kwargs):
-        name = type(self).__name__
-        check_choice(f'{name}.depth', depth, tuple(self.arch_settings))
-        check_se_cfg(f'{name}.se_cfg', se_cfg)
-        check_choice(f'{name}.se_placement', se_placement, PLACEMENTS)
-        num_stages = check_resnet_options(name, depth, kwargs,
-                                          self.arch_settings[depth][0])
-        if se_stages is None:
-            se_stages = (True, ) * num_stages
-        check_bools(f'{name}.se_stages', se_stages, num_stages)
-        if se_placement == '3x3' and not issubclass(
-                self.arch_settings[depth][0], Bottleneck):
-            bottleneck_depths = tuple(
-                d for d, (block, _) in self.arch_settings.items()
-                if issubclass(block, Bottleneck))
-            raise OptionError(
-                f"{name}.se_placement='3x3' needs bottleneck blocks; depth="
-                f'{depth} uses basic blocks (allowed depths for 3x3: '
-                f'{bottleneck_depths})')
         # Set before super().__init__(), which calls make_res_layer().
         self.se_cfg = se_cfg
         self.se_placement = se_placement
-        self.se_stages = tuple(se_stages)
+        self.se_stages = tuple(se_stages
+                               or (True, ) * kwargs.get('num_stages', 4))
         super().__init__(depth, **kwargs)
 
     def train(self, mode: bool = True):

@@ -11,7 +11,7 @@ from mmpretrain.models.heads import LinearClsHead
 
 from se_plugin.registry import MODELS
 from ..blocks.residual import SEResNeXtBottleneck
-from ..checks import check_choice, check_int, check_number
+from ..checks import Checked, Choice, Int, Num
 from .se_resnet import SEResNeXt
 
 
@@ -91,6 +91,8 @@ class SENet154(SEResNeXt):
             ``avg_down``, which would replace the 3x3 projections.
     """
     arch_settings = {152: (SENet154Bottleneck, (3, 8, 36, 3))}
+    # SENet-154 down-samples its shortcuts with 3x3 stride-2 convs.
+    options = dict(avg_down=Choice(False))
 
     def __init__(self,
                  depth: int = 152,
@@ -99,9 +101,6 @@ class SENet154(SEResNeXt):
                  deep_stem: bool = True,
                  stem_channels: int = 128,
                  **kwargs):
-        # SENet-154 down-samples its shortcuts with 3x3 stride-2 convs.
-        check_choice('SENet154.avg_down', kwargs.get('avg_down', False),
-                     (False, ))
         super().__init__(
             depth,
             groups=groups,
@@ -112,7 +111,7 @@ class SENet154(SEResNeXt):
 
 
 @MODELS.register_module()
-class DropoutLinearClsHead(LinearClsHead):
+class DropoutLinearClsHead(Checked, LinearClsHead):
     """mmpretrain's ``LinearClsHead`` with dropout on the pooled feature.
 
     SENet-154 drops 20% of the pooled features before its classifier;
@@ -124,14 +123,10 @@ class DropoutLinearClsHead(LinearClsHead):
         **kwargs: The arguments of ``LinearClsHead`` (``num_classes``,
             ``in_channels``, ``loss``, ``topk``, ...).
     """
+    options = dict(dropout_rate=Num(0, 1, high_open=True),
+                   num_classes=Int(1), in_channels=Int(1))
 
     def __init__(self, dropout_rate: float, **kwargs):
-        name = 'DropoutLinearClsHead'
-        check_number(f'{name}.dropout_rate', dropout_rate, 0, 1,
-                     high_open=True)
-        for key in ('num_classes', 'in_channels'):
-            if key in kwargs:  # missing: Python names it
-                check_int(f'{name}.{key}', kwargs[key], 1)
         super().__init__(**kwargs)
         self.dropout = nn.Dropout(dropout_rate)
 

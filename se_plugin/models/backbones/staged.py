@@ -7,9 +7,8 @@ from mmengine.model import ModuleList
 from mmpretrain.models.backbones.base_backbone import BaseBackbone
 from torch.nn.modules.batchnorm import _BatchNorm
 
-from ..blocks.se_layer import check_se_cfg
-from ..checks import (check_bool, check_cfg, check_indices, check_init_cfg,
-                      check_int)
+from ..blocks.se_layer import SECfg
+from ..checks import Checked, Indices, Int
 
 #: He (MSRA) initialisation, as the paper trains every network from scratch.
 MSRA_INIT = [
@@ -18,7 +17,7 @@ MSRA_INIT = [
 ]
 
 
-class StagedBackbone(BaseBackbone):
+class StagedBackbone(Checked, BaseBackbone):
     """Runs ``self.stages`` in order and returns the outputs it is asked for.
 
     Holds the options every such network takes; a subclass sets
@@ -43,6 +42,10 @@ class StagedBackbone(BaseBackbone):
     """
     #: How many stages the subclass builds (the range of ``out_indices``).
     num_stages: int
+    options = dict(
+        se_cfg=SECfg(),
+        frozen_stages=Int(-1, lambda opts: opts['self'].num_stages),
+        out_indices=Indices(lambda opts: opts['self'].num_stages, True))
 
     def __init__(self,
                  se_cfg: Optional[dict] = dict(),
@@ -53,18 +56,7 @@ class StagedBackbone(BaseBackbone):
                  norm_eval: bool = False,
                  init_cfg=MSRA_INIT):
         super().__init__(init_cfg)
-        name = type(self).__name__
-        check_se_cfg(f'{name}.se_cfg', se_cfg)
-        check_cfg(f'{name}.norm_cfg', norm_cfg)
-        check_cfg(f'{name}.act_cfg', act_cfg)
-        check_bool(f'{name}.norm_eval', norm_eval)
-        check_init_cfg(f'{name}.init_cfg', init_cfg)
-        # Checked before a subclass builds anything (Inception-ResNet-v2
-        # is 55M parameters).
-        num = self.num_stages
-        check_int(f'{name}.frozen_stages', frozen_stages, -1, num)
-        self.out_indices = check_indices(f'{name}.out_indices', out_indices,
-                                         num, negative=True)
+        self.out_indices = tuple(i % self.num_stages for i in out_indices)
         self.se_cfg = se_cfg
         self.frozen_stages = frozen_stages
         self.norm_cfg = norm_cfg

@@ -16,45 +16,26 @@ mmseg and mmpose are optional (``pip install "se_plugin[seg]"`` /
 ``"se_plugin[pose]"``): the registered names import them on first use.
 """
 import importlib
+import inspect
 from typing import Optional, Sequence
 
 from se_plugin.registry import MODELS
-from ..blocks.se_layer import check_se_cfg
-from ..checks import (bind, check_bool, check_bools, check_choice,
-                      check_indices, check_int, check_ints, fail)
+from ..blocks.se_layer import SECfg
+from ..checks import BOOL, Bools, Checked, fail
 from .se_attach import attach_se
+from .se_resnet import RESNET_OPTIONS
 
 
-def check_host_options(name: str, host: type, kwargs: dict) -> int:
-    """Check the options of an mmseg/mmpose ``ResNet`` before its bare
-    asserts; returns ``num_stages``."""
-    options = bind(name, host.__init__, None, **kwargs)
-    check_choice(f'{name}.depth', options['depth'], tuple(host.arch_settings))
-    num = options['num_stages']
-    check_int(f'{name}.num_stages', num, 1, 4)
-    check_ints(f'{name}.strides', options['strides'], num)
-    check_ints(f'{name}.dilations', options['dilations'], num)
-    # The hosts skip an index they never reach: -1 or a repeat would
-    # silently return fewer outputs.
-    check_indices(f'{name}.out_indices', options['out_indices'], num)
-    check_choice(f'{name}.style', options['style'], ('pytorch', 'caffe'))
-    for key in ('deep_stem', 'avg_down', 'norm_eval', 'with_cp',
-                'zero_init_residual', 'contract_dilation'):
-        if key in options:
-            check_bool(f'{name}.{key}', options[key])
-    check_int(f'{name}.frozen_stages', options['frozen_stages'], -1, num)
-    pretrained = options.get('pretrained')
-    if pretrained is not None and not isinstance(pretrained, str):
-        fail(f'{name}.pretrained', pretrained, 'a checkpoint path or URL '
-             '(str) or None')
-    if pretrained is not None and options.get('init_cfg') is not None:
-        fail(f'{name}.init_cfg', options['init_cfg'],
-             f'None when pretrained={pretrained!r} is set (mmseg takes one '
-             'of the two)')
-    return num
+def _pretrained(name, value, opts):
+    if value is not None and not isinstance(value, str):
+        fail(name, value, 'a checkpoint path or URL (str) or None')
+    if value is not None and opts.get('init_cfg') is not None:
+        fail(f"{name.rpartition('.')[0]}.init_cfg", opts['init_cfg'],
+             f'None when pretrained={value!r} is set (mmseg takes one of '
+             'the two)')
 
 
-class ToolboxSEMixin:
+class ToolboxSEMixin(Checked):
     """Adds SE (standard placement) to every block of a toolbox's ResNet.
 
     A subclass names ``options_of``, the class whose ``__init__`` lists
@@ -73,28 +54,26 @@ class ToolboxSEMixin:
 
     options_of: type
     fixed: dict = {}
+    # mmpose's expansion is its own (Bottleneck's is 4).
+    options = dict(
+        {k: r for k, r in RESNET_OPTIONS.items() if k != 'expansion'},
+        contract_dilation=BOOL, pretrained=_pretrained, se_cfg=SECfg(),
+        se_stages=Bools('num_stages'))
 
     def __init__(self,
                  *args,
                  se_cfg: Optional[dict] = dict(),
                  se_stages: Optional[Sequence[bool]] = None,
                  **kwargs):
-        name = type(self).__name__
-        host = self.options_of
         fixed = sorted(set(kwargs) & set(self.fixed))
         if fixed:
-            fail(f'{name}.{fixed[0]}', kwargs[fixed[0]],
-                 f'not set: {type(self).__mro__[2].__name__} fixes '
+            fail(f'{type(self).__name__}.{fixed[0]}', kwargs[fixed[0]],
+                 f'not set: {type(self).__bases__[-1].__name__} fixes '
                  f'{self.fixed}')
-        if args:  # depth may come positionally, as for the host
-            kwargs = dict(bind(name, host.__init__, None, *args, **kwargs))
-            kwargs.pop('self')
-            args = ()
-        check_se_cfg(f'{name}.se_cfg', se_cfg)
-        num = check_host_options(name, host, kwargs)
-        if se_stages is None:
-            se_stages = (True, ) * num
-        check_bools(f'{name}.se_stages', se_stages, num)
+        # depth may come positionally, as for the host
+        names = list(inspect.signature(self.options_of).parameters)
+        kwargs.update(zip(names, args))
+        se_stages = se_stages or (True, ) * kwargs.get('num_stages', 4)
         super().__init__(**kwargs)
         self.se_stages = tuple(se_stages)
         # attach_se re-hooks a BN that a SyncBN -> BN revert replaced.

@@ -15,7 +15,7 @@ from torch.nn.modules import module as _module
 
 from se_plugin.ops import excite_kernel, kernel_layout
 from se_plugin.utils.compat import autocast_cpu, capturing
-from ..checks import check_bool
+from ..checks import BOOL
 
 _enabled = True
 
@@ -24,7 +24,7 @@ def set_fast_path(enabled: bool) -> bool:
     """Allow (True, the default) or forbid the fast path in this process;
     returns the previous setting."""
     global _enabled
-    check_bool('set_fast_path.enabled', enabled)
+    BOOL('set_fast_path.enabled', enabled, {})
     previous, _enabled = _enabled, enabled
     return previous
 

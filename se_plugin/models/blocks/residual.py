@@ -10,10 +10,9 @@ from mmpretrain.models.backbones.resnext import \
     Bottleneck as ResNeXtBottleneck
 
 from ..attention.slot import build_se  # noqa: F401 (the one builder)
-from ..checks import (bind, check_bool, check_cfg, check_choice,
-                      check_init_cfg, check_int, check_number, fail)
+from ..checks import Checked, Choice, Int, fail
 from . import fast
-from .se_layer import check_se_cfg
+from .se_layer import SECfg
 
 #: Where SE goes in a residual unit (TPAMI Tables 14 and 15):
 #: ``standard``: on the residual branch after its last BN, before the sum;
@@ -27,33 +26,44 @@ PLACEMENTS = ('standard', 'pre', 'post', 'identity', '3x3')
 STYLES = ('pytorch', 'caffe')
 
 
-def check_block_options(name: str, options: dict, bottleneck: bool) -> None:
-    """Check an mmpretrain residual block's bound ``options`` (a ResNeXt
-    block's ``kwargs`` merged in) before its bare asserts are reached."""
-    options = dict(options.pop('kwargs', {}), **options)
-    for key in ('in_channels', 'out_channels', 'stride', 'dilation',
-                'base_channels', 'groups', 'width_per_group'):
-        if key in options:
-            check_int(f'{name}.{key}', options[key], 1)
-    expansion = options.get('expansion', 4 if bottleneck else 1)
-    if bottleneck:
-        check_int(f'{name}.expansion', expansion, 1)
-    else:  # mmpretrain's BasicBlock asserts it
-        check_choice(f'{name}.expansion', expansion, (1, ))
-    if options['out_channels'] % expansion:
-        fail(f'{name}.out_channels', options['out_channels'],
-             f'a multiple of expansion={expansion}')
-    check_choice(f'{name}.style', options.get('style', 'pytorch'), STYLES)
-    check_bool(f'{name}.with_cp', options.get('with_cp', False))
-    check_cfg(f'{name}.conv_cfg', options.get('conv_cfg'), none=True)
-    check_cfg(f'{name}.norm_cfg', options.get('norm_cfg', dict(type='BN')))
-    check_cfg(f'{name}.act_cfg', options.get('act_cfg', dict(type='ReLU')))
-    check_number(f'{name}.drop_path_rate', options.get('drop_path_rate', 0.),
-                 0, 1, high_open=True)
-    check_init_cfg(f'{name}.init_cfg', options.get('init_cfg'))
+def bottleneck(opts) -> bool:
+    """Whether the block (or backbone depth) being built has 1x1-3x3-1x1
+    branches, the ones with a ``3x3`` SE placement."""
+    block = opts['self']
+    if hasattr(block, 'arch_settings'):
+        block = block.arch_settings[opts['depth']][0]
+    return issubclass(block if isinstance(block, type) else type(block),
+                      Bottleneck)
 
 
-class SEBlockMixin:
+def placement(name, value, opts):
+    Choice(*PLACEMENTS)(name, value, opts)
+    if value == '3x3' and not bottleneck(opts):
+        arch = getattr(opts['self'], 'arch_settings', {})
+        depths = tuple(d for d, (b, _) in arch.items()
+                       if issubclass(b, Bottleneck))
+        fail(name, value, f'{PLACEMENTS[:-1]} (3x3 needs a bottleneck block,'
+             ' a 1x1-3x3-1x1 branch' + (f"; depth={opts['depth']} has basic "
+                                       f'ones, depths {depths} have them)'
+                                       if arch else ')'))
+
+
+def _multiple(name, value, opts):
+    Int(1)(name, value, opts)
+    if value % opts['expansion']:
+        fail(name, value, f"a multiple of expansion={opts['expansion']}")
+
+
+#: mmpretrain's residual block options, checked before its bare asserts.
+BLOCK_OPTIONS = dict(
+    in_channels=Int(1), base_channels=Int(1), groups=Int(1),
+    width_per_group=Int(1), stride=Int(1), dilation=Int(1),
+    expansion=lambda name, value, opts: (
+        Int(1) if bottleneck(opts) else Choice(1))(name, value, opts),
+    out_channels=_multiple, se_cfg=SECfg(), se_placement=placement)
+
+
+class SEBlockMixin(Checked):
     """Gives a residual block one SE module (``self.se``) at a placement.
 
     Args:
@@ -62,22 +72,13 @@ class SEBlockMixin:
         se_placement (str): One of :data:`PLACEMENTS`.
             Defaults to ``'standard'``.
     """
+    options = BLOCK_OPTIONS
 
     def __init__(self,
                  *args,
                  se_cfg: Optional[dict] = None,
                  se_placement: str = 'standard',
                  **kwargs):
-        name = type(self).__name__
-        check_block_options(
-            name, bind(name, super().__init__, *args, **kwargs),
-            isinstance(self, Bottleneck))
-        check_se_cfg(f'{name}.se_cfg', se_cfg)
-        check_choice(f'{name}.se_placement', se_placement, PLACEMENTS)
-        if se_placement == '3x3' and not isinstance(self, Bottleneck):
-            fail(f'{name}.se_placement', se_placement,
-                 f'{tuple(p for p in PLACEMENTS if p != "3x3")} (3x3 needs '
-                 'a bottleneck block, a 1x1-3x3-1x1 branch)')
         super().__init__(*args, **kwargs)
         self.se_placement = se_placement
         self.se = None

@@ -9,64 +9,43 @@ from mmengine.model import BaseModule
 from se_plugin.ops import excite_kernel
 from se_plugin.registry import MODELS
 from se_plugin.utils.compat import capturing
-from ..checks import (OptionError, check_bool, check_cfg, check_choice,
-                      check_init_cfg, check_int, check_keys, check_number,
-                      fail)
+from ..checks import (BOOL, Checked, Choice, Int, Num, OptionError, bind,
+                      check_keys, check_options, fail, signature, table_of)
 from . import fast
 
 SQUEEZES = ('avg', 'max', 'none')
 GATES = dict(sigmoid=nn.Sigmoid, tanh=nn.Tanh, relu=nn.ReLU,
              hsigmoid=nn.Hardsigmoid)
-
-#: How each option of :class:`SELayer` (but ``in_channels``) is checked.
-SE_CHECKS = dict(
-    ratio=lambda key, v: check_number(key, v, 0, low_open=True),
-    squeeze_channels=lambda key, v: check_int(key, v, 1, none=True),
-    divisor=lambda key, v: check_int(key, v, 1, none=True),
-    bias=check_bool,
-    squeeze=lambda key, v: check_choice(key, v, SQUEEZES),
-    gate=lambda key, v: check_choice(key, v, tuple(GATES)),
-    act_cfg=check_cfg,
-    cpu_kernel=check_bool,
-    init_cfg=check_init_cfg)
-
 #: The default reduction ratio, the paper's.
 RATIO = 16
 
 
-def check_se_options(name: str, **options) -> None:
-    """Check :class:`SELayer` options (not ``in_channels``); ``name`` is
-    their owner in the messages, e.g. ``'SEResNet.se_cfg'``."""
-    for key, value in options.items():
-        SE_CHECKS[key](f'{name}.{key}', value)
-    # squeeze_channels sets the width alone: a ratio or divisor next to it
-    # would be accepted and ignored.
-    if options.get('squeeze_channels') is not None:
-        for key, unset in (('ratio', RATIO), ('divisor', None)):
-            if options.get(key, unset) != unset:
-                raise OptionError(
-                    f'{name}.{key}={options[key]!r} is not allowed with '
-                    f'squeeze_channels={options["squeeze_channels"]!r}, '
-                    f'which sets the squeeze width alone; allowed: '
-                    f'{key}={unset!r} (the default)')
+def _alone(rule, default):
+    """``rule``, and only ``default`` next to ``squeeze_channels``, which
+    sets the width alone (anything else would be accepted and ignored)."""
+
+    def check(name, value, opts):
+        rule(name, value, opts)
+        width = opts['squeeze_channels']
+        if width is not None and value != default:
+            key = name.rpartition('.')[2]
+            fail(name, value, f'{key}={default!r} (the default) with '
+                 f'squeeze_channels={width!r}, which sets the width alone')
+
+    return check
 
 
-def check_se_cfg(name: str, se_cfg: Optional[dict]) -> None:
-    """Check an ``se_cfg`` before anything is built: None (no SE),
-    :class:`SELayer` options, or a registered ``type`` (which checks its
-    own options)."""
-    if se_cfg is None:
-        return
-    if not isinstance(se_cfg, dict):
-        fail(name, se_cfg, 'a dict (SE options, dict() for the defaults) '
-             'or None (no SE)')
-    if 'type' in se_cfg:
-        if MODELS.get(se_cfg['type']) is None:
-            fail(f'{name}.type', se_cfg['type'], 'a module registered in '
-                 "se_plugin's or a parent's MODELS registry")
-        return
-    check_keys(name, se_cfg, tuple(SE_CHECKS))
-    check_se_options(name, **se_cfg)
+def _paper_se(name, value, opts):
+    """cpu_kernel=True computes the paper's SE only."""
+    BOOL(name, value, opts)
+    bad = [f'{k}={opts[k]!r}' for k, ok in (
+        ('squeeze', opts['squeeze'] == 'avg'),
+        ('gate', opts['gate'] == 'sigmoid'),
+        ('act_cfg', opts['act_cfg'].get('type') in ('ReLU', nn.ReLU)),
+        ('bias', opts['bias'] is True)) if not ok]
+    if value and bad:
+        fail(name, value, f"False with {', '.join(bad)} (the kernel computes "
+             "the paper's SE: 'avg', 'sigmoid', ReLU, biases)")
 
 
 def squeeze_width(in_channels: int,
@@ -77,8 +56,6 @@ def squeeze_width(in_channels: int,
     else ``floor(C / r)`` (the paper's), or with a ``divisor`` ``C / r``
     rounded to its nearest multiple, never below 90% (timm's, mmpretrain's).
     """
-    check_se_options('squeeze_width', ratio=ratio,
-                     squeeze_channels=squeeze_channels, divisor=divisor)
     if squeeze_channels is not None:
         return squeeze_channels
     if divisor is None:
@@ -89,7 +66,7 @@ def squeeze_width(in_channels: int,
         if width < 0.9 * value:
             width += divisor
     if width < 1:
-        raise ValueError(
+        raise OptionError(
             f'ratio={ratio!r} leaves a squeeze width of {width} for '
             f'in_channels={in_channels}; the width must be >= 1 (use a '
             f'ratio <= {in_channels} or set squeeze_channels)')
@@ -97,7 +74,7 @@ def squeeze_width(in_channels: int,
 
 
 @MODELS.register_module()
-class SELayer(BaseModule):
+class SELayer(Checked, BaseModule):
     """Squeeze-and-Excitation: ``x * gate(fc2(act(fc1(squeeze(x)))))``.
 
     The FCs are 1x1 convolutions, so the same weights serve the pooled
@@ -130,6 +107,15 @@ class SELayer(BaseModule):
         init_cfg (dict, optional): Initialisation config. Defaults to None.
     """
     _abbr_ = 'se'
+    options = dict(
+        in_channels=Int(1),
+        squeeze_channels=Int(1, none=True),
+        ratio=_alone(Num(0, low_open=True), RATIO),
+        divisor=_alone(Int(1, none=True), None),
+        bias=BOOL,
+        squeeze=Choice(*SQUEEZES),
+        gate=Choice(*GATES),
+        cpu_kernel=_paper_se)
 
     def __init__(self,
                  in_channels: int,
@@ -143,11 +129,6 @@ class SELayer(BaseModule):
                  cpu_kernel: bool = False,
                  init_cfg: Optional[dict] = None):
         super().__init__(init_cfg=init_cfg)
-        check_int('SELayer.in_channels', in_channels, 1)
-        check_se_options(
-            'SELayer', ratio=ratio, squeeze_channels=squeeze_channels,
-            divisor=divisor, bias=bias, squeeze=squeeze, gate=gate,
-            act_cfg=act_cfg, cpu_kernel=cpu_kernel, init_cfg=init_cfg)
         self.in_channels = in_channels
         self.squeeze = squeeze
         self.squeeze_channels = squeeze_width(in_channels, ratio,
@@ -160,16 +141,6 @@ class SELayer(BaseModule):
         self.fc2 = nn.Conv2d(self.squeeze_channels, in_channels, 1, bias=bias)
         self.gate = GATES[gate]()
         if cpu_kernel:
-            for key, value, allowed, ok in (
-                ('squeeze', squeeze, 'avg', squeeze == 'avg'),
-                ('gate', gate, 'sigmoid', gate == 'sigmoid'),
-                ('act_cfg', act_cfg, "dict(type='ReLU')",
-                 type(self.act) is nn.ReLU), ('bias', bias, True, bias)):
-                if not ok:
-                    raise ValueError(
-                        f'cpu_kernel=True computes the paper\'s SE only: '
-                        f'{key}={value!r} is not supported; allowed: '
-                        f'{allowed!r}')
             excite_kernel()  # build now: errors show when the model is built
         self.cpu_kernel = cpu_kernel
 
@@ -206,3 +177,26 @@ class SELayer(BaseModule):
     def extra_repr(self) -> str:
         kernel = ', cpu_kernel=True' if self.cpu_kernel else ''
         return f'squeeze={self.squeeze!r}{kernel}'
+
+
+def SECfg(none=True, text='a dict (SE options, dict() for the defaults) or '
+          'None (no SE)'):
+    """An ``se_cfg``: :class:`SELayer`'s options but ``in_channels`` (None
+    too if ``none``), or a registered ``type``, which checks its own."""
+    keys = tuple(signature(SELayer).parameters)[2:]  # self, in_channels
+
+    def check(name, value, opts):
+        if value is None and none:
+            return
+        if not isinstance(value, dict):
+            fail(name, value, text)
+        if 'type' in value:
+            if MODELS.get(value['type']) is None:
+                fail(f'{name}.type', value['type'], 'a module registered in '
+                     "se_plugin's or a parent's MODELS registry")
+            return
+        check_keys(name, value, keys)
+        check_options(name, table_of(SELayer),
+                      bind(SELayer, name, None, 1, **value))
+
+    return check

@@ -7,19 +7,15 @@ from mmengine.model import BaseModule
 
 from se_plugin.registry import MODELS
 from ..attention.slot import build_se
-from ..blocks.se_layer import check_se_cfg
-from ..checks import check_init_cfg, fail, is_int
+from ..blocks.se_layer import SECfg
+from ..checks import Checked, Rule, is_int
 
-
-def check_neck_se_cfg(name: str, se_cfg: dict) -> None:
-    """A neck's ``se_cfg``: a dict (a neck without SE is no SE neck)."""
-    if not isinstance(se_cfg, dict):
-        fail(name, se_cfg, 'a dict of SE options (dict() for the defaults)')
-    check_se_cfg(name, se_cfg)
+#: A neck's ``se_cfg``: a dict (a neck without SE is no SE neck).
+NECK_SE_CFG = SECfg(False, 'a dict of SE options (dict() for the defaults)')
 
 
 @MODELS.register_module()
-class MultiLevelSE(BaseModule):
+class MultiLevelSE(Checked, BaseModule):
     """One SE module per feature level, for any multi-level backbone.
 
     It takes the tuple of feature maps a backbone returns (``out_indices``)
@@ -39,22 +35,21 @@ class MultiLevelSE(BaseModule):
             registered attention module). Defaults to ``dict()`` (r=16).
         init_cfg (dict, optional): Initialisation config. Defaults to None.
     """
+    options = dict(
+        in_channels=Rule(
+            lambda v, o: is_int(v) and v >= 1 or isinstance(v, Sequence)
+            and not isinstance(v, str) and bool(v) and all(
+                is_int(c) and c >= 1 for c in v),
+            'an int >= 1 or a non-empty sequence of them'),
+        se_cfg=NECK_SE_CFG)
 
     def __init__(self,
                  in_channels: Union[int, Sequence[int]],
                  se_cfg: dict = dict(),
                  init_cfg=None):
         super().__init__(init_cfg=init_cfg)
-        check_init_cfg('MultiLevelSE.init_cfg', init_cfg)
         self.single = is_int(in_channels)
-        channels = [in_channels] if self.single else in_channels
-        if (isinstance(channels, str) or not isinstance(channels, Sequence)
-                or not channels
-                or not all(is_int(c) and c >= 1 for c in channels)):
-            fail('MultiLevelSE.in_channels', in_channels,
-                 'an int >= 1 or a non-empty sequence of them')
-        check_neck_se_cfg('MultiLevelSE.se_cfg', se_cfg)
-        channels = list(channels)
+        channels = list([in_channels] if self.single else in_channels)
         self.in_channels = channels
         self.se = nn.ModuleList(build_se(se_cfg, c) for c in channels)
 

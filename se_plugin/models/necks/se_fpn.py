@@ -6,49 +6,54 @@ from mmdet.models.necks import FPN
 
 from se_plugin.registry import MODELS
 from ..attention.slot import build_se, hook_se
-from ..checks import (bind, check_bool, check_cfg, check_choice,
-                      check_init_cfg, check_int, fail, is_int)
-from .multi_level_se import check_neck_se_cfg
+from ..checks import (BOOL, Cfg, Checked, Choice, Int, Rule, fail,
+                      is_int)
+from .multi_level_se import NECK_SE_CFG
 
 SE_POSITIONS = ('lateral', 'output')
 EXTRA_CONVS = ('on_input', 'on_lateral', 'on_output')
 
 
-def check_fpn_options(options: dict) -> None:
-    """Check the options of mmdet's ``FPN`` before its bare asserts (a
-    tuple ``in_channels``, the levels and ``num_outs``,
-    ``add_extra_convs``)."""
-    channels = options['in_channels']
-    if (not isinstance(channels, list) or not channels
-            or not all(is_int(c) and c >= 1 for c in channels)):
-        fail('SEFPN.in_channels', channels,
-             'a non-empty list of ints >= 1 (one per backbone level)')
-    num_ins = len(channels)
-    check_int('SEFPN.out_channels', options['out_channels'], 1)
-    start = options['start_level']
-    check_int('SEFPN.start_level', start, 0, num_ins - 1)
-    end = options['end_level']
-    if end != -1:
-        check_int('SEFPN.end_level', end, start, num_ins - 1)
-    num_outs = options['num_outs']
+def _positions(name, value, opts):
+    if not isinstance(value, (list, tuple)) or not value or len(
+            set(value)) != len(value):
+        fail(name, value,
+             f'a non-empty tuple of distinct values of {SE_POSITIONS}')
+    for position in value:
+        Choice(*SE_POSITIONS)(name, position, opts)
+
+
+def _num_outs(name, value, opts):
+    """As many outputs as levels, or more with extra levels after the last
+    input level only."""
+    num_ins, start, end = (len(opts['in_channels']), opts['start_level'],
+                           opts['end_level'])
     if end in (-1, num_ins - 1):
-        check_int('SEFPN.num_outs', num_outs, num_ins - start)
-    else:  # no extra levels after an earlier end level
-        check_choice('SEFPN.num_outs', num_outs, (end - start + 1, ))
-    extra = options['add_extra_convs']
-    if not isinstance(extra, bool):
-        check_choice('SEFPN.add_extra_convs', extra,
-                     (False, True) + EXTRA_CONVS)
-    for key in ('relu_before_extra_convs', 'no_norm_on_lateral'):
-        check_bool(f'SEFPN.{key}', options[key])
-    for key in ('conv_cfg', 'norm_cfg', 'act_cfg'):
-        check_cfg(f'SEFPN.{key}', options[key], none=True)
-    check_cfg('SEFPN.upsample_cfg', options['upsample_cfg'], typed=False)
-    check_init_cfg('SEFPN.init_cfg', options['init_cfg'])
+        Int(num_ins - start)(name, value, opts)
+    else:
+        Choice(end - start + 1)(name, value, opts)
+
+
+#: mmdet FPN's options, checked before its bare asserts.
+FPN_OPTIONS = dict(
+    in_channels=Rule(lambda v, o: isinstance(v, list) and bool(v) and all(
+        is_int(c) and c >= 1 for c in v),
+        'a non-empty list of ints >= 1 (one per backbone level)'),
+    out_channels=Int(1),
+    start_level=Int(0, lambda o: len(o['in_channels']) - 1),
+    end_level=Rule(lambda v, o: v == -1 or is_int(v) and o['start_level'] <=
+                   v < len(o['in_channels']),
+                   lambda o: f"an int in {o['start_level']}.."
+                   f"{len(o['in_channels']) - 1} or -1"),
+    num_outs=_num_outs,
+    add_extra_convs=Choice(False, True, *EXTRA_CONVS),
+    relu_before_extra_convs=BOOL, no_norm_on_lateral=BOOL,
+    norm_cfg=Cfg(none=True), act_cfg=Cfg(none=True),
+    upsample_cfg=Cfg(typed=False))
 
 
 @MODELS.register_module()
-class SEFPN(FPN):
+class SEFPN(Checked, FPN):
     """mmdet's FPN whose levels are recalibrated by SE, a drop-in for FPN.
 
     SE acts on the lateral inputs (each backbone feature before its 1x1
@@ -70,6 +75,9 @@ class SEFPN(FPN):
             registered attention module). Defaults to ``dict()`` (r=16).
         **kwargs: The other arguments of mmdet's ``FPN``.
     """
+    options = dict(
+        se_positions=_positions,
+        se_cfg=NECK_SE_CFG, **FPN_OPTIONS)
 
     def __init__(self,
                  in_channels: List[int],
@@ -78,18 +86,6 @@ class SEFPN(FPN):
                  se_positions: Sequence[str] = ('output', ),
                  se_cfg: dict = dict(),
                  **kwargs):
-        if (isinstance(se_positions, str)
-                or not isinstance(se_positions, Sequence)
-                or len(se_positions) == 0
-                or len(set(se_positions)) != len(se_positions)):
-            fail('SEFPN.se_positions', se_positions,
-                 f'a non-empty tuple of distinct values of {SE_POSITIONS}')
-        for position in se_positions:
-            check_choice('SEFPN.se_positions', position, SE_POSITIONS)
-        check_neck_se_cfg('SEFPN.se_cfg', se_cfg)
-        check_fpn_options(
-            bind('SEFPN', FPN.__init__, None, in_channels, out_channels,
-                 num_outs, **kwargs))
         super().__init__(in_channels, out_channels, num_outs, **kwargs)
         self.se_positions = tuple(se_positions)
         self.lateral_se = None

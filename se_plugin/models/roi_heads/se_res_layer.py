@@ -7,14 +7,13 @@ from mmpretrain.models.backbones.resnet import get_expansion
 
 from se_plugin.registry import MODELS
 from ..backbones.se_resnet import SEResNet
-from ..blocks.residual import PLACEMENTS, STYLES
-from ..blocks.se_layer import check_se_cfg
-from ..checks import (check_bool, check_cfg, check_choice, check_init_cfg,
-                      check_int)
+from ..blocks.residual import PLACEMENTS
+from ..blocks.se_layer import SECfg
+from ..checks import Checked, Choice, Int
 
 
 @MODELS.register_module()
-class SEResLayer(ResLayer):
+class SEResLayer(Checked, ResLayer):
     """mmdet's ``ResLayer`` shared head built from se_plugin's SE blocks.
 
     In Faster R-CNN C4 the backbone stops after stage 3 and stage 4 runs on
@@ -46,6 +45,10 @@ class SEResLayer(ResLayer):
             Defaults to ``'standard'``.
         init_cfg (dict, optional): Initialisation config. Defaults to None.
     """
+    options = dict(
+        depth=Choice(*SEResNet.arch_settings), stage=Choice(1, 2, 3),
+        stride=Int(1), dilation=Int(1), se_cfg=SECfg(),
+        se_placement=Choice(*PLACEMENTS))
 
     def __init__(self,
                  depth: int,
@@ -59,19 +62,7 @@ class SEResLayer(ResLayer):
                  se_cfg: Optional[dict] = dict(),
                  se_placement: str = 'standard',
                  init_cfg: Optional[dict] = None):
-        name = 'SEResLayer'
-        check_choice(f'{name}.depth', depth, tuple(SEResNet.arch_settings))
-        check_choice(f'{name}.stage', stage, (1, 2, 3))
-        check_int(f'{name}.stride', stride, 1)
-        check_int(f'{name}.dilation', dilation, 1)
-        check_choice(f'{name}.style', style, STYLES)
-        check_cfg(f'{name}.norm_cfg', norm_cfg)
-        check_bool(f'{name}.norm_eval', norm_eval)
-        check_bool(f'{name}.with_cp', with_cp)
-        check_se_cfg(f'{name}.se_cfg', se_cfg)
-        check_choice(f'{name}.se_placement', se_placement, PLACEMENTS)
         block, stage_blocks = SEResNet.arch_settings[depth]
-        check_init_cfg(f'{name}.init_cfg', init_cfg)
         # The stage options mmdet's ResLayer and the SE stage both take.
         stage_cfg = dict(
             stride=stride,
