@@ -13,7 +13,6 @@ from se_plugin.converters.keys import rename_keys
 from se_plugin.models import (CoordAttention, EffectiveSE, GatherExcite,
                               MultiSpectralAttention, SELayer, SimAM)
 from se_plugin.registry import MODELS
-from test_configs import no_weight_init  # noqa: F401 (a fixture)
 from test_onnx_export import TOL, export_and_compare
 from test_se_anywhere import (BOTTLENECK, assert_same, count, outputs,
                               randomise)

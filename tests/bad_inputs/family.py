@@ -39,7 +39,7 @@ def _fca_squeeze(tmp_path):
     build('MultiSpectralAttention', squeeze='max')
 
 
-@case('family-fca-ratio-bool', OptionError, ('SELayer.ratio=True', 'finite'))
+@case('family-fca-ratio-bool', OptionError, ('MultiSpectralAttention.ratio=True', 'finite'))
 def _fca_ratio(tmp_path):
     build('MultiSpectralAttention', ratio=True)
 

@@ -16,7 +16,7 @@ from mmengine.model import BaseModule
 
 from se_plugin.registry import MODELS
 from ..blocks.se_layer import GATES, SELayer, squeeze_width
-from ..checks import check_bool, check_choice, check_int, check_number, fail
+from ..checks import BOOL, Checked, Choice, Int, Num, Rule, fail, is_int
 
 #: FcaNet's frequencies (u, v) on a 7x7 DCT, best first (its 'top' order,
 #: from its per-frequency ImageNet study); 'top16' takes the first 16.
@@ -72,6 +72,11 @@ class MultiSpectralAttention(SELayer):
             ``act_cfg``, ``squeeze_channels``, ``divisor``, ``init_cfg``).
     """
     _abbr_ = 'fca'
+    options = dict(
+        num_freq=Choice(1, 2, 4, 8, 16, 32),
+        dct_size=Rule(lambda v, o: is_int(v) and v >= 7 and v % 7 == 0,
+                      'an int >= 7, a multiple of 7 (the frequencies are on '
+                      'a 7x7 grid)'))
 
     def __init__(self,
                  in_channels: int,
@@ -84,12 +89,6 @@ class MultiSpectralAttention(SELayer):
                 fail(f'MultiSpectralAttention.{key}', kwargs[key],
                      'not set (the squeeze is the DCT; no compiled kernel)')
         super().__init__(in_channels, ratio, **kwargs)
-        check_choice('MultiSpectralAttention.num_freq', num_freq,
-                     (1, 2, 4, 8, 16, 32))
-        check_int('MultiSpectralAttention.dct_size', dct_size, 7)
-        if dct_size % 7:
-            fail('MultiSpectralAttention.dct_size', dct_size,
-                 'a multiple of 7 (the frequencies are on a 7x7 grid)')
         if in_channels % num_freq:
             fail('MultiSpectralAttention.in_channels', in_channels,
                  f'a multiple of num_freq={num_freq} (one channel group '
@@ -121,7 +120,7 @@ class MultiSpectralAttention(SELayer):
 
 
 @MODELS.register_module()
-class CoordAttention(BaseModule):
+class CoordAttention(Checked, BaseModule):
     """Coordinate attention (Hou et al., CVPR 2021): pool along W and along
     H, one shared 1x1 conv + BN + h-swish over both strips, then one gate
     per row (``conv_h``) and per column (``conv_w``):
@@ -139,6 +138,8 @@ class CoordAttention(BaseModule):
         init_cfg (dict, optional): Initialisation config. Defaults to None.
     """
     _abbr_ = 'coord'
+    options = dict(in_channels=Int(1), ratio=Num(0, low_open=True),
+                   min_channels=Int(1), bias=BOOL)
 
     def __init__(self,
                  in_channels: int,
@@ -148,10 +149,6 @@ class CoordAttention(BaseModule):
                  act_cfg: dict = dict(type='HSwish'),
                  init_cfg: Optional[dict] = None):
         super().__init__(init_cfg=init_cfg)
-        check_int('CoordAttention.in_channels', in_channels, 1)
-        check_number('CoordAttention.ratio', ratio, 0, low_open=True)
-        check_int('CoordAttention.min_channels', min_channels, 1)
-        check_bool('CoordAttention.bias', bias)
         width = max(min_channels, int(in_channels / ratio))
         self.conv1 = nn.Conv2d(in_channels, width, 1, bias=bias)
         self.bn1 = nn.BatchNorm2d(width)
@@ -175,7 +172,7 @@ class CoordAttention(BaseModule):
 
 
 @MODELS.register_module()
-class GatherExcite(BaseModule):
+class GatherExcite(Checked, BaseModule):
     """Gather-Excite (Hu et al., NeurIPS 2018), its parameter-free gather:
     average pooling over the whole map (``extent=0``) or over windows of
     ``2e - 1`` with stride ``e``, then (``use_mlp``, GE-theta-plus without
@@ -194,6 +191,10 @@ class GatherExcite(BaseModule):
         init_cfg (dict, optional): Initialisation config. Defaults to None.
     """
     _abbr_ = 'ge'
+    options = dict(
+        in_channels=Int(1), use_mlp=BOOL,
+        extent=Rule(lambda v, o: is_int(v) and v >= 0 and v % 2 == 0,
+                    '0 (global) or an even int >= 2'))
 
     def __init__(self,
                  in_channels: int,
@@ -202,12 +203,6 @@ class GatherExcite(BaseModule):
                  ratio: float = 16,
                  init_cfg: Optional[dict] = None):
         super().__init__(init_cfg=init_cfg)
-        check_int('GatherExcite.in_channels', in_channels, 1)
-        check_int('GatherExcite.extent', extent, 0)
-        if extent % 2:
-            fail('GatherExcite.extent', extent,
-                 '0 (global) or an even int >= 2')
-        check_bool('GatherExcite.use_mlp', use_mlp)
         self.extent = extent
         if use_mlp:
             width = squeeze_width(in_channels, ratio)
@@ -231,7 +226,7 @@ class GatherExcite(BaseModule):
 
 
 @MODELS.register_module()
-class EffectiveSE(BaseModule):
+class EffectiveSE(Checked, BaseModule):
     """Effective SE (Lee and Park, CenterMask / VoVNetV2, CVPR 2020): SE
     with one FC (C to C, with bias) instead of two, so no channel
     information is lost in a reduction: ``x * hsigmoid(fc(avgpool(x)))``.
@@ -244,14 +239,13 @@ class EffectiveSE(BaseModule):
         init_cfg (dict, optional): Initialisation config. Defaults to None.
     """
     _abbr_ = 'ese'
+    options = dict(in_channels=Int(1), gate=Choice(*GATES))
 
     def __init__(self,
                  in_channels: int,
                  gate: str = 'hsigmoid',
                  init_cfg: Optional[dict] = None):
         super().__init__(init_cfg=init_cfg)
-        check_int('EffectiveSE.in_channels', in_channels, 1)
-        check_choice('EffectiveSE.gate', gate, tuple(GATES))
         self.fc = nn.Conv2d(in_channels, in_channels, 1)
         self.gate = GATES[gate]()
 
@@ -260,7 +254,7 @@ class EffectiveSE(BaseModule):
 
 
 @MODELS.register_module()
-class SimAM(nn.Module):
+class SimAM(Checked, nn.Module):
     """SimAM (Yang et al., ICML 2021): no parameters. Each activation ``t``
     of a channel with mean ``mu`` and variance ``s2`` (over ``H W - 1``) is
     scaled by ``sigmoid(1 / e)``, ``e = 4 (s2 + lambda) / ((t - mu)^2 +
@@ -273,11 +267,10 @@ class SimAM(nn.Module):
         e_lambda (float): ``lambda``, > 0. Defaults to 1e-4 (the paper's).
     """
     _abbr_ = 'simam'
+    options = dict(in_channels=Int(1), e_lambda=Num(0, low_open=True))
 
     def __init__(self, in_channels: int, e_lambda: float = 1e-4):
         super().__init__()
-        check_int('SimAM.in_channels', in_channels, 1)
-        check_number('SimAM.e_lambda', e_lambda, 0, low_open=True)
         self.e_lambda = e_lambda
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
