@@ -7,7 +7,6 @@ import collections
 import functools
 from pathlib import Path
 
-import mmengine.config.utils as config_utils
 import pytest
 import torch
 import yaml
@@ -25,21 +24,8 @@ ROOT = Path(__file__).resolve().parents[1]
 CONFIGS = ROOT / 'configs'
 
 
-@pytest.fixture(scope='module', autouse=True)
-def fast_metafile_lookup():
-    """Parse mmpretrain's / mmdet's metafiles once per module: mmengine
-    reads all of them again for every ``mmpretrain::`` / ``mmdet::`` base."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(config_utils, 'load',
-                      functools.lru_cache(None)(config_utils.load))
-        yield
-
-
-@pytest.fixture
-def no_weight_init(monkeypatch):
-    """Counting needs no random weights; drawing 60M of them takes seconds."""
-    for name in ('kaiming_uniform_', 'uniform_', 'normal_', 'trunc_normal_'):
-        monkeypatch.setattr(torch.nn.init, name, lambda t, *a, **k: t)
+# mmengine re-reads the toolboxes' metafiles for every toolbox base.
+pytestmark = pytest.mark.usefixtures('cached_metafiles')
 
 
 def metafile_models():
