@@ -271,8 +271,13 @@ def _num_classes(node, key):
 
 def _dataset_classes(cfg, dataset):
     """The class names of a dataset config, read from its ``metainfo`` and
-    its class's ``METAINFO`` without building it; None if unknown."""
+    its class's ``METAINFO`` without building it; None if unknown. Only
+    names the config gives count: a class's default names say nothing of the
+    labels a list file holds (ImageNet's 1000 over a 10-class list)."""
     from mmengine.registry import DATASETS, DefaultScope
+    if not (dataset.get('metainfo') or {}).get('classes') and \
+            not dataset.get('classes'):
+        return None
     kind = dataset.get('type')
     if not isinstance(kind, str):
         return getattr(kind, 'METAINFO', {}).get('classes') if kind else None
