@@ -123,10 +123,9 @@ def test_yolox_s_with_se_cspdarknet_trains(toy_cwd, monkeypatch):
     assert not torch.equal(ema, live)
 
 
-def test_cost_table_shows_se_eca_cbam_gc_side_by_side(tmp_path):
-    from test_cost_table import cost_table
+def test_cost_table_shows_se_eca_cbam_gc_side_by_side(tmp_path, load_tool):
     kinds = ('se', 'eca', 'cbam', 'gc')
-    rows = cost_table().main([
+    rows = load_tool('analysis/cost_table.py').main([
         *(str(CONFIGS / f'attention/{k}_resnet50_imagenet.py')
           for k in kinds), '--shape', '64', '64', '--speed', '--repeats',
         '1', '--warmup', '0', '--out',

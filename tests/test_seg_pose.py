@@ -147,6 +147,10 @@ def test_recipe_changes_only_the_type(tmp_path):
         theirs = Config.fromfile(str(plain))
         assert ours.model.backbone.pop('type').startswith('se_plugin.SE')
         theirs.model.backbone.pop('type')
+        # ...and our checkpoint hook, which every shipped config saves with.
+        assert ours.default_hooks.checkpoint.pop('type') == \
+            'se_plugin.SafeCheckpointHook'
+        theirs.default_hooks.checkpoint.pop('type')
         assert ours.to_dict() == theirs.to_dict(), leaf.name
 
 

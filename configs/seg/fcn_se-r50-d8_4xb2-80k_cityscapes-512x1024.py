@@ -3,3 +3,5 @@
 # every backbone block.
 _base_ = 'mmseg::fcn/fcn_r50-d8_4xb2-80k_cityscapes-512x1024.py'
 model = dict(backbone=dict(type='se_plugin.SESegResNetV1c'))
+# Atomic saves that never lose the last checkpoint (se_plugin's hook).
+default_hooks = dict(checkpoint=dict(type='se_plugin.SafeCheckpointHook'))

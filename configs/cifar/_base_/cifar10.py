@@ -43,3 +43,4 @@ val_dataloader = dict(
 val_evaluator = dict(type='Accuracy', topk=(1, ))
 test_dataloader = val_dataloader
 test_evaluator = val_evaluator
+default_hooks = dict(checkpoint=dict(type='se_plugin.SafeCheckpointHook'))
