@@ -75,7 +75,7 @@ def _ge_extent(tmp_path):
 
 
 @case('family-ge-extent-bool', OptionError,
-      ('GatherExcite.extent=False', 'an int >= 0'))
+      ('GatherExcite.extent=False', '0 (global) or an even int >= 2'))
 def _ge_extent_bool(tmp_path):
     build('GatherExcite', extent=False)
 
