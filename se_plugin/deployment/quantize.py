@@ -1,11 +1,12 @@
 """int8 post-training quantization of exported models with ONNX Runtime.
 
 The one recipe (:func:`quantize_int8`): ONNX Runtime's pre-processing
-(constant folding, shape inference), then :func:`squeeze_to_gap` (SE's
-squeeze, ``ReduceMean`` over H and W, becomes ``GlobalAveragePool``, which
-ONNX Runtime fuses with its Q/DQ pair into ``QLinearGlobalAveragePool``;
-``ReduceMean`` has no int8 kernel and leaves a dequantize-reduce-quantize
-round trip), then static quantization in the QDQ format: int8 weights per
+(constant folding, shape inference), then :func:`~se_plugin.deployment.
+export.squeeze_to_gap` for files exported elsewhere (an SE squeeze as
+``ReduceMean`` over H and W becomes ``GlobalAveragePool``, which ONNX Runtime
+fuses with its Q/DQ pair into ``QLinearGlobalAveragePool``; ``ReduceMean``
+has no int8 kernel and leaves a dequantize-reduce-quantize round trip;
+:func:`~se_plugin.deployment.export_onnx` already writes it), then static quantization in the QDQ format: int8 weights per
 output channel, uint8 activations (ONNX Runtime's x86 int8 kernels are
 built for "U8S8") with MinMax ranges from calibration batches. The SE
 branch stays in int8 (its FCs, gate and the scale multiply become
@@ -24,7 +25,7 @@ import numpy as np
 import torch
 
 from se_plugin.utils.timing import time_interleaved
-from .export import onnx_session
+from .export import onnx_session, squeeze_to_gap
 
 
 class BatchReader:
@@ -41,51 +42,6 @@ class BatchReader:
 
 #: Activation types: ONNX Runtime's ``QuantType`` names.
 ACTIVATIONS = dict(uint8='QUInt8', int8='QInt8')
-
-
-def _reduce_axes(node, initializers) -> Optional[List[int]]:
-    """The axes of a ``ReduceMean`` (attribute before opset 18, constant
-    input from 18), or None where they are not constant."""
-    from onnx import numpy_helper
-    for attr in node.attribute:
-        if attr.name == 'axes':
-            return list(attr.ints)
-    if len(node.input) > 1 and node.input[1] in initializers:
-        return numpy_helper.to_array(initializers[node.input[1]]).tolist()
-    return None
-
-
-def squeeze_to_gap(model) -> int:
-    """Rewrite, in place, each ``ReduceMean`` over H and W (axes 2, 3 or
-    -2, -1, ``keepdims=1``) of a 4-d tensor into ``GlobalAveragePool``:
-    the same numbers, and an int8 kernel in ONNX Runtime.
-
-    Args:
-        model (onnx.ModelProto): A model with inferred shapes (ranks are
-            read from ``value_info``).
-
-    Returns:
-        int: How many nodes were rewritten.
-    """
-    from onnx import helper
-    graph = model.graph
-    ranks = {v.name: len(v.type.tensor_type.shape.dim)
-             for v in (*graph.input, *graph.value_info, *graph.output)}
-    inits = {i.name: i for i in graph.initializer}
-    count = 0
-    for index, node in enumerate(list(graph.node)):
-        if node.op_type != 'ReduceMean' or ranks.get(node.input[0]) != 4:
-            continue
-        keep = next((a.i for a in node.attribute if a.name == 'keepdims'), 1)
-        axes = _reduce_axes(node, inits)
-        if keep != 1 or axes is None or sorted(a % 4 for a in axes) != [2, 3]:
-            continue
-        graph.node.remove(node)
-        graph.node.insert(index, helper.make_node(
-            'GlobalAveragePool', [node.input[0]], list(node.output),
-            name=node.name))
-        count += 1
-    return count
 
 
 def quantize_int8(fp32_file: str,
