@@ -167,38 +167,47 @@ def paired_ratio(times: Dict[str, dict], num: str, den: str) -> List[float]:
     return [a / b for a, b in zip(times[num]['times'], times[den]['times'])]
 
 
-def profile_ops(file: str, shape: Sequence[int], runs: int = 3,
-                threads: int = 1) -> Dict[str, float]:
+def profile_ops(files: Dict[str, str], shape: Sequence[int], runs: int = 3,
+                threads: int = 1) -> Dict[str, Dict[str, float]]:
     """Kernel time per operator type (ONNX Runtime's profiler,
-    ``SessionOptions.enable_profiling``), in milliseconds per call, over
-    ``runs`` calls on a random ``shape`` batch (after one warm-up), largest
-    first. The types are those of the optimized graph ONNX Runtime runs:
-    fused kernels carry their fused names (``QLinearConv``, ...) and its
-    layout changes show (``ReorderInput``, ``ReorderOutput``)."""
+    ``SessionOptions.enable_profiling``) of each file, in milliseconds per
+    call, over ``runs`` calls on a random ``shape`` batch after one warm-up,
+    the files' calls interleaved (each round shares its machine load), op
+    types largest first: name -> op type -> ms. The types are those of the
+    optimized graph ONNX Runtime runs: fused kernels carry their fused names
+    (``QLinearConv``, ...) and its layout changes show (``ReorderInput``,
+    ``ReorderOutput``)."""
     import onnxruntime as ort
-    options = ort.SessionOptions()
-    options.intra_op_num_threads = threads
-    options.inter_op_num_threads = 1
-    options.enable_profiling = True
+    x = {'input': torch.randn(*shape).numpy()}
+    out = {}
     with tempfile.TemporaryDirectory() as tmp:
-        options.profile_file_prefix = osp.join(tmp, 'profile')
-        session = ort.InferenceSession(file, options,
-                                       providers=['CPUExecutionProvider'])
-        x = {'input': torch.randn(*shape).numpy()}
-        session.run(None, x)
+        sessions = {}
+        for i, (name, file) in enumerate(files.items()):
+            options = ort.SessionOptions()
+            options.intra_op_num_threads = threads
+            options.inter_op_num_threads = 1
+            options.enable_profiling = True
+            options.profile_file_prefix = osp.join(tmp, f'profile{i}')
+            sessions[name] = ort.InferenceSession(
+                file, options, providers=['CPUExecutionProvider'])
+            sessions[name].run(None, x)
         for _ in range(runs):
-            session.run(None, x)
-        with open(session.end_profiling()) as f:
-            events = json.load(f)
-    # The profile holds the warm-up call too: only what follows it counts.
-    warmup_end = min(e['ts'] + e['dur'] for e in events
-                     if e['name'] == 'model_run')
-    spent = collections.Counter()
-    for event in events:
-        if (event.get('cat') == 'Node' and event['ts'] >= warmup_end
-                and event['name'].endswith('_kernel_time')):
-            spent[event['args']['op_name']] += event['dur']
-    return {op: t / runs / 1e3 for op, t in spent.most_common()}
+            for session in sessions.values():
+                session.run(None, x)
+        for name, session in sessions.items():
+            with open(session.end_profiling()) as f:
+                events = json.load(f)
+            # The warm-up call is profiled too: only what follows counts.
+            warmup_end = min(e['ts'] + e['dur'] for e in events
+                             if e['name'] == 'model_run')
+            spent = collections.Counter()
+            for event in events:
+                if (event.get('cat') == 'Node' and event['ts'] >= warmup_end
+                        and event['name'].endswith('_kernel_time')):
+                    spent[event['args']['op_name']] += event['dur']
+            out[name] = {op: t / runs / 1e3
+                         for op, t in spent.most_common()}
+    return out
 
 
 def full_map_qdq(file: str) -> Tuple[int, Dict[str, int]]:

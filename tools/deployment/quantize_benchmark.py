@@ -139,9 +139,9 @@ def profile_pair(files, size, args):
     here too), and SE's own operators' share of the SE file's time."""
     out = {}
     for precision in ('fp32', 'int8'):
-        ms = {kind: profile_ops(files[f'{kind}/{precision}'],
-                                (1, 3, size, size), args.profile_runs)
-              for kind in ('se', 'base')}
+        ms = profile_ops({kind: files[f'{kind}/{precision}']
+                          for kind in ('se', 'base')}, (1, 3, size, size),
+                         args.profile_runs)
         total = sum(ms['se'].values())
         extra = {op: ms['se'].get(op, 0.0) - ms['base'].get(op, 0.0)
                  for op in {*ms['se'], *ms['base']}}
