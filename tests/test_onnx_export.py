@@ -102,15 +102,19 @@ def test_dynamo_exports_a_block_with_dynamic_size(tmp_path, squeeze):
     assert max(diffs) < TOL
 
 
-def test_graph_counts_the_fc_modules(tmp_path):
-    """The exported SE is ReduceMean -> Conv -> Relu -> Conv -> Sigmoid ->
-    Mul: the FCs are the modules' 1x1 convolutions, no Gemm with alpha."""
+@pytest.mark.parametrize('exporter', ['torchscript', 'dynamo'])
+def test_graph_counts_the_fc_modules(tmp_path, exporter):
+    """The exported SE is GlobalAveragePool -> Conv -> Relu -> Conv ->
+    Sigmoid -> Mul: the squeeze as the pool ONNX Runtime keeps in its NCHWc
+    layout, the FCs the modules' 1x1 convolutions (no Gemm with alpha), and
+    no constant left over from the mean's axes."""
     layer = SELayer(16, ratio=4).eval()
     model, diffs = export_and_compare(layer, tmp_path, (1, 16, 5, 7),
-                                      'torchscript')
+                                      exporter)
     assert max(diffs) < TOL
     assert [n.op_type for n in model.graph.node] == [
-        'ReduceMean', 'Conv', 'Relu', 'Conv', 'Sigmoid', 'Mul']
+        'GlobalAveragePool', 'Conv', 'Relu', 'Conv', 'Sigmoid', 'Mul']
+    assert len(model.graph.initializer) == 4  # the FCs' weights and biases
 
 
 @pytest.mark.parametrize('exporter', [
@@ -158,7 +162,7 @@ def op_histogram(graph):
 #: activation, the gate and one multiply (the residual Add is the plain
 #: block's own).
 SE_BLOCK_OPS = collections.Counter(
-    ReduceMean=1, Conv=2, Relu=1, Sigmoid=1, Mul=1)
+    GlobalAveragePool=1, Conv=2, Relu=1, Sigmoid=1, Mul=1)
 
 
 def test_each_se_block_exports_the_minimal_graph(exported):

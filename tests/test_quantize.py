@@ -38,26 +38,34 @@ def files(tmp_path_factory):
     rng = np.random.default_rng(0)
     data = rng.standard_normal((8, 3, 32, 32), np.float32)
     rewritten = quantize_int8(fp32, int8, (data[i:i + 4] for i in (0, 4)))
-    assert rewritten == 8  # one squeeze per SE block
+    assert rewritten == 0  # export_onnx wrote the squeezes as pools
     return model, fp32, int8, data
 
 
 def test_squeeze_rewrite_keeps_outputs(files, tmp_path):
-    import onnx
-    _, fp32, _, data = files
-    model = onnx.shape_inference.infer_shapes(onnx.load(fp32))
-    before = [n.op_type for n in model.graph.node]
-    assert squeeze_to_gap(model) == 8
-    after = [n.op_type for n in model.graph.node]
+    """A file exported without export_onnx (torch.onnx.export itself)
+    has ReduceMean squeezes; the rewrite makes them what export_onnx
+    writes, with the same outputs."""
+    model, fp32, _, data = files
+    raw = str(tmp_path / 'raw.onnx')
+    torch.onnx.export(model, (torch.from_numpy(data[:1]), ), raw,
+                      dynamo=False, opset_version=17,
+                      input_names=['input'],
+                      dynamic_axes={'input': {0: 'batch'}})
+    graph = onnx.load(raw)
+    before = [n.op_type for n in graph.graph.node]
+    assert squeeze_to_gap(graph) == 8
+    after = [n.op_type for n in graph.graph.node]
     # Each SE squeeze, and nothing else, changes op (the head's pool
     # already is a GlobalAveragePool).
     assert before.count('ReduceMean') == 8 and 'ReduceMean' not in after
     assert after.count('GlobalAveragePool') == 8 + 1
     assert len(after) == len(before)
+    assert after == [n.op_type for n in onnx.load(fp32).graph.node]
     rewritten = str(tmp_path / 'gap.onnx')
-    onnx.save(model, rewritten)
+    onnx.save(graph, rewritten)
     out = [onnx_session(f).run(None, {'input': data})[0]
-           for f in (fp32, rewritten)]
+           for f in (raw, rewritten)]
     # The same mean, summed in another order: float rounding only.
     np.testing.assert_allclose(out[1], out[0], rtol=1e-5, atol=1e-5)
 

@@ -4,7 +4,8 @@ Both of torch's exporters are supported: ``'torchscript'`` (``torch.onnx.
 export(dynamo=False)``, a trace, opset 17 by default) and ``'dynamo'``
 (``dynamo=True``, through ``torch.export``). Batch, height and width are
 dynamic in both. SE exports as its module graph (squeeze, ``fc1``, act,
-``fc2``, gate, one multiply); the CPU fast path
+``fc2``, gate, one multiply), its squeeze written as ``GlobalAveragePool``
+(:func:`squeeze_to_gap`); the CPU fast path
 (:mod:`se_plugin.models.blocks.fast`) is never taken while exporting.
 """
 import copy
@@ -80,6 +81,10 @@ def export_onnx(model: nn.Module,
 
     Returns:
         list[str]: The output names, ``output0``, ``output1``, ...
+
+    Each mean over H and W (SE's squeeze, ``x.mean((2, 3), keepdim=True)``
+    in the module, which FLOP counters and eager CPU kernels see) is written
+    as ``GlobalAveragePool`` (:func:`squeeze_to_gap`).
     """
     from se_plugin.models.checks import Choice
     Choice(*EXPORTERS)('exporter', exporter, {})
@@ -124,7 +129,69 @@ def export_onnx(model: nn.Module,
             output_names=names,
             dynamic_shapes=({0: dim, **sizes}, ),
             verbose=False, **kwargs)
+    import onnx
+    # Without external data: tensors stored beside the file stay there.
+    exported = onnx.load(file, load_external_data=False)
+    if squeeze_to_gap(exported):
+        onnx.save(exported, file)
     return names
+
+
+def _reduce_axes(node, initializers) -> Optional[List[int]]:
+    """The axes of a ``ReduceMean`` (attribute before opset 18, constant
+    input from 18), or None where they are not constant."""
+    from onnx import numpy_helper
+    for attr in node.attribute:
+        if attr.name == 'axes':
+            return list(attr.ints)
+    if len(node.input) > 1 and node.input[1] in initializers:
+        return numpy_helper.to_array(initializers[node.input[1]]).tolist()
+    return None
+
+
+def squeeze_to_gap(model) -> int:
+    """Rewrite, in place, each ``ReduceMean`` over H and W (axes 2, 3 or
+    -2, -1, ``keepdims=1``) of a 4-d tensor into ``GlobalAveragePool``, and
+    drop the axes constants no node reads any more: the same numbers, and
+    ONNX Runtime keeps the map in its blocked NCHWc layout (fp32) and has an
+    int8 kernel for it (``ReduceMean`` has neither).
+
+    Args:
+        model (onnx.ModelProto): The model; ranks come from its inferred
+            shapes.
+
+    Returns:
+        int: How many nodes were rewritten.
+    """
+    import onnx
+    from onnx import helper
+    graph = model.graph
+    inferred = onnx.shape_inference.infer_shapes(model).graph
+    ranks = {v.name: len(v.type.tensor_type.shape.dim)
+             for v in (*inferred.input, *inferred.value_info,
+                       *inferred.output)}
+    inits = {i.name: i for i in graph.initializer}
+    count, axes_inputs = 0, set()
+    for index, node in enumerate(list(graph.node)):
+        if node.op_type != 'ReduceMean' or ranks.get(node.input[0]) != 4:
+            continue
+        keep = next((a.i for a in node.attribute if a.name == 'keepdims'), 1)
+        axes = _reduce_axes(node, inits)
+        if keep != 1 or axes is None or sorted(a % 4 for a in axes) != [2, 3]:
+            continue
+        graph.node.remove(node)
+        graph.node.insert(index, helper.make_node(
+            'GlobalAveragePool', [node.input[0]], list(node.output),
+            name=node.name))
+        axes_inputs.update(node.input[1:])
+        count += 1
+    read = {name for n in graph.node for name in n.input}
+    read.update(o.name for o in graph.output)
+    for name in axes_inputs - read:
+        graph.initializer.remove(inits[name])
+        for value in [v for v in graph.input if v.name == name]:
+            graph.input.remove(value)
+    return count
 
 
 def onnx_session(file: str, threads: int = 1):

@@ -1,11 +1,12 @@
 """int8 post-training quantization of exported models with ONNX Runtime.
 
 The one recipe (:func:`quantize_int8`): ONNX Runtime's pre-processing
-(constant folding, shape inference), then :func:`squeeze_to_gap` (SE's
-squeeze, ``ReduceMean`` over H and W, becomes ``GlobalAveragePool``, which
-ONNX Runtime fuses with its Q/DQ pair into ``QLinearGlobalAveragePool``;
-``ReduceMean`` has no int8 kernel and leaves a dequantize-reduce-quantize
-round trip), then static quantization in the QDQ format: int8 weights per
+(constant folding, shape inference), then :func:`~se_plugin.deployment.
+export.squeeze_to_gap` for files exported elsewhere (an SE squeeze as
+``ReduceMean`` over H and W becomes ``GlobalAveragePool``, which ONNX Runtime
+fuses with its Q/DQ pair into ``QLinearGlobalAveragePool``; ``ReduceMean``
+has no int8 kernel and leaves a dequantize-reduce-quantize round trip;
+:func:`~se_plugin.deployment.export_onnx` already writes it), then static quantization in the QDQ format: int8 weights per
 output channel, uint8 activations (ONNX Runtime's x86 int8 kernels are
 built for "U8S8") with MinMax ranges from calibration batches. The SE
 branch stays in int8 (its FCs, gate and the scale multiply become
@@ -24,7 +25,7 @@ import numpy as np
 import torch
 
 from se_plugin.utils.timing import time_interleaved
-from .export import onnx_session
+from .export import onnx_session, squeeze_to_gap
 
 
 class BatchReader:
@@ -41,51 +42,6 @@ class BatchReader:
 
 #: Activation types: ONNX Runtime's ``QuantType`` names.
 ACTIVATIONS = dict(uint8='QUInt8', int8='QInt8')
-
-
-def _reduce_axes(node, initializers) -> Optional[List[int]]:
-    """The axes of a ``ReduceMean`` (attribute before opset 18, constant
-    input from 18), or None where they are not constant."""
-    from onnx import numpy_helper
-    for attr in node.attribute:
-        if attr.name == 'axes':
-            return list(attr.ints)
-    if len(node.input) > 1 and node.input[1] in initializers:
-        return numpy_helper.to_array(initializers[node.input[1]]).tolist()
-    return None
-
-
-def squeeze_to_gap(model) -> int:
-    """Rewrite, in place, each ``ReduceMean`` over H and W (axes 2, 3 or
-    -2, -1, ``keepdims=1``) of a 4-d tensor into ``GlobalAveragePool``:
-    the same numbers, and an int8 kernel in ONNX Runtime.
-
-    Args:
-        model (onnx.ModelProto): A model with inferred shapes (ranks are
-            read from ``value_info``).
-
-    Returns:
-        int: How many nodes were rewritten.
-    """
-    from onnx import helper
-    graph = model.graph
-    ranks = {v.name: len(v.type.tensor_type.shape.dim)
-             for v in (*graph.input, *graph.value_info, *graph.output)}
-    inits = {i.name: i for i in graph.initializer}
-    count = 0
-    for index, node in enumerate(list(graph.node)):
-        if node.op_type != 'ReduceMean' or ranks.get(node.input[0]) != 4:
-            continue
-        keep = next((a.i for a in node.attribute if a.name == 'keepdims'), 1)
-        axes = _reduce_axes(node, inits)
-        if keep != 1 or axes is None or sorted(a % 4 for a in axes) != [2, 3]:
-            continue
-        graph.node.remove(node)
-        graph.node.insert(index, helper.make_node(
-            'GlobalAveragePool', [node.input[0]], list(node.output),
-            name=node.name))
-        count += 1
-    return count
 
 
 def quantize_int8(fp32_file: str,
@@ -211,34 +167,47 @@ def paired_ratio(times: Dict[str, dict], num: str, den: str) -> List[float]:
     return [a / b for a, b in zip(times[num]['times'], times[den]['times'])]
 
 
-def profile_ops(file: str, shape: Sequence[int], runs: int = 3,
-                threads: int = 1) -> Dict[str, float]:
+def profile_ops(files: Dict[str, str], shape: Sequence[int], runs: int = 3,
+                threads: int = 1) -> Dict[str, Dict[str, float]]:
     """Kernel time per operator type (ONNX Runtime's profiler,
-    ``SessionOptions.enable_profiling``), in percent of all kernel time,
-    over ``runs`` calls on a random ``shape`` batch (after one warm-up).
-    Fused kernels carry their fused names (``QLinearConv``, ...)."""
+    ``SessionOptions.enable_profiling``) of each file, in milliseconds per
+    call, over ``runs`` calls on a random ``shape`` batch after one warm-up,
+    the files' calls interleaved (each round shares its machine load), op
+    types largest first: name -> op type -> ms. The types are those of the
+    optimized graph ONNX Runtime runs: fused kernels carry their fused names
+    (``QLinearConv``, ...) and its layout changes show (``ReorderInput``,
+    ``ReorderOutput``)."""
     import onnxruntime as ort
-    options = ort.SessionOptions()
-    options.intra_op_num_threads = threads
-    options.inter_op_num_threads = 1
-    options.enable_profiling = True
+    x = {'input': torch.randn(*shape).numpy()}
+    out = {}
     with tempfile.TemporaryDirectory() as tmp:
-        options.profile_file_prefix = osp.join(tmp, 'profile')
-        session = ort.InferenceSession(file, options,
-                                       providers=['CPUExecutionProvider'])
-        x = {'input': torch.randn(*shape).numpy()}
-        session.run(None, x)
+        sessions = {}
+        for i, (name, file) in enumerate(files.items()):
+            options = ort.SessionOptions()
+            options.intra_op_num_threads = threads
+            options.inter_op_num_threads = 1
+            options.enable_profiling = True
+            options.profile_file_prefix = osp.join(tmp, f'profile{i}')
+            sessions[name] = ort.InferenceSession(
+                file, options, providers=['CPUExecutionProvider'])
+            sessions[name].run(None, x)
         for _ in range(runs):
-            session.run(None, x)
-        with open(session.end_profiling()) as f:
-            events = json.load(f)
-    spent = collections.Counter()
-    for event in events:
-        if event.get('cat') == 'Node' and event['name'].endswith(
-                '_kernel_time'):
-            spent[event['args']['op_name']] += event['dur']
-    total = sum(spent.values()) or 1
-    return {op: 100.0 * t / total for op, t in spent.most_common()}
+            for session in sessions.values():
+                session.run(None, x)
+        for name, session in sessions.items():
+            with open(session.end_profiling()) as f:
+                events = json.load(f)
+            # The warm-up call is profiled too: only what follows counts.
+            warmup_end = min(e['ts'] + e['dur'] for e in events
+                             if e['name'] == 'model_run')
+            spent = collections.Counter()
+            for event in events:
+                if (event.get('cat') == 'Node' and event['ts'] >= warmup_end
+                        and event['name'].endswith('_kernel_time')):
+                    spent[event['args']['op_name']] += event['dur']
+            out[name] = {op: t / runs / 1e3
+                         for op, t in spent.most_common()}
+    return out
 
 
 def full_map_qdq(file: str) -> Tuple[int, Dict[str, int]]:

@@ -6,11 +6,13 @@
    quantizes them statically to int8 (QDQ, per-channel int8 weights, uint8
    activations, MinMax calibration on the digits training split) and
    measures top-1 on the validation split, fp32 and int8.
-3. Times ONNX Runtime (CPU, ``--threads``) at batch 1 and 32, all files of
-   a pair interleaved in one run: the digits pair at 32x32, and the same
-   pipeline for se_plugin's SE-ResNet-50 / ResNet-50 and timm's seresnet50 /
-   resnet50 (random weights, 224x224, calibrated on random images: their
-   accuracy is not measured).
+3. Times ONNX Runtime (CPU) for every batch in ``--batches`` and thread
+   count in ``--threads``, all files of a pair interleaved in one run: the
+   digits pair at 32x32, and the same pipeline for se_plugin's SE-ResNet-50
+   / ResNet-50 and timm's seresnet50 / resnet50 (random weights, 224x224,
+   calibrated on random images: their accuracy is not measured). Profiles
+   the 224x224 files (batch 1, one thread): kernel time per op type, SE's
+   and the base's, and what SE adds.
 
 Prepare the data first (``tools/dataset_converters/prepare_digits.py``)::
 
@@ -58,9 +60,9 @@ def parse_args(argv=None):
                         choices=['digits', 'se_plugin-r50', 'timm-r50'],
                         help='SE/base pairs: the trained digits ResNet-18 '
                         '(32x32, accuracy too) and 224x224 ResNet-50s')
-    parser.add_argument('--profile-runs', type=int, default=3,
-                        help='ONNX Runtime profiler calls per SE file at '
-                        'batch 1, one thread (default: 3; 0: none)')
+    parser.add_argument('--profile-runs', type=int, default=5,
+                        help='ONNX Runtime profiler calls per file at '
+                        'batch 1, one thread (default: 5; 0: none)')
     return parser.parse_args(argv)
 
 
@@ -131,14 +133,24 @@ SE_OPS = ('GlobalAveragePool', 'QLinearGlobalAveragePool', 'ReduceMean',
 
 
 def profile_pair(files, size, args):
-    """Kernel-time shares per op type of the SE files at batch 1, one
-    thread, and SE's own operators' share."""
+    """Kernel time per op type (ms per call) of the SE and the base files
+    at batch 1, one thread, what SE adds per op type (SE minus base: the
+    residual Add, Relu and layout changes a fused base does not run show
+    here too), and SE's own operators' share of the SE file's time."""
     out = {}
     for precision in ('fp32', 'int8'):
-        shares = profile_ops(files[f'se/{precision}'], (1, 3, size, size),
-                             args.profile_runs)
-        out[precision] = dict(ops=shares, se_share=sum(
-            v for k, v in shares.items() if k in SE_OPS))
+        ms = profile_ops({kind: files[f'{kind}/{precision}']
+                          for kind in ('se', 'base')}, (1, 3, size, size),
+                         args.profile_runs)
+        total = sum(ms['se'].values())
+        extra = {op: ms['se'].get(op, 0.0) - ms['base'].get(op, 0.0)
+                 for op in {*ms['se'], *ms['base']}}
+        out[precision] = dict(
+            se_ms=ms['se'], base_ms=ms['base'],
+            extra_ms=dict(sorted(extra.items(), key=lambda kv: -kv[1])),
+            ops={op: 100.0 * t / total for op, t in ms['se'].items()},
+            se_share=100.0 * sum(t for op, t in ms['se'].items()
+                                 if op in SE_OPS) / total)
     return out
 
 
@@ -171,8 +183,11 @@ def main(argv=None):
     args = parse_args(argv)
     torch.manual_seed(0)
     os.makedirs(args.work_dir, exist_ok=True)
+    import onnxruntime
     results = dict(machine=platform.processor() or platform.machine(),
-                   cpus=os.cpu_count(), threads=args.threads, pairs={})
+                   cpus=os.cpu_count(), threads=args.threads,
+                   onnxruntime=onnxruntime.__version__,
+                   load_before=os.getloadavg(), pairs={})
     if 'digits' in args.pairs:
         results['pairs']['digits ResNet-18 (32x32)'] = digits_pair(args)
     for peer in (p for p in args.pairs if p != 'digits'):
@@ -185,6 +200,7 @@ def main(argv=None):
             time=time_pair(files, 224, args),
             profile=profile_pair(files, 224, args)
             if args.profile_runs else None)
+    results['load_after'] = os.getloadavg()
     out = osp.join(args.work_dir, 'quantize_benchmark.json')
     with open(out, 'w') as f:
         json.dump(results, f, indent=1)
@@ -212,10 +228,16 @@ def to_markdown(results):
                          f'({q1:.3f}-{q3:.3f}) |')
     for name, pair in results['pairs'].items():
         for precision, prof in (pair.get('profile') or {}).items():
-            top = ', '.join(f'{op} {share:.1f}%' for op, share in
-                            list(prof['ops'].items())[:8])
-            lines.append(f'\n{name} SE {precision}, batch 1, 1 thread: '
-                         f'SE ops {prof["se_share"]:.1f}% ({top})')
+            lines += ['', f'{name} {precision}, batch 1, 1 thread: SE\'s own '
+                      f'ops {prof["se_share"]:.1f}% of the SE file\'s kernel '
+                      'time', '', '| op type | SE ms | base ms | SE - base '
+                      'ms |', '|---|---|---|---|']
+            lines += [f'| {op} | {prof["se_ms"].get(op, 0):.2f} | '
+                      f'{prof["base_ms"].get(op, 0):.2f} | {extra:+.2f} |'
+                      for op, extra in prof['extra_ms'].items()]
+    lines.append('\nload average before / after: ' + ' / '.join(
+        ', '.join(f'{v:.2f}' for v in results[k])
+        for k in ('load_before', 'load_after')))
     return '\n'.join(lines)
 
 

@@ -1,8 +1,9 @@
 """Quantize an exported ONNX model to int8 with ONNX Runtime (SE's recipe).
 
 Static QDQ quantization through :func:`se_plugin.deployment.quantize.
-quantize_int8` (SE's ``ReduceMean`` squeeze rewritten to
-``GlobalAveragePool``, per-channel int8 weights, uint8 activations).
+quantize_int8` (an SE squeeze left as ``ReduceMean`` by an export other
+than ``export_onnx`` rewritten to ``GlobalAveragePool``, per-channel int8
+weights, uint8 activations).
 Calibration images come from a config's dataset, read through its own test
 pipeline and data_preprocessor, or, for timing only, are random
 (``--random``: the ranges, and so the accuracy, mean nothing).
