@@ -32,7 +32,9 @@ from torch.nn.modules.batchnorm import _NormBase
 
 from se_plugin.registry import MODELS
 from ..blocks.se_layer import SELayer
-from ..checks import Choice, Int, Num, Rule, bind, check_options, fail
+from ..checks import (Choice, Int, Num, Rule, check_call, check_keys, fail,
+                      signature)
+
 
 def _gc_ratio(name, value, opts):
     Num(0, low_open=True)(name, value, opts)
@@ -70,9 +72,30 @@ def build_se(se_cfg: dict, in_channels: int) -> nn.Module:
     cls = MODELS.get(cfg['type'])
     if cls in TOOLBOX_OPTIONS:
         options = {k: v for k, v in cfg.items() if k != 'type'}
-        check_options(cls.__name__, TOOLBOX_OPTIONS[cls],
-                      bind(cls, cls.__name__, None, in_channels, **options))
+        check_call(cls, cls.__name__, (None, in_channels), options,
+                   TOOLBOX_OPTIONS[cls])
     return MODELS.build(cfg, default_args=dict(in_channels=in_channels))
+
+
+def SECfg(none=True, text='a dict (SE options, dict() for the defaults) or '
+          'None (no SE)'):
+    """An ``se_cfg`` rule: SELayer's options but ``in_channels`` (None too if
+    ``none``), or a registered ``type``, which checks its own."""
+    keys = tuple(signature(SELayer).parameters)[2:]  # self, in_channels
+
+    def check(name, value, opts):
+        if value is None and none:
+            return
+        if not isinstance(value, dict):
+            fail(name, value, text)
+        if 'type' not in value:
+            check_keys(name, value, keys)
+            check_call(SELayer, name, (None, 1), value)
+        elif MODELS.get(value['type']) is None:
+            fail(f'{name}.type', value['type'], 'a module registered in '
+                 "se_plugin's or a parent's MODELS registry")
+
+    return check
 
 
 def _after(se, module, args, output):

@@ -14,8 +14,8 @@ import torch
 import torch.nn as nn
 
 from se_plugin.registry import MODELS
-from ..attention.slot import POSITIONS, attach_se
-from ..blocks.se_layer import SECfg, squeeze_width
+from ..attention.slot import POSITIONS, SECfg, attach_se
+from ..blocks.se_layer import squeeze_width
 from ..checks import (CFG, Cfg, Choice, OptionError, check_keys,
                       check_options, fail)
 

@@ -7,7 +7,7 @@ from mmengine.model import ModuleList
 from mmpretrain.models.backbones.base_backbone import BaseBackbone
 from torch.nn.modules.batchnorm import _BatchNorm
 
-from ..blocks.se_layer import SECfg
+from ..attention.slot import SECfg
 from ..checks import Checked, Indices, Int
 
 #: He (MSRA) initialisation, as the paper trains every network from scratch.

@@ -6,8 +6,7 @@ import torch.nn as nn
 from mmengine.model import BaseModule
 
 from se_plugin.registry import MODELS
-from ..attention.slot import build_se
-from ..blocks.se_layer import SECfg
+from ..attention.slot import SECfg, build_se
 from ..checks import Checked, Rule, is_int
 
 #: A neck's ``se_cfg``: a dict (a neck without SE is no SE neck).

@@ -7,8 +7,8 @@ from mmpretrain.models.backbones.resnet import get_expansion
 
 from se_plugin.registry import MODELS
 from ..backbones.se_resnet import SEResNet
+from ..attention.slot import SECfg
 from ..blocks.residual import PLACEMENTS
-from ..blocks.se_layer import SECfg
 from ..checks import Checked, Choice, Int
 
 
