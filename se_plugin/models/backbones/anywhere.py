@@ -1,10 +1,5 @@
-"""SE (or ECA, CBAM, GC) in any registered backbone, from a config.
-
-``type='se_plugin.Attach'`` builds the host backbone from its own config and
-returns *that* network with attention modules attached by
-:func:`se_plugin.models.attention.slot.attach_se`: the host's class,
-forward and state-dict keys stay, plus ``<owner>.se.*``.
-"""
+"""SE (or ECA, CBAM, GC) in any registered backbone, from a config: the host
+keeps its class, forward and keys, plus ``<owner>.se.*``."""
 import difflib
 import re
 from fnmatch import fnmatchcase
@@ -189,31 +184,10 @@ def Attach(host: dict,
            probe_shape: Sequence[int] = (3, 64, 64)) -> nn.Module:
     """Build ``host`` and attach attention modules where ``inserts`` say.
 
-    Each insert is a dict:
-
-    * ``at`` (str or list of str): glob pattern(s) over the host's module
-      paths (``named_modules``): the *owner* modules, which get the
-      attention module as their child ``se``. ``*`` matches within one
-      dot-separated part, ``**`` any number of parts, ``[234]`` picks
-      stages, e.g. ``'layer[234].*'``.
-    * ``after`` or ``before`` (str, optional): a path inside each owner
-      (e.g. ``'bn3'``, ``'conv.1'``): the attention acts on that module's
-      output, or its first input. Neither: on the owner's own output.
-    * ``module_type`` (str or list of str, optional): keep only owners of
-      these classes (class names, base classes included).
-    * ``se_cfg`` (dict): the attention module; without ``type`` it is
-      :class:`se_plugin.SELayer` with these options, otherwise any
-      registered module whose first argument is ``in_channels``
-      (``se_plugin.ECALayer``, ``se_plugin.CBAM``, mmcv's
-      ``ContextBlock``). Defaults to ``dict()`` (SE, r=16).
-    * ``ratio_of`` (str): ``'channels'`` (the SE width is ``C / ratio`` of
-      the recalibrated channels, the paper's rule) or ``'block_input'``
-      (of the owner's input channels, RegNetY's rule). Defaults to
-      ``'channels'``.
-
-    The channels are read from one forward pass of the host on a zero
-    input of shape ``(1, *probe_shape)``, which also checks that each
-    target is called once per forward on an ``N x C x H x W`` tensor.
+    An insert is a dict with ``at`` (glob(s) over module paths: the owners,
+    which get the child ``se``), ``after``/``before`` (a path in the owner),
+    ``module_type``, ``se_cfg`` and ``ratio_of``: docs/user_guides/
+    se_anywhere.md. Channels come from one probe pass on a zero input.
 
     Args:
         host (dict): The host backbone's config, e.g.
@@ -261,8 +235,8 @@ def Attach(host: dict,
 
 def _checked_shape(where, owner, rel, position, target, seen) -> tuple:
     path = f'{owner}.{rel}' if rel else owner
-    name, value = (f'{where}.{position}', rel) if rel else (f'{where}.at',
-                                                              owner)
+    name, value = ((f'{where}.{position}', rel) if rel else
+                   (f'{where}.at', owner))
     calls = seen[target]
     if len(calls) != 1:
         fail(name, value, f'a module called once per forward; {path} '
@@ -276,4 +250,3 @@ def _checked_shape(where, owner, rel, position, target, seen) -> tuple:
              f'the {side} of {path} ({type(target).__name__}) is '
              f'{shape if shape is None else list(shape)}')
     return shape
-

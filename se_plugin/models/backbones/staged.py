@@ -18,12 +18,8 @@ MSRA_INIT = [
 
 
 class StagedBackbone(Checked, BaseBackbone):
-    """Runs ``self.stages`` in order and returns the outputs it is asked for.
-
-    Holds the options every such network takes; a subclass sets
-    ``num_stages``, builds its stages from ``self.se_cfg``,
-    ``self.norm_cfg`` and ``self.act_cfg`` and registers them with
-    :meth:`_set_stages`.
+    """Runs ``self.stages`` in order and returns the outputs asked for; a
+    subclass sets ``num_stages``, registers stages with :meth:`_set_stages`.
 
     Args:
         se_cfg (dict, optional): Options of every SE module (see
