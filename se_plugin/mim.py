@@ -7,16 +7,6 @@ from _se_plugin_hook import register
 
 
 def register_config_package() -> None:
-    """Add ``se_plugin`` to mmengine's table of config packages.
-
-    Also makes ``se_plugin::`` bases unscoped (see
-    :func:`_se_plugin_hook.register`).
-
-    The table maps the name before ``::`` to a name that mmengine looks up
-    first as an installed distribution and otherwise as an importable
-    module. The distribution's location is site-packages even for an
-    editable install, whose code stays in the source tree; this module's
-    name is not a distribution, so mmengine falls back to the folder of this
-    file, the package folder holding ``.mim`` in every kind of install.
-    """
+    """Add ``se_plugin`` to mmengine's table of config packages (mmengine then
+    finds ``.mim`` beside this file in every kind of install)."""
     register(config_utils.MODULE2PACKAGE, Config)

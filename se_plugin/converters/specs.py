@@ -1,9 +1,5 @@
-"""Which se_plugin architecture reproduces each peer model.
-
-A checkpoint does not record where a block strides or how the stem pools,
-so the peer's model name chooses the options: each :class:`Spec` holds the
-se_plugin backbone config and the key layout of the peer's state dict.
-"""
+"""Which se_plugin architecture reproduces each peer model: a checkpoint
+records no strides or stem pooling, so the model name picks them."""
 from typing import NamedTuple
 
 from mmengine.config import Config

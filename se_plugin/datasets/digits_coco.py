@@ -70,10 +70,8 @@ def make_digits_coco(root: Union[str, Path],
                      digit_size: Sequence[int] = (24, 48),
                      val_ratio: float = 0.2,
                      seed: int = 0) -> Dict[str, int]:
-    """Write the toy digits detection dataset in COCO format.
-
-    The same arguments always give the same files; existing files are
-    overwritten.
+    """Write the toy digits detection dataset in COCO format (the same
+    arguments give the same files; existing ones are overwritten).
 
     Args:
         root (str | Path): Output folder (created if missing).

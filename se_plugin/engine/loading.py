@@ -1,9 +1,5 @@
-"""Read checkpoints with one-line errors and compare them with a model.
-
-torch's own errors for a file that is no checkpoint name neither the file
-nor the fault (``EOFError: Ran out of input``), or advise to re-run with
-``weights_only=False``, which would execute whatever the file holds.
-"""
+"""Read checkpoints with one-line errors (torch's name neither file nor
+fault) and compare them with a model."""
 import os
 import os.path as osp
 import pickle

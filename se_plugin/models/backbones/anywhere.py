@@ -14,19 +14,14 @@ from ..blocks.se_layer import squeeze_width
 from ..checks import (CFG, Cfg, Choice, OptionError, check_keys,
                       check_options, fail)
 
-INSERT_KEYS = ('at', 'after', 'before', 'module_type', 'se_cfg', 'ratio_of')
 #: What an SE ratio is a ratio of: the recalibrated channels (the paper's
 #: rule) or the input channels of the owner block (RegNetY's).
 RATIO_OF = ('channels', 'block_input')
 
 
 def match(pattern: str, path: str) -> bool:
-    """Whether a dotted module ``path`` matches a glob ``pattern``.
-
-    Each dot-separated part is matched by :func:`fnmatch.fnmatchcase`
-    (``*``, ``?``, ``[234]``) within one part; ``**`` matches any number of
-    parts.
-    """
+    """Whether a dotted module ``path`` matches a glob ``pattern``: ``*``,
+    ``?``, ``[234]`` within one part, ``**`` any number of parts."""
 
     def rec(pats, parts):
         if not pats:
@@ -91,11 +86,8 @@ def _target(host: nn.Module, owner: str, rel: str, where: str, key: str):
 
 
 def _probe(host: nn.Module, watched: dict, shape: Sequence[int]) -> dict:
-    """Run the host once and record what each watched module saw.
-
-    Returns ``{module: [(input shape, output shape), ...]}``, one entry
-    per call (None for what is not a tensor).
-    """
+    """``{module: [(input shape, output shape), ...]}`` (None: not a
+    tensor), one entry per call of each watched module in one host run."""
     seen = {m: [] for m in watched}
 
     def record(module, args, output):
