@@ -1,18 +1,5 @@
-"""Parameters, FLOPs and speed of models, as in the paper's Tables 2, 3, 7.
-
-FLOPs are mmengine's count (:class:`mmengine.analysis.FlopAnalyzer`, the
-counter behind ``get_model_complexity_info``): one per multiply-add of
-convolutions and linear layers (biases not counted), two per element of an
-affine batch norm in eval mode, one per input element of adaptive average
-pooling. Element-wise operators are not counted: ReLU, sigmoid, the residual
-sum, max pooling, and for SE the squeeze (``mean``) and the rescaling
-multiply. So SE adds exactly the multiply-adds of its two FC layers, the
-paper's ``(2 / r) * sum_s N_s * C_s ** 2`` (:func:`se_fc_flops`; 2,514,944
-for SE-ResNet-50); the operators left out are reported per model
-(:attr:`Cost.uncounted`). The counter traces the model, and SE calls its
-``fc1``/``fc2`` modules, so its per-module table lists them with their
-counts and none of them as "never called".
-"""
+"""Parameters, FLOPs (mmengine's counter) and speed of models, as in the
+paper's Tables 2, 3, 7; what is counted: docs/user_guides/se_options.md."""
 import csv
 import functools
 import io
@@ -26,26 +13,14 @@ from se_plugin.utils.timing import time_interleaved
 
 
 class Cost(NamedTuple):
-    """Static cost of one model.
-
-    Args:
-        params (int): Number of parameters.
-        flops (int): mmengine's FLOP count for one input.
-        uncounted (tuple[str]): Operators the counter skipped.
-    """
+    """Parameters, mmengine's FLOPs for one input, operators it skipped."""
     params: int
     flops: int
     uncounted: Tuple[str, ...]
 
 
 def model_cost(model: nn.Module, input_shape: Sequence[int]) -> Cost:
-    """Count the parameters and FLOPs of ``model`` for one input.
-
-    Args:
-        model (nn.Module): A model whose ``forward(x)`` takes an image batch
-            (mmpretrain's classifiers do, in their ``'tensor'`` mode).
-        input_shape (Sequence[int]): ``(C, H, W)`` of one image.
-    """
+    """The :class:`Cost` of ``model(x)`` for one ``(C, H, W)`` image."""
     inputs = (torch.randn(1, *input_shape), )
     analyzer = FlopAnalyzer(model.eval(), inputs)
     analyzer.unsupported_ops_warnings(False).uncalled_modules_warnings(False)
@@ -55,14 +30,8 @@ def model_cost(model: nn.Module, input_shape: Sequence[int]) -> Cost:
 
 
 def se_fc_flops(model: nn.Module) -> int:
-    """Multiply-adds of the SE layers' FCs per image: one per FC weight
-    (biases are not counted), the paper's ``(2 / r) * sum_s N_s * C_s ** 2``
-    for SE on every block. ``squeeze='none'`` layers, whose FCs run at every
-    position, are not covered.
-
-    Raises:
-        ValueError: ``model`` has an SE layer with ``squeeze='none'``.
-    """
+    """Multiply-adds of the SE layers' FCs per image (one per weight), the
+    paper's ``(2 / r) * sum_s N_s * C_s ** 2``; pooled SE only."""
     from se_plugin.models import SELayer
     total = 0
     for name, module in model.named_modules():
@@ -95,25 +64,8 @@ def time_models(models: Dict[str, nn.Module],
                 batch_size: int = 1,
                 repeats: int = 10,
                 warmup: int = 2) -> Dict[str, Tuple[float, float]]:
-    """Median forward and forward+backward time of each model, in seconds.
-
-    Every step of every model is timed interleaved
-    (:func:`se_plugin.utils.timing.time_interleaved`: one call of each per
-    round, the order rotating), so a change of machine load hits all of
-    them alike; the first ``warmup`` rounds are discarded.
-
-    Args:
-        models (dict): Name -> model taking an image batch.
-        input_shape (Sequence[int]): ``(C, H, W)`` of one image.
-        batch_size (int): Images per batch. Defaults to 1 (the paper's CPU
-            inference time is for one image).
-        repeats (int): Timed rounds. Defaults to 10.
-        warmup (int): Untimed rounds first. Defaults to 2.
-
-    Returns:
-        dict: Name -> (forward seconds, forward+backward seconds). Forward
-        runs in eval mode without autograd, forward+backward in train mode.
-    """
+    """Name -> median (forward, forward+backward) seconds: forward in eval
+    mode without autograd, the other in train mode, all timed interleaved."""
     if not isinstance(batch_size, int) or batch_size < 1:
         raise ValueError(f'batch_size={batch_size!r} must be an int >= 1')
     x = torch.randn(batch_size, *input_shape)
@@ -130,21 +82,8 @@ def cost_rows(models: Dict[str, nn.Module],
               baseline: str,
               input_shape: Sequence[int],
               speed: Optional[dict] = None) -> List[dict]:
-    """One row per model: cost and its ratio to the ``baseline`` model.
-
-    Args:
-        models (dict): Name -> model; must contain ``baseline``.
-        baseline (str): Name of the reference model.
-        input_shape (Sequence[int]): ``(C, H, W)`` of one image.
-        speed (dict, optional): Keyword arguments of :func:`time_models`
-            (``{}`` for its defaults); None skips timing.
-
-    Returns:
-        list[dict]: Rows with ``model``, ``params``, ``params_ratio``,
-        ``gflops``, ``flops_ratio``, ``uncounted`` and, when timed,
-        ``forward_ms``, ``forward_ratio``, ``forward_backward_ms``,
-        ``forward_backward_ratio``.
-    """
+    """One row per model: its cost and ratios to ``baseline``'s; timed with
+    ``speed`` (:func:`time_models`'s keyword arguments) unless it is None."""
     if baseline not in models:
         raise ValueError(f'baseline={baseline!r} is not one of the models '
                          f'{tuple(models)}')

@@ -1,10 +1,5 @@
-"""Recording the excitations of SE blocks (the paper's Fig. 5).
-
-A forward hook on the ``gate`` of each chosen :class:`SELayer` stores its
-output ``s`` (the gate values) per image: ``N x C`` (averaged over positions
-for the NoSqueeze variant, whose gates are ``N x C x H x W``). Hooks leave
-the model's forward untouched, so any se_plugin backbone works.
-"""
+"""Recording SE gate values per image with forward hooks on each chosen
+``gate`` (the paper's Fig. 5); NoSqueeze gates averaged over positions."""
 import re
 from collections import OrderedDict
 from typing import Dict, List, Optional, Sequence
@@ -103,13 +98,8 @@ class ExcitationRecorder:
 
 
 def sample_channels(num_channels: int, num: int, seed: int = 0) -> np.ndarray:
-    """``num`` distinct channel indices drawn uniformly, sorted.
-
-    Args:
-        num_channels (int): Channels of the block.
-        num (int): How many to draw; ``num >= num_channels`` takes all.
-        seed (int): Seed of the draw. Defaults to 0.
-    """
+    """``num`` distinct channel indices of ``num_channels``, drawn uniformly
+    with ``seed`` and sorted (all of them if ``num >= num_channels``)."""
     if not isinstance(num, int) or num < 1:
         raise ValueError(f'num_channels_sampled={num!r} must be an int >= 1')
     if num >= num_channels:
@@ -120,17 +110,8 @@ def sample_channels(num_channels: int, num: int, seed: int = 0) -> np.ndarray:
 
 def class_means(gates: np.ndarray, labels: np.ndarray,
                 classes: Sequence[int]) -> Dict[str, np.ndarray]:
-    """Mean gate value per channel for each class and over all images.
-
-    Args:
-        gates (np.ndarray): ``N x C`` gate values.
-        labels (np.ndarray): ``N`` class indices.
-        classes (Sequence[int]): Classes to average.
-
-    Returns:
-        dict: ``str(class) -> C`` means, and ``'all'`` -> the mean over
-        all ``N`` images (every class weighted by its number of images).
-    """
+    """``str(class) -> C`` mean gates of ``N x C`` ``gates``, and ``'all'``:
+    the mean over all images."""
     means = OrderedDict()
     for c in classes:
         mask = labels == c
@@ -162,18 +143,8 @@ def select_images(labels: np.ndarray, per_class: Optional[int]) -> np.ndarray:
 @torch.no_grad()
 def record_dataset(model: nn.Module, loader,
                    blocks: Optional[Sequence[str]] = None) -> dict:
-    """Run an mmpretrain classifier over ``loader`` and record excitations.
-
-    Args:
-        model (nn.Module): mmpretrain classifier (with data preprocessor).
-        loader (Iterable): Batches as mmengine collates them (``inputs``,
-            ``data_samples`` with ``gt_label``).
-        blocks (Sequence[str], optional): Blocks to record; None for all.
-
-    Returns:
-        dict: ``gates`` (block -> ``N x C``), ``labels`` (``N``) and
-        ``predictions`` (``N``, the classifier's top-1).
-    """
+    """Run an mmpretrain classifier over ``loader``; returns ``gates`` (block
+    -> ``N x C``), ``labels`` and top-1 ``predictions``."""
     model.eval()
     labels, predictions = [], []
     with ExcitationRecorder(model, blocks) as recorder:
@@ -193,13 +164,8 @@ def summarize(gates: Dict[str, np.ndarray],
               classes: Sequence[int],
               num_channels: int = 50,
               seed: int = 0) -> List[dict]:
-    """Fig. 5's numbers: per block, class and sampled channel, the mean
-    gate value.
-
-    Returns:
-        list[dict]: Rows ``block``, ``class`` (a class index or ``'all'``),
-        ``channel``, ``mean_activation``, ``num_images``.
-    """
+    """Fig. 5's rows: ``block``, ``class`` (index or ``'all'``), ``channel``,
+    ``mean_activation``, ``num_images``."""
     rows = []
     for block, values in gates.items():
         channels = sample_channels(values.shape[1], num_channels, seed)

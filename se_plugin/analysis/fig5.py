@@ -9,18 +9,8 @@ import numpy as np
 
 def write_numbers(out_dir: str, record: dict, rows: List[dict],
                   class_names: Sequence[str]) -> Dict[str, str]:
-    """Save the recorded gates and the summary rows.
-
-    Args:
-        out_dir (str): Folder to write to (created if missing).
-        record (dict): :func:`record_dataset`'s result, plus ``indices``
-            (the dataset index of each recorded image).
-        rows (list[dict]): :func:`summarize`'s rows.
-        class_names (Sequence[str]): Name of every class index.
-
-    Returns:
-        dict: Paths of the ``npz`` and ``csv`` files.
-    """
+    """Save the recorded gates (npz) and the summary rows (CSV) in
+    ``out_dir``; returns the two paths."""
     os.makedirs(out_dir, exist_ok=True)
     arrays = dict(
         labels=record['labels'],

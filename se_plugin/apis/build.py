@@ -1,10 +1,5 @@
-"""One way to build a model and load its weights: :func:`build_model`.
-
-The tools, the converters, the ONNX export and the analysis tools all build
-through it, so a checkpoint that does not fit the model stops every one of
-them the same way (the toolboxes' ``get_model``/``init_detector`` load what
-fits and warn).
-"""
+"""One way to build a model and load its weights (:func:`build_model`):
+tools, converters, export and analysis all refuse a misfit alike."""
 import os
 import os.path as osp
 from typing import Optional, Union
@@ -86,15 +81,8 @@ def build_model(config: ConfigLike,
 
 
 def load_exactly(model: torch.nn.Module, checkpoint: str, name) -> dict:
-    """Load every weight of ``checkpoint`` into ``model``, or raise.
-
-    mmengine's ``load_checkpoint(strict=True)`` raises on rank 0 only; this
-    raises everywhere, with the checks of ``tools/test.py``
-    (:func:`se_plugin.engine.loading.state_mismatch`).
-
-    Returns:
-        dict: The checkpoint as read.
-    """
+    """Load every weight of ``checkpoint`` into ``model`` or raise, on every
+    rank (mmengine's strict load raises on rank 0 only); returns it."""
     if not osp.isfile(checkpoint):
         raise InputNotFoundError(f'checkpoint file {checkpoint!r} does not '
                                  f'exist (model {name!r})')

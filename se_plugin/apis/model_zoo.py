@@ -1,12 +1,5 @@
-"""The model zoo: :func:`list_models` and :func:`get_model`, as mmpretrain's.
-
-The zoo is the metafiles that ``se_plugin/.mim/model-index.yml`` imports
-(OpenMMLab's model-index format, read with the ``modelindex`` package that
-mmpretrain uses). A model's name is the stem of its config file, and the
-``Config`` of each model is a path from the repository root; the package
-holds the repository's ``configs/`` as ``.mim/configs/configs/`` (see
-:mod:`se_plugin.mim`), so the root is ``.mim/configs/``.
-"""
+"""The model zoo, :func:`list_models` and :func:`get_model` as mmpretrain's,
+over the metafiles of ``se_plugin/.mim/model-index.yml``."""
 import copy
 import difflib
 import fnmatch

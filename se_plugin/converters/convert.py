@@ -26,17 +26,8 @@ class Converted(NamedTuple):
 
 
 def load_weights(path: str) -> Dict[str, torch.Tensor]:
-    """Read a checkpoint file and return its state dict.
-
-    Raw state dicts (timm, torchvision; ``.safetensors`` as on the Hugging
-    Face hub) and the nested ones of mmengine and timm's trainer
-    (``state_dict`` / ``model``) are accepted.
-
-    Raises:
-        CheckpointError: The file cannot be read
-            (:func:`se_plugin.engine.loading.read_checkpoint`).
-        ConversionError: It holds no state dict.
-    """
+    """The state dict of a checkpoint file: raw (timm, torchvision,
+    safetensors) or nested under ``state_dict``/``model``."""
     ckpt = read_checkpoint(path)
     for key in _NESTED:
         if isinstance(ckpt, dict) and isinstance(ckpt.get(key), dict):

@@ -1,14 +1,6 @@
-"""Renaming a peer's state-dict keys into se_plugin's layout.
-
-se_plugin's classifier is mmpretrain's ``ImageClassifier``: ``backbone.*``
-(mmpretrain ResNet names: ``conv1``/``bn1`` or a deep ``stem``,
-``layerN.B.{conv,bn}{1,2,3}``, ``downsample``, plus the attention slot
-``se.*``: SE's ``fc1``/``fc2``, ECA's ``conv``, CBAM's ``channel``/``spatial``)
-and ``head.fc.*``. Each layout is a list of ``(pattern, replacement)``
-rules, the replacement a string or a function of the match (as for
-:func:`re.sub`); a key that no rule matches makes the conversion fail, so
-an unknown checkpoint is refused instead of half-converted.
-"""
+"""Renaming a peer's state-dict keys into se_plugin's layout with
+``(pattern, replacement)`` rules per layout; a key no rule matches fails
+the conversion (an unknown checkpoint is refused, not half-converted)."""
 import re
 from typing import Callable, Dict, List, Tuple, Union
 
@@ -111,20 +103,8 @@ LAYOUT_RULES = {
 
 def rename_keys(state_dict: Dict[str, torch.Tensor], layout: str,
                 backbone: dict) -> Dict[str, torch.Tensor]:
-    """Rename the keys of a peer's ``state_dict`` into se_plugin's layout.
-
-    Args:
-        state_dict (dict): The peer model's state dict.
-        layout (str): Its key layout, a key of :data:`LAYOUT_RULES`.
-        backbone (dict): The se_plugin backbone config (its ``deep_stem``
-            and ``avg_down`` decide some names).
-
-    Returns:
-        dict: The renamed state dict (same tensors).
-
-    Raises:
-        ValueError: If some keys match no rule of the layout.
-    """
+    """``state_dict`` renamed from ``layout`` (a key of :data:`LAYOUT_RULES`)
+    for the ``backbone`` config; ValueError for keys matching no rule."""
     rules = [(re.compile(p), r) for p, r in LAYOUT_RULES[layout](backbone)]
     out, unknown = {}, []
     for key, value in state_dict.items():

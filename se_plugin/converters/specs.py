@@ -1,9 +1,5 @@
-"""Which se_plugin architecture reproduces each peer model.
-
-A checkpoint does not record where a block strides or how the stem pools,
-so the peer's model name chooses the options: each :class:`Spec` holds the
-se_plugin backbone config and the key layout of the peer's state dict.
-"""
+"""Which se_plugin architecture reproduces each peer model: a checkpoint
+records no strides or stem pooling, so the model name picks them."""
 from typing import NamedTuple
 
 from mmengine.config import Config
@@ -116,7 +112,6 @@ TIMM = {
 }
 
 
-
 def _attach(host: dict, **insert) -> dict:
     return dict(type='se_plugin.Attach', host=host, inserts=[insert])
 
@@ -210,16 +205,8 @@ MMPRETRAIN_TYPES = {
 
 
 def mmpretrain_spec(arch: str) -> Spec:
-    """The spec of an mmpretrain model (a model-zoo name or a config).
-
-    mmpretrain's SE layer rounds ``C // se_ratio`` to a multiple of 8; its
-    ``SEResNeXt`` never passes ``se_ratio`` on, so those always use 16.
-
-    Args:
-        arch (str): A name of ``mmpretrain.list_models()`` (e.g.
-            ``'seresnet50_8xb32_in1k'``) or a config path (``mmpretrain::``
-            paths included).
-    """
+    """The spec of an mmpretrain model-zoo name or config; its SE rounds
+    ``C // se_ratio`` to a multiple of 8, its SEResNeXt always uses 16."""
     cfg_path = _mmpretrain_config(arch)
     cfg = get_config(cfg_path) if '::' in cfg_path else \
         Config.fromfile(cfg_path)
@@ -258,17 +245,8 @@ def _mmpretrain_config(arch: str) -> str:
 
 
 def get_spec(source: str, arch: str) -> Spec:
-    """The :class:`Spec` that converts ``arch`` of ``source``.
-
-    Args:
-        source (str): ``'timm'``, ``'torchvision'`` or ``'mmpretrain'``.
-        arch (str): The peer's model name (``timm.create_model`` name,
-            torchvision builder name, mmpretrain model name or config).
-
-    Raises:
-        ValueError: For an unknown source or a model se_plugin cannot
-            reproduce.
-    """
+    """The :class:`Spec` that converts ``arch`` of ``source`` (``'timm'``,
+    ``'torchvision'``, ``'mmpretrain'``); ValueError if none can."""
     if source == 'mmpretrain':
         return mmpretrain_spec(arch)
     tables = {'timm': TIMM, 'torchvision': TORCHVISION}

@@ -1,23 +1,12 @@
-"""Annotation lists read with clear errors for missing or bad entries.
-
-ImageNet's ``meta/*.txt``, Places365's ``places365_*.txt`` and the digits
-demo's ``meta/*.txt`` share one format, ``<relative image path> <class
-index>`` per line. mmpretrain's ``CustomDataset`` reads it without checks:
-an empty list fails with ``need at least one array to concatenate``, a line
-without label with ``not enough values to unpack``, a label like ``--1`` or
-one past the last class is taken as it is (a CUDA assert in the loss, or a
-silently wrong accuracy), and a missing image surfaces as an ``OSError``
-from a data-loader worker hours into training. :class:`CheckedListMixin`
-reads the same format once at start-up and names the file and line of the
-first bad entry instead.
-"""
+"""``<image path> <class index>`` lists (ImageNet, Places365, digits) read
+once at start-up, naming the file and line of a bad entry (why:
+docs/user_guides/datasets.md)."""
 import codecs
 import io
 import os.path as osp
 import re
 from collections import defaultdict
 from typing import Dict, List, Tuple
-
 
 from mmengine.fileio import exists, get, get_file_backend
 
@@ -31,13 +20,8 @@ LINE_FORMAT = ('"<image path> <class index>" (two fields separated by '
 
 
 def require_path(path: str, what: str, section: str) -> None:
-    """Raise FileNotFoundError when ``path`` is missing.
-
-    Args:
-        path (str): File or folder that must exist.
-        what (str): What the path is, e.g. ``'ImageNet data root'``.
-        section (str): The section of the data guide on preparing it.
-    """
+    """Raise FileNotFoundError naming ``what`` and the data guide's
+    ``section`` when ``path`` is missing."""
     if not exists(path):
         raise DataNotFoundError(
             f'{what} {path!r} does not exist; see the section '
@@ -46,21 +30,8 @@ def require_path(path: str, what: str, section: str) -> None:
 
 def find_missing_files(entries: List[Tuple[int, str]],
                        img_prefix: str) -> List[Tuple[int, str]]:
-    """Return the entries whose image file does not exist.
-
-    One directory listing per distinct folder instead of one ``stat`` per
-    image: ImageNet's 1.28M training images live in 1,000 folders, so the
-    check costs 1,000 listings (seconds, also on network file systems where
-    a ``stat`` per file would take minutes). Only one folder's names are
-    held in memory at a time.
-
-    Args:
-        entries (list[tuple[int, str]]): ``(line number, relative path)``.
-        img_prefix (str): Folder the paths are relative to.
-
-    Returns:
-        list[tuple[int, str]]: The missing entries, by line number.
-    """
+    """The ``(line number, relative path)`` entries whose image does not
+    exist, by line; one directory listing per folder, not a stat per image."""
     backend = get_file_backend(img_prefix, enable_singleton=True)
     by_folder: Dict[str, List[Tuple[int, str]]] = defaultdict(list)
     for lineno, path in entries:
@@ -79,16 +50,8 @@ def find_missing_files(entries: List[Tuple[int, str]],
 
 
 def read_list(path: str) -> List[str]:
-    """The lines of a list file, without the byte-order mark that some
-    Windows editors put before the first line (read as part of the first
-    image path otherwise); CRLF line ends go with the white space. UTF-8,
-    or UTF-16 with its byte-order mark (what Windows PowerShell's ``>``
-    writes).
-
-    Raises:
-        DataError: The file is in another encoding (e.g. latin-1), naming
-            its line.
-    """
+    """The lines of a UTF-8 (or UTF-16 with BOM) list, without a leading
+    BOM or CRLF; a DataError naming the line for another encoding."""
     data = get(path)
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         text = data.decode('utf-16')
@@ -114,12 +77,8 @@ def read_list(path: str) -> List[str]:
 
 
 def first_missing(entries: List[Tuple[int, str]], img_prefix: str):
-    """The first entry of :func:`find_missing_files`, for a message.
-
-    Returns:
-        tuple | None: ``(key, full path, what is wrong, number missing)``,
-        None when every image exists.
-    """
+    """``(key, full path, what is wrong, number missing)`` of the first
+    missing image, or None."""
     missing = find_missing_files(entries, img_prefix)
     if not missing:
         return None
@@ -133,17 +92,8 @@ def first_missing(entries: List[Tuple[int, str]], img_prefix: str):
 
 def parse_line(ann_file: str, lineno: int, line: str,
                num_classes: int) -> Tuple[str, int]:
-    """``(image path, class index)`` of one list line, checked.
-
-    Args:
-        ann_file (str): The list, for messages.
-        lineno (int): The line's number (from 1), for messages.
-        line (str): The line, not blank.
-        num_classes (int): Class indices must lie in ``0..num_classes-1``.
-
-    Returns:
-        tuple[str, int]: The path (a leading ``/`` removed) and the label.
-    """
+    """``(image path without a leading /, class index)`` of one non-blank
+    line, checked against ``num_classes``."""
     fields = line.split()
     allowed = f'allowed: 0..{num_classes - 1} ({num_classes} classes)'
     if len(fields) != 2:
@@ -164,16 +114,7 @@ def parse_line(ann_file: str, lineno: int, line: str,
 class CheckedListMixin(DecodeCheckMixin):
     """Reads ``<path> <label>`` annotation lists of a mmpretrain
     ``CustomDataset`` with checks; set ``GUIDE_SECTION`` in the subclass.
-
-    Every line is checked (:func:`parse_line`): two fields, an integer label
-    in ``[0, len(classes))`` and, with ``check_files=True``, an existing
-    image file (see :func:`find_missing_files` for the cost). Blank lines
-    are skipped; a list without entries is an error. A leading ``/`` of a
-    path (Places365's lists) is relative to ``data_prefix``, not the file
-    system root. Images are not decoded at start-up: an undecodable one
-    raises :class:`~.image_check.BadImageError` naming the file and its
-    list line when it is loaded, or is skipped and counted
-    (``bad_images='skip'``, see :class:`~.image_check.DecodeCheckMixin`).
+    The checks: docs/user_guides/datasets.md.
 
     Args:
         check_files (bool): Check that every listed image exists when the
@@ -197,10 +138,8 @@ class CheckedListMixin(DecodeCheckMixin):
         super().__init__(*args, **kwargs)
 
     def prepare_data(self, idx: int):
-        """The pipeline's output; in test mode, an input whose size is not
-        that of the first one raises naming the file: mmpretrain pads a
-        batch to its largest input, which changes the other images'
-        predictions (measured: 15% of the logits of se_resnet18_digits)."""
+        """The pipeline's output; in test mode an input of another size than
+        the first raises (batch padding changes the other predictions)."""
         data = super().prepare_data(idx)
         inputs = data.get('inputs') if isinstance(data, dict) else None
         if not self.test_mode or not hasattr(inputs, 'shape'):
@@ -261,12 +200,8 @@ class CheckedListMixin(DecodeCheckMixin):
         ]
 
     def describe_images(self, infos: List[dict]) -> List[str]:
-        """The list file and line of the image of each data info.
-
-        Found by reading the list again, once for all: this runs only for
-        bad images, and keeps line numbers out of the 1.28M entries of
-        ImageNet.
-        """
+        """The list file and line of each info's image (the list read again:
+        only bad images need it)."""
         if not self.ann_file:
             return [f'found in {self.img_prefix}'] * len(infos)
         paths = [

@@ -7,15 +7,8 @@ from .checked_list import CheckedListMixin
 
 @DATASETS.register_module()
 class CheckedCustomDataset(CheckedListMixin, CustomDataset):
-    """mmpretrain's ``CustomDataset`` that fails early and clearly on bad
-    lists: a drop-in, ``type='se_plugin.CheckedCustomDataset'``.
-
-    The annotation list (``<image path> <class index>`` per line, as for
-    ImageNet) is checked line by line when the dataset is built; see
-    :class:`~.checked_list.CheckedListMixin`. The class names
-    (``metainfo=dict(classes=...)`` or ``classes=<file>``) are required
-    with a labelled list: they give the allowed class indices. Without
-    ``ann_file`` the class folders are scanned as mmpretrain does.
+    """mmpretrain's ``CustomDataset`` with its list checked line by line when
+    built (class names required with a labelled list); a drop-in.
 
     Args:
         check_files (bool): Check that every listed image exists. Defaults

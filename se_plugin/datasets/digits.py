@@ -1,15 +1,5 @@
-"""The demo's embedded dataset: scikit-learn's handwritten digits on disk.
-
-scikit-learn ships the 1,797 8x8 digit images (UCI optdigits test set), so
-the demo needs no download. They are written in the ImageNet folder and
-annotation layout, so training reads them exactly as it would read
-ImageNet, through :class:`se_plugin.datasets.CheckedCustomDataset`
-(mmpretrain's ``CustomDataset`` with the checks of the ImageNet lists)::
-
-    root/train/<class>/<n>.png   root/val/<class>/<n>.png
-    root/meta/train.txt          root/meta/val.txt  ("<class>/<n>.png <label>")
-    root/meta/classes.txt        (one class name per line: 0 .. 9)
-"""
+"""The demo's embedded dataset: scikit-learn's 1,797 8x8 digits written in
+ImageNet's folder and list layout (docs/user_guides/datasets.md)."""
 import os.path as osp
 from pathlib import Path
 from typing import Dict, Union
@@ -24,10 +14,8 @@ def prepare_digits(root: Union[str, Path],
                    val_ratio: float = 0.2,
                    seed: int = 0,
                    image_size: int = 32) -> Dict[str, int]:
-    """Write scikit-learn's digits as RGB PNGs with ImageNet-style lists.
-
-    The split is stratified by class and fixed by ``seed``, so the same
-    arguments always give the same files. Existing files are overwritten.
+    """Write scikit-learn's digits as RGB PNGs with ImageNet-style lists, split
+    by class with ``seed`` (deterministic; existing files overwritten).
 
     Args:
         root (str | Path): Folder to write to (created if missing).

@@ -1,16 +1,6 @@
-"""A toy detection dataset in COCO format from scikit-learn's digits.
-
-Real handwritten digits (scikit-learn's bundled 1,797 8x8 images) are
-upscaled and pasted at random places and scales onto dark canvases, several
-per image, without overlap. The result is written exactly like COCO, so
-mmdet's own ``CocoDataset`` and ``CocoMetric`` (pycocotools) read it::
-
-    root/annotations/instances_train.json   root/train/000000.png ...
-    root/annotations/instances_val.json     root/val/000000.png ...
-
-Categories are the ten digits, named ``'0'`` .. ``'9'`` with COCO-style ids
-1 .. 10. Train and val canvases use disjoint sets of digit images.
-"""
+"""A toy COCO-format detection dataset: scikit-learn's digits pasted onto
+dark canvases, read by mmdet's own CocoDataset (docs/user_guides/
+detection.md)."""
 import json
 from pathlib import Path
 from typing import Dict, Optional, Sequence, Tuple, Union
@@ -80,10 +70,8 @@ def make_digits_coco(root: Union[str, Path],
                      digit_size: Sequence[int] = (24, 48),
                      val_ratio: float = 0.2,
                      seed: int = 0) -> Dict[str, int]:
-    """Write the toy digits detection dataset in COCO format.
-
-    The same arguments always give the same files; existing files are
-    overwritten.
+    """Write the toy digits detection dataset in COCO format (the same
+    arguments give the same files; existing ones are overwritten).
 
     Args:
         root (str | Path): Output folder (created if missing).

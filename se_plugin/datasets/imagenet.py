@@ -7,16 +7,8 @@ from .checked_list import CheckedListMixin, require_path
 
 @DATASETS.register_module()
 class ImageNet(CheckedListMixin, MMPretrainImageNet):
-    """mmpretrain's ImageNet that fails early and clearly on bad data.
-
-    Same layouts and arguments as :class:`mmpretrain.datasets.ImageNet`
-    (``data_root/{train,val}/...`` with ``data_root/meta/{train,val}.txt``,
-    or class folders without lists). A missing data root, image folder or
-    annotation file raises ``FileNotFoundError`` naming the path and the
-    data guide's section "Prepare ImageNet"; an empty list, or a line that is
-    not ``<path> <class index>``, with a missing image or a class index
-    outside ``[0, len(classes))`` raises ``ValueError`` naming the file and
-    line. See :class:`~.checked_list.CheckedListMixin`.
+    """mmpretrain's ImageNet (same layouts and arguments) that fails early,
+    naming the file and line of bad data (docs/user_guides/datasets.md).
 
     Args:
         data_root (str): Root of the dataset. Defaults to ''.

@@ -19,15 +19,8 @@ CATEGORIES = 'categories_places365.txt'
 
 
 def load_categories(path: str) -> List[str]:
-    """Read ``categories_places365.txt`` (lines ``/a/airfield 0``).
-
-    Args:
-        path (str): The categories file.
-
-    Returns:
-        list[str]: Class names without the ``/<letter>/`` prefix (e.g.
-        ``'airfield'``, ``'apartment_building/outdoor'``), index order.
-    """
+    """Class names of ``categories_places365.txt`` (lines ``/a/airfield 0``)
+    without the ``/<letter>/`` prefix, in index order."""
     names = []
     for lineno, line in enumerate(read_list(path), 1):
         if not line.strip():
@@ -44,21 +37,8 @@ def load_categories(path: str) -> List[str]:
 
 @DATASETS.register_module()
 class Places365(CheckedListMixin, CustomDataset):
-    """Places365 read from the official file lists.
-
-    Layout (the official archives extracted into ``data_root``)::
-
-        data_root/categories_places365.txt       /a/airfield 0
-        data_root/places365_train_standard.txt   /a/airfield/00000001.jpg 0
-        data_root/places365_train_challenge.txt  (same format, 8M lines)
-        data_root/places365_val.txt              Places365_val_00000001.jpg 165
-        data_root/data_256/a/airfield/00000001.jpg
-        data_root/val_256/Places365_val_00000001.jpg
-
-    The class names (365) come from ``categories_places365.txt`` as the
-    ``classes`` metainfo. Bad paths and lines fail as in
-    :class:`se_plugin.datasets.ImageNet`, pointing to the data guide's section
-    "Prepare Places365".
+    """Places365 read from the official file lists, the 365 class names from
+    ``categories_places365.txt`` (layout: docs/user_guides/datasets.md).
 
     Args:
         data_root (str): Folder holding the lists and image folders.

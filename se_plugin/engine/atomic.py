@@ -1,10 +1,5 @@
-"""Write files so that a reader sees the old or the new file, never a part.
-
-The data goes to a temporary file in the destination's folder (a rename
-within one file system is atomic), which is flushed and fsynced before it
-is renamed over the destination; the folder is fsynced after the rename so
-the new name survives a power cut as well.
-"""
+"""Atomic file writes: a reader sees the old or the new file, never a part
+(temporary file, fsync, rename, fsync of the folder)."""
 import contextlib
 import os
 import os.path as osp
@@ -38,16 +33,8 @@ def publish(tmp, path):
 
 @contextlib.contextmanager
 def atomic_path(path):
-    """Yield a temporary path to write; on success it becomes ``path``.
-
-    On an error the temporary file is removed and ``path`` is untouched.
-
-    Args:
-        path (str): The file to write.
-
-    Yields:
-        str: Where to write the content.
-    """
+    """Yield a temporary path; on success it becomes ``path``, on an error it
+    is removed and ``path`` is untouched."""
     os.makedirs(osp.dirname(osp.abspath(path)), exist_ok=True)
     tmp = temporary_name(path)
     try:

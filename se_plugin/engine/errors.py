@@ -1,11 +1,5 @@
-"""Errors that a user's input causes, as opposed to bugs.
-
-``tools/train.py`` and ``tools/test.py`` print these as one line on stderr
-and exit non-zero; anything else keeps its traceback. Each one is also the
-built-in error that the same input would raise (ValueError,
-FileNotFoundError, ...), so code catching those keeps working. Unreadable
-images (``se_plugin.datasets.BadImageError``) are user errors too.
-"""
+"""Errors a user's input causes: the tools print them as one line; each is
+also the built-in error the same input would raise (ValueError, ...)."""
 import functools
 import sys
 
@@ -49,14 +43,8 @@ class DataNotFoundError(UserInputError, FileNotFoundError):
 
 class OptionError(UserInputError, ValueError, TypeError, AssertionError,
                   KeyError):
-    """An option (model, attention, hook, export) of the wrong type or out
-    of range.
-
-    Also each built-in error mmpretrain, mmdet and Python raise for their
-    own bad options (a bare assert, a KeyError for an unknown depth), so
-    code catching those keeps working. The checks are in
-    ``se_plugin.models.checks``.
-    """
+    """An option of the wrong type or out of range; also the built-in errors
+    the toolboxes raise for their own bad options (AssertionError, ...)."""
 
 
 class ConversionError(UserInputError, ValueError):

@@ -1,9 +1,5 @@
-"""Read checkpoints with one-line errors and compare them with a model.
-
-torch's own errors for a file that is no checkpoint name neither the file
-nor the fault (``EOFError: Ran out of input``), or advise to re-run with
-``weights_only=False``, which would execute whatever the file holds.
-"""
+"""Read checkpoints with one-line errors (torch's name neither file nor
+fault) and compare them with a model."""
 import os
 import os.path as osp
 import pickle
@@ -20,21 +16,8 @@ MAX_LISTED = 5
 
 
 def read_checkpoint(path):
-    """Load a checkpoint file on the CPU, ``weights_only`` as always.
-
-    Every checkpoint se_plugin reads goes through here (a ``.safetensors``
-    file, as on the Hugging Face hub, is read with ``safetensors``).
-
-    Args:
-        path (str): The file.
-
-    Returns:
-        dict: Its content.
-
-    Raises:
-        CheckpointError: The file is missing, empty, truncated, not a torch
-            checkpoint, holds objects that are not allowed, or is no dict.
-    """
+    """Load a checkpoint (or ``.safetensors``) on the CPU, ``weights_only``:
+    every read of se_plugin goes here; CheckpointError for a bad file."""
     if osp.isdir(path):
         raise CheckpointError(
             f'{path}: is a folder, not a checkpoint file; give a .pth file '
@@ -103,19 +86,8 @@ def checkpoint_weights(checkpoint):
 
 
 def state_mismatch(model_state, checkpoint):
-    """Say how a checkpoint's weights do not fit a model's, if they do not.
-
-    BN's ``num_batches_tracked`` counters may be missing: checkpoints
-    converted from other code bases lack them, and evaluation does not
-    read them.
-
-    Args:
-        model_state (dict): ``model.state_dict()``.
-        checkpoint (dict): The loaded checkpoint.
-
-    Returns:
-        str: One line per kind of mismatch; empty when the weights fit.
-    """
+    """One line per kind of mismatch of a checkpoint's weights with
+    ``model_state``, empty if they fit (missing BN counters are allowed)."""
     weights = checkpoint_weights(checkpoint)
     if not any(isinstance(v, torch.Tensor) for v in weights.values()):
         return f'it holds no weights (keys: {_listed(map(str, weights))})'
@@ -188,25 +160,9 @@ def _candidates(work_dir):
 
 
 def find_resumable(work_dir, logger=None):
-    """The newest complete checkpoint of a work dir.
-
-    ``last_checkpoint`` is not trusted: it may be missing (a run of plain
-    mmengine killed between the two writes) or point to a file that a full
-    disk cut short. Instead, for each kind of name (``epoch_N.pth``,
-    ``iter_N.pth``) the files are read from the highest N down until one
-    loads and can be resumed; of these, the one at the highest iteration
-    (``meta.iter``) wins. Files that do not load are named in a warning.
-
-    Args:
-        work_dir (str): The folder to look in.
-        logger (logging.Logger, optional): Where the warnings go.
-
-    Returns:
-        str: The checkpoint to resume.
-
-    Raises:
-        CheckpointError: Nothing in ``work_dir`` can be resumed.
-    """
+    """The newest complete checkpoint of a work dir (``last_checkpoint`` is
+    not trusted: docs/user_guides/checkpoints.md); unloadable files are
+    named in a warning, nothing resumable raises CheckpointError."""
     if not osp.isdir(work_dir):
         raise CheckpointError(
             f'--resume: the work dir {work_dir} does not exist; train without '

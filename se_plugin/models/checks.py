@@ -1,13 +1,6 @@
-"""One way to check options: each class declares ``options``, a table of
-``key -> rule``, and :class:`Checked` checks it before the class's (and its
-toolbox parent's) constructor runs.
-
-A rule is ``rule(name, value, opts)``: it raises an :class:`OptionError`
-such as ``SEResNet.num_stages=5 is not supported; allowed: an int in 1..4``;
-``opts`` holds every bound option (defaults filled in, ``self`` too), so a
-rule may depend on another option. A bool is never a number, and numbers
-must be finite.
-"""
+"""One way to check options: a class's ``options`` table of ``key -> rule``,
+checked by :class:`Checked` before any constructor runs (see
+docs/architecture.md)."""
 import functools
 import inspect
 import math
@@ -32,8 +25,7 @@ def _get(x, opts):
 
 
 def Rule(ok, allowed):
-    """A rule from ``ok(value, opts)`` and ``allowed`` (text or
-    ``f(opts)``)."""
+    """A rule from ``ok(value, opts)`` and ``allowed`` (text or f(opts))."""
 
     def rule(name, value, opts):
         if not ok(value, opts):
@@ -77,8 +69,7 @@ def Num(low=-math.inf, high=math.inf, low_open=False, high_open=False):
 
 
 def Choice(*values):
-    """One of ``values`` (or of ``values[0](opts)``), of the same type:
-    ``True`` is not ``1`` and ``50.0`` is not ``50``."""
+    """One of ``values`` (or of ``values[0](opts)``), of the same type."""
     get = values[0] if len(values) == 1 and callable(values[0]) else \
         (lambda o: values)
     return Rule(
@@ -87,8 +78,7 @@ def Choice(*values):
 
 
 def Cfg(none=False, typed=True):
-    """A config dict (with a ``type`` key if ``typed``); None too if
-    ``none``."""
+    """A config dict (with a ``type`` if ``typed``); None too if ``none``."""
     text = ("a dict with a 'type' key" if typed else 'a dict') + (
         ' or None' if none else '')
     return Rule(lambda v, o: v is None and none or isinstance(v, dict) and
@@ -99,30 +89,24 @@ def _seq(v):
     return isinstance(v, Sequence) and not isinstance(v, str)
 
 
-def Seq(length, item, what, none=False):
-    """A sequence of ``length`` items, each ``item(i)``; None if ``none``.
-    ``what`` is the allowed text with ``{}`` for the length."""
+def Ints(length, item=lambda i: is_int(i) and i >= 1,
+         what='a sequence of {} ints >= 1', none=False):
+    """``length`` items, ints >= 1 by default (strides, dilations)."""
     return Rule(
         lambda v, o: v is None and none or _seq(v) and len(v) == _get(
             length, o) and all(map(item, v)),
         lambda o: what.format(_get(length, o)))
 
 
-def Ints(length):
-    """``length`` ints >= 1 (strides, dilations)."""
-    return Seq(length, lambda i: is_int(i) and i >= 1,
-               'a sequence of {} ints >= 1')
-
-
 def Bools(length):
     """None or ``length`` bools (one per stage)."""
-    return Seq(length, lambda b: isinstance(b, bool),
-               'a tuple of {} bools (one per stage)', none=True)
+    return Ints(length, lambda b: isinstance(b, bool),
+                'a tuple of {} bools (one per stage)', none=True)
 
 
 def Indices(num, negative=False, none=False):
-    """Distinct stage indices out of ``num`` stages (negative ones from the
-    end if ``negative``): a repeat would return one output fewer."""
+    """Distinct indices of ``num`` stages (a repeat would return one output
+    fewer); negative ones count from the end if ``negative``."""
 
     def ok(v, o):
         n = _get(num, o)
@@ -130,12 +114,10 @@ def Indices(num, negative=False, none=False):
             is_int(i) and (-n if negative else 0) <= i < n
             for i in v) and len({i % n for i in v}) == len(v)
 
-    def allowed(o):
-        n = _get(num, o)
-        return (f'a non-empty sequence of distinct ints in '
-                f'[{-n if negative else 0}, {n - 1}] ({n} stages)')
-
-    return Rule(ok, allowed)
+    return Rule(ok, lambda o: (
+        'a non-empty sequence of distinct ints in '
+        f'[{-_get(num, o) if negative else 0}, {_get(num, o) - 1}] '
+        f'({_get(num, o)} stages)'))
 
 
 BOOL = Choice(False, True)
@@ -161,8 +143,8 @@ def check_options(name: str, table: dict, opts: dict) -> None:
 
 @functools.lru_cache(None)
 def signature(cls) -> inspect.Signature:
-    """The options a call of ``cls`` takes: those of its ``__init__`` and,
-    through ``**kwargs``, its parents' (e.g. mmpretrain's ResNet's)."""
+    """The options a call of ``cls`` takes: its ``__init__``'s and, through
+    ``**kwargs``, its parents' (e.g. mmpretrain's ResNet's)."""
     params, carry = {}, True  # carry: positional arguments reach klass
     for klass in cls.__mro__:
         init = vars(klass).get('__init__')
@@ -183,8 +165,10 @@ def signature(cls) -> inspect.Signature:
     return inspect.Signature([P('self', P.POSITIONAL_OR_KEYWORD)] + ordered)
 
 
-def bind(cls, name: str, *args, **kwargs) -> dict:
-    """``cls``'s options as a call binds them, defaults filled in."""
+def check_call(cls, name: str, args: tuple, kwargs: dict, table=None):
+    """Bind ``cls(*args, **kwargs)`` as Python would (defaults filled in) and
+    check it against ``table``, by default ``cls``'s ``options`` merged over
+    its parents'."""
     sig = signature(cls)
     try:
         bound = sig.bind(*args, **kwargs)
@@ -192,20 +176,16 @@ def bind(cls, name: str, *args, **kwargs) -> dict:
         allowed = tuple(sig.parameters)[1:]
         raise OptionError(f'{name}: {e}; allowed: {allowed}') from None
     bound.apply_defaults()
-    return bound.arguments
-
-
-def table_of(cls) -> dict:
-    """``cls``'s rules: its ``options`` merged over its parents'."""
-    table = {}
-    for base in reversed(cls.__mro__):
-        table.update(vars(base).get('options', {}))
-    return table
+    if table is None:
+        table = {}
+        for base in reversed(cls.__mro__):
+            table.update(vars(base).get('options', {}))
+    check_options(name, table, bound.arguments)
 
 
 class Checked:
-    """Checks a class's ``options`` (merged over its parents' tables, these
-    common ones first) once, before the outermost constructor runs."""
+    """Checks the merged ``options`` (these common ones first) once, before
+    the outermost constructor runs."""
     options = dict(
         conv_cfg=Cfg(none=True), norm_cfg=CFG, act_cfg=CFG, init_cfg=INIT_CFG,
         style=Choice('pytorch', 'caffe'), with_cp=BOOL, norm_eval=BOOL,
@@ -221,9 +201,7 @@ class Checked:
         def __init__(self, *args, **kwargs):
             klass = type(self)
             if klass.__init__ is __init__:  # the outermost constructor
-                check_options(klass.__name__, table_of(klass),
-                              bind(klass, klass.__name__, self, *args,
-                                   **kwargs))
+                check_call(klass, klass.__name__, (self, *args), kwargs)
             init(self, *args, **kwargs)
 
         cls.__init__ = __init__

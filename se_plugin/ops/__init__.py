@@ -11,18 +11,10 @@ _CSRC = osp.join(osp.dirname(osp.abspath(__file__)), 'csrc')
 
 @functools.lru_cache(maxsize=None)
 def excite_kernel():
-    """The compiled module that SE's fast path uses with
-    ``SELayer(cpu_kernel=True)`` (float32 CPU tensors, no autograd,
-    NCHW-contiguous or channels_last):
-
-    - ``excite(x, w1, b1, w2, b2)``: SE's gate
-      ``sigmoid(b2 + W2 relu(b1 + W1 mean_hw(x)))`` in one call;
-    - ``scale_add_relu_(out, identity, gate)``: the residual tail
-      ``relu(identity + out * gate)`` in one pass, written into ``out``.
-
-    Raises:
-        RuntimeError: The kernel could not be built, with the reason.
-    """
+    """The compiled module of ``SELayer(cpu_kernel=True)``'s fast path (float32
+    CPU, no autograd): ``excite(x, w1, b1, w2, b2)``, SE's gate in one call,
+    and ``scale_add_relu_(out, identity, gate)``, ``relu(identity + out *
+    gate)`` into ``out``; RuntimeError with the reason if it cannot build."""
     from torch.utils.cpp_extension import load
     try:
         return load(

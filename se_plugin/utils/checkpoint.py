@@ -1,15 +1,5 @@
-"""Let ``torch.load(weights_only=True)`` read mmengine's checkpoints.
-
-Since torch 2.6, ``torch.load`` defaults to ``weights_only=True`` and only
-rebuilds allow-listed objects. mmengine 0.10.7 calls ``torch.load`` without
-the argument, so ``--resume`` and ``load_from`` fail on its own checkpoints:
-their ``message_hub`` holds :class:`~mmengine.logging.HistoryBuffer` objects
-with numpy arrays, and runtime info such as the ETA or the best score is a
-numpy scalar. :func:`allow_mmengine_checkpoints` allow-lists exactly these
-objects (found by saving checkpoints of mmpretrain and mmdet Runners with
-optimizer, parameter scheduler and message hub state) and keeps
-``weights_only`` on for everything else.
-"""
+"""Let ``torch.load(weights_only=True)`` read mmengine's checkpoints by
+allow-listing exactly their objects (docs/user_guides/checkpoints.md)."""
 import pickle
 
 import numpy as np
@@ -22,21 +12,8 @@ HISTORY_BUFFER_STATISTICS = ('min', 'max', 'current', 'mean')
 
 
 def _history_buffer_statistic(owner, name):
-    """Stand in for ``getattr`` while unpickling.
-
-    HistoryBuffer pickles its statistics (``HistoryBuffer.min``, ``.mean``
-    ...) as ``getattr(HistoryBuffer, 'min')``, because pickle protocol 2
-    cannot name a function nested in a class. Allow-listing ``getattr``
-    itself would let a checkpoint reach any attribute of any object, so
-    only these look-ups are answered.
-
-    Args:
-        owner: The object ``getattr`` is applied to in the checkpoint.
-        name (str): The attribute name.
-
-    Returns:
-        Callable: The registered HistoryBuffer statistic.
-    """
+    """``getattr`` while unpickling, answering only HistoryBuffer's statistics
+    (allow-listing ``getattr`` itself would open any attribute)."""
     if owner is not HistoryBuffer or name not in HISTORY_BUFFER_STATISTICS:
         raise pickle.UnpicklingError(
             f'weights_only load: getattr({owner!r}, {name!r}) is not '
@@ -63,14 +40,7 @@ MMENGINE_CHECKPOINT_GLOBALS = [
 
 
 def allow_mmengine_checkpoints() -> None:
-    """Allow-list what mmengine checkpoints contain for ``torch.load``.
-
-    Registers :data:`MMENGINE_CHECKPOINT_GLOBALS` with
-    :func:`torch.serialization.add_safe_globals`; ``weights_only`` stays on,
-    so any other object in a checkpoint is still refused. Called when
-    ``se_plugin`` is imported; calling it again is harmless. torch < 2.4
-    has no allow-list and nothing to do: its ``torch.load`` defaults to
-    ``weights_only=False`` (until 2.6), which loads these objects anyway.
-    """
+    """Allow-list :data:`MMENGINE_CHECKPOINT_GLOBALS` for ``torch.load``
+    (``weights_only`` stays on); idempotent, a no-op before torch 2.4."""
     if hasattr(torch.serialization, 'add_safe_globals'):
         torch.serialization.add_safe_globals(MMENGINE_CHECKPOINT_GLOBALS)

@@ -1,23 +1,13 @@
-"""What se_plugin needs from torch and mmcv beyond their oldest versions.
-
-setup.cfg allows torch>=2.1.0 and either mmcv with compiled ops or
-mmcv-lite; these checks let the rest of the package ask instead of failing
-at import.
-"""
+"""What se_plugin needs from torch and mmcv beyond their oldest versions
+(mmcv-lite too), asked here instead of failing at import."""
 import importlib.util
 
 import torch
 
 
 def capturing() -> bool:
-    """Whether the caller is being captured into a graph rather than run:
-    ``torch.jit.trace`` (the TorchScript ONNX exporter, mmengine's FLOP
-    counter), ``torch.onnx.export``, ``torch.compile`` or ``torch.export``
-    (the ``dynamo=True`` ONNX exporter).
-
-    ``torch.compiler.is_compiling`` is new in torch 2.3 (older ones have
-    ``torch._dynamo``'s), ``torch.compiler.is_exporting`` in torch 2.6.
-    """
+    """Whether the caller is being captured into a graph (jit.trace, ONNX
+    export, torch.compile, torch.export) rather than run."""
     if torch.jit.is_tracing() or torch.onnx.is_in_onnx_export():
         return True
     compiler = torch.compiler
@@ -55,17 +45,8 @@ def missing_mmcv_ops() -> str:
 
 
 def register_unavailable(registry, name: str, reason: str) -> None:
-    """Register ``name`` as a stand-in that refuses to build.
-
-    A config that asks for a detection module in an environment without
-    mmcv's ops gets this error, naming the module and the missing piece,
-    instead of mmengine's "not in the registry".
-
-    Args:
-        registry (mmengine.registry.Registry): where the module belongs.
-        name (str): the module's registered name, e.g. ``'SEFPN'``.
-        reason (str): what is missing, from :func:`missing_mmcv_ops`.
-    """
+    """Register ``name`` in ``registry`` as a stand-in whose build raises
+    naming the module and ``reason`` (what is missing)."""
 
     def unavailable(*args, **kwargs):
         raise ImportError(f'se_plugin.{name} needs mmdet with mmcv\'s '

@@ -18,20 +18,8 @@ def time_interleaved(fns: Dict[str, Callable[[], object]],
                      repeats: int = 10,
                      warmup: int = 2,
                      device: str = 'cpu') -> Dict[str, Dict[str, float]]:
-    """Time each callable ``repeats`` times, one call of each per round.
-
-    The order within a round rotates, so no callable always runs right
-    after the same neighbour.
-
-    Args:
-        fns (dict): Name -> callable of no arguments.
-        repeats (int): Timed rounds. Defaults to 10.
-        warmup (int): Untimed rounds first. Defaults to 2.
-        device (str): ``'cuda...'`` synchronises around each call.
-
-    Returns:
-        dict: Name -> ``median``, ``q1``, ``q3`` (seconds) and ``times``.
-    """
+    """Name -> ``median``, ``q1``, ``q3`` seconds and ``times`` of each
+    callable, one call of each per round in a rotating order."""
     if repeats < 1:
         raise ValueError(f'repeats={repeats!r} must be >= 1')
     names = list(fns)
@@ -64,19 +52,8 @@ _M_MMAP_MAX = -4
 
 
 def keep_heap() -> None:
-    """Make glibc's malloc keep freed memory for reuse in this process.
-
-    By default glibc serves every block above 32 MB (at batch 32, most
-    ResNet activations) with a fresh ``mmap`` and returns it on ``free``, so
-    each forward pass faults in and zeroes hundreds of MB of new pages; how
-    long that takes varies from call to call with the host's load. With no
-    ``mmap`` and no trimming, the heap grows during warm-up to what a call
-    needs and is then reused: no page faults, repeatable timings. Call it
-    before allocating; it lasts for the process.
-
-    Raises:
-        RuntimeError: Not on glibc, or ``mallopt`` refused a setting.
-    """
+    """Make glibc's malloc keep freed memory (no mmap, no trim), so calls
+    stop faulting in fresh pages and timings repeat; RuntimeError if not."""
     name = ctypes.util.find_library('c')
     try:
         libc = ctypes.CDLL(name)

@@ -1,9 +1,5 @@
-"""Channel attention modules that share SE's slot (``in_channels`` first),
-and the slot itself (:mod:`.slot`: ``build_se``, ``attach_se``).
-
-GCNet's global context block is mmcv's ``ContextBlock``, used as it is:
-``se_cfg=dict(type='ContextBlock', ratio=1. / 16)``.
-"""
+"""Attention modules in SE's slot (``in_channels`` first) and the slot
+itself; GC is mmcv's ``ContextBlock`` as it is."""
 from .cbam import CBAM
 from .eca import ECALayer, eca_kernel_size
 from .family import (CoordAttention, EffectiveSE, GatherExcite,

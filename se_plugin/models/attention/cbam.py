@@ -43,12 +43,8 @@ class SpatialGate(nn.Module):
 
 @MODELS.register_module()
 class CBAM(Checked, BaseModule):
-    """CBAM: channel attention, then spatial attention.
-
-    Its first argument is ``in_channels``, so it takes SE's slot anywhere
-    (:class:`se_plugin.Attach`, SE blocks, mmcv plugins). Parameter names
-    are timm's ``CbamModule``'s (``channel.fc1``, ``channel.fc2``,
-    ``spatial.conv.conv``, ``spatial.conv.bn``).
+    """CBAM: channel attention, then spatial attention, in SE's slot; keys
+    as timm's ``CbamModule``.
 
     Args:
         in_channels (int): Channels of the input (and output).

@@ -20,13 +20,8 @@ def eca_kernel_size(channels: int, gamma: float = 2, beta: float = 1) -> int:
 
 @MODELS.register_module()
 class ECALayer(Checked, BaseModule):
-    """ECA: ``x * sigmoid(conv1d_k(avgpool(x)))``.
-
-    Where SE has two FC layers, ECA has one 1-D convolution (``k`` weights,
-    no bias) across the pooled channel vector: each gate sees its ``k``
-    neighbouring channels. Its first argument is ``in_channels``, so it
-    takes SE's slot anywhere (:class:`se_plugin.Attach`, SE blocks, mmcv
-    plugins). The weight is stored as timm's ``EcaModule``'s (``conv``).
+    """ECA: ``x * sigmoid(conv1d_k(avgpool(x)))``, SE's slot with one 1-D conv
+    (``k`` weights, no bias) over the pooled channels; timm's key ``conv``.
 
     Args:
         in_channels (int): Channels of the input (and output).

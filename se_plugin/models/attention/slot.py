@@ -1,28 +1,6 @@
-"""The one way to put an attention module (SE, ECA, CBAM, GC, ...) into a
-network: :func:`build_se` makes it from a config and a channel count, and
-:func:`attach_se` adds it as the child ``se`` of an owner module and applies
-it to a target's output (or input) with a forward hook. The host's forward and
-keys stay the toolbox's; the model only gains ``<owner>.se.*``. The SE
-VGG, ShuffleNet, MobileNet and Inception family and ``se_plugin.Attach`` use
-:func:`attach_se`; SEFPN uses :func:`build_se` and :func:`hook_se` (its keys
-are ``lateral_se.*``/``output_se.*``); MultiLevelSE, a list of modules
-applied level by level, uses :func:`build_se`.
-
-Hooks, not wrappers: wrapping the target would rename its keys. A conversion
-that replaces the target (mmengine's SyncBN revert on every non-distributed
-run) drops its hooks, so the owner keeps a pre-hook that finds the target
-again by its path and re-hooks a replaced one once. Hooks are
-``functools.partial`` of module-level functions: ``copy.deepcopy`` (EMA) and
-pickling give copies that use their own SE weights.
-
-What stays special: the residual blocks' own SE slot
-(:class:`se_plugin.models.blocks.residual.SEBlockMixin`, under SEResNet,
-SEResNeXt, SENet-154 and SEResLayer; its module comes from
-:func:`build_se`), whose placements
-(``pre``, ``identity``, ``post``) and fused scale+sum tail act between two
-modules' outputs, where no hook can reach; there ``3x3`` needs a bottleneck
-(a 1x1-3x3-1x1 branch), checked by the block alone.
-"""
+"""The one way to put an attention module into a network: :func:`build_se`
+builds it, :func:`attach_se` hooks it onto a target (keys stay the
+host's, plus ``<owner>.se.*``); why hooks: docs/architecture.md."""
 from functools import partial
 from typing import Optional
 
@@ -32,7 +10,9 @@ from torch.nn.modules.batchnorm import _NormBase
 
 from se_plugin.registry import MODELS
 from ..blocks.se_layer import SELayer
-from ..checks import Choice, Int, Num, Rule, bind, check_options, fail
+from ..checks import (Choice, Int, Num, Rule, check_call, check_keys, fail,
+                      signature)
+
 
 def _gc_ratio(name, value, opts):
     Num(0, low_open=True)(name, value, opts)
@@ -70,9 +50,30 @@ def build_se(se_cfg: dict, in_channels: int) -> nn.Module:
     cls = MODELS.get(cfg['type'])
     if cls in TOOLBOX_OPTIONS:
         options = {k: v for k, v in cfg.items() if k != 'type'}
-        check_options(cls.__name__, TOOLBOX_OPTIONS[cls],
-                      bind(cls, cls.__name__, None, in_channels, **options))
+        check_call(cls, cls.__name__, (None, in_channels), options,
+                   TOOLBOX_OPTIONS[cls])
     return MODELS.build(cfg, default_args=dict(in_channels=in_channels))
+
+
+def SECfg(none=True, text='a dict (SE options, dict() for the defaults) or '
+          'None (no SE)'):
+    """An ``se_cfg`` rule: SELayer's options but ``in_channels`` (None too if
+    ``none``), or a registered ``type``, which checks its own."""
+    keys = tuple(signature(SELayer).parameters)[2:]  # self, in_channels
+
+    def check(name, value, opts):
+        if value is None and none:
+            return
+        if not isinstance(value, dict):
+            fail(name, value, text)
+        if 'type' not in value:
+            check_keys(name, value, keys)
+            check_call(SELayer, name, (None, 1), value)
+        elif MODELS.get(value['type']) is None:
+            fail(f'{name}.type', value['type'], 'a module registered in '
+                 "se_plugin's or a parent's MODELS registry")
+
+    return check
 
 
 def _after(se, module, args, output):

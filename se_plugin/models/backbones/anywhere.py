@@ -1,10 +1,5 @@
-"""SE (or ECA, CBAM, GC) in any registered backbone, from a config.
-
-``type='se_plugin.Attach'`` builds the host backbone from its own config and
-returns *that* network with attention modules attached by
-:func:`se_plugin.models.attention.slot.attach_se`: the host's class,
-forward and state-dict keys stay, plus ``<owner>.se.*``.
-"""
+"""SE (or ECA, CBAM, GC) in any registered backbone, from a config: the host
+keeps its class, forward and keys, plus ``<owner>.se.*``."""
 import difflib
 import re
 from fnmatch import fnmatchcase
@@ -14,24 +9,19 @@ import torch
 import torch.nn as nn
 
 from se_plugin.registry import MODELS
-from ..attention.slot import POSITIONS, attach_se
-from ..blocks.se_layer import SECfg, squeeze_width
+from ..attention.slot import POSITIONS, SECfg, attach_se
+from ..blocks.se_layer import squeeze_width
 from ..checks import (CFG, Cfg, Choice, OptionError, check_keys,
                       check_options, fail)
 
-INSERT_KEYS = ('at', 'after', 'before', 'module_type', 'se_cfg', 'ratio_of')
 #: What an SE ratio is a ratio of: the recalibrated channels (the paper's
 #: rule) or the input channels of the owner block (RegNetY's).
 RATIO_OF = ('channels', 'block_input')
 
 
 def match(pattern: str, path: str) -> bool:
-    """Whether a dotted module ``path`` matches a glob ``pattern``.
-
-    Each dot-separated part is matched by :func:`fnmatch.fnmatchcase`
-    (``*``, ``?``, ``[234]``) within one part; ``**`` matches any number of
-    parts.
-    """
+    """Whether a dotted module ``path`` matches a glob ``pattern``: ``*``,
+    ``?``, ``[234]`` within one part, ``**`` any number of parts."""
 
     def rec(pats, parts):
         if not pats:
@@ -96,11 +86,8 @@ def _target(host: nn.Module, owner: str, rel: str, where: str, key: str):
 
 
 def _probe(host: nn.Module, watched: dict, shape: Sequence[int]) -> dict:
-    """Run the host once and record what each watched module saw.
-
-    Returns ``{module: [(input shape, output shape), ...]}``, one entry
-    per call (None for what is not a tensor).
-    """
+    """``{module: [(input shape, output shape), ...]}`` (None: not a
+    tensor), one entry per call of each watched module in one host run."""
     seen = {m: [] for m in watched}
 
     def record(module, args, output):
@@ -189,31 +176,10 @@ def Attach(host: dict,
            probe_shape: Sequence[int] = (3, 64, 64)) -> nn.Module:
     """Build ``host`` and attach attention modules where ``inserts`` say.
 
-    Each insert is a dict:
-
-    * ``at`` (str or list of str): glob pattern(s) over the host's module
-      paths (``named_modules``): the *owner* modules, which get the
-      attention module as their child ``se``. ``*`` matches within one
-      dot-separated part, ``**`` any number of parts, ``[234]`` picks
-      stages, e.g. ``'layer[234].*'``.
-    * ``after`` or ``before`` (str, optional): a path inside each owner
-      (e.g. ``'bn3'``, ``'conv.1'``): the attention acts on that module's
-      output, or its first input. Neither: on the owner's own output.
-    * ``module_type`` (str or list of str, optional): keep only owners of
-      these classes (class names, base classes included).
-    * ``se_cfg`` (dict): the attention module; without ``type`` it is
-      :class:`se_plugin.SELayer` with these options, otherwise any
-      registered module whose first argument is ``in_channels``
-      (``se_plugin.ECALayer``, ``se_plugin.CBAM``, mmcv's
-      ``ContextBlock``). Defaults to ``dict()`` (SE, r=16).
-    * ``ratio_of`` (str): ``'channels'`` (the SE width is ``C / ratio`` of
-      the recalibrated channels, the paper's rule) or ``'block_input'``
-      (of the owner's input channels, RegNetY's rule). Defaults to
-      ``'channels'``.
-
-    The channels are read from one forward pass of the host on a zero
-    input of shape ``(1, *probe_shape)``, which also checks that each
-    target is called once per forward on an ``N x C x H x W`` tensor.
+    An insert is a dict with ``at`` (glob(s) over module paths: the owners,
+    which get the child ``se``), ``after``/``before`` (a path in the owner),
+    ``module_type``, ``se_cfg`` and ``ratio_of``: docs/user_guides/
+    se_anywhere.md. Channels come from one probe pass on a zero input.
 
     Args:
         host (dict): The host backbone's config, e.g.
@@ -261,8 +227,8 @@ def Attach(host: dict,
 
 def _checked_shape(where, owner, rel, position, target, seen) -> tuple:
     path = f'{owner}.{rel}' if rel else owner
-    name, value = (f'{where}.{position}', rel) if rel else (f'{where}.at',
-                                                              owner)
+    name, value = ((f'{where}.{position}', rel) if rel else
+                   (f'{where}.at', owner))
     calls = seen[target]
     if len(calls) != 1:
         fail(name, value, f'a module called once per forward; {path} '
@@ -276,4 +242,3 @@ def _checked_shape(where, owner, rel, position, target, seen) -> tuple:
              f'the {side} of {path} ({type(target).__name__}) is '
              f'{shape if shape is None else list(shape)}')
     return shape
-

@@ -1,10 +1,5 @@
-"""BN-Inception (Ioffe & Szegedy, 2015) and SE-BN-Inception.
-
-mmpretrain has no BN-Inception, so it is written here as a table of
-Inception modules (see :mod:`.inception_blocks`), following the Caffe model
-the SENet authors released with SE-BN-Inception (3x3 stride-2 convs padded
-by 1, Caffe's ceil-mode pooling).
-"""
+"""BN-Inception (Ioffe & Szegedy, 2015) and SE-BN-Inception as a table of
+Inception modules, after the authors' released Caffe model."""
 import torch.nn as nn
 
 from se_plugin.registry import MODELS

@@ -23,19 +23,8 @@ POOLS = {'max': nn.MaxPool2d, 'avg': nn.AvgPool2d}
 
 def make_branch(in_channels: int, specs: Sequence[tuple], norm_cfg: dict,
                 act_cfg: dict, pool_cfg: Optional[dict] = None):
-    """Build one branch (``nn.Sequential``) from its layer specs.
-
-    Args:
-        in_channels (int): Channels of the branch input.
-        specs (Sequence[tuple]): Layer specs, see the module docstring.
-        norm_cfg (dict): Norm layer of every conv.
-        act_cfg (dict): Activation of every conv.
-        pool_cfg (dict, optional): Extra arguments of every pooling layer
-            (e.g. ``ceil_mode=True`` for Caffe's pooling arithmetic).
-
-    Returns:
-        tuple[nn.Sequential, int]: The branch and its output channels.
-    """
+    """One branch (``nn.Sequential``) from its layer specs and its output
+    channels; ``pool_cfg`` goes to every pooling layer."""
     layers = []
     for spec in specs:
         if spec[0] in POOLS:
@@ -56,16 +45,7 @@ def make_branch(in_channels: int, specs: Sequence[tuple], norm_cfg: dict,
 
 
 class Concat(nn.Module):
-    """Runs every branch on the same input and concatenates the outputs.
-
-    Args:
-        in_channels (int): Channels of the input.
-        branches (Sequence[Sequence[tuple]]): Layer specs of each branch (a
-            branch of a single pool spec keeps the input's channels).
-        norm_cfg (dict): Norm layer of every conv.
-        act_cfg (dict): Activation of every conv.
-        pool_cfg (dict, optional): Extra arguments of every pooling layer.
-    """
+    """Runs every branch on the same input and concatenates the outputs."""
 
     def __init__(self,
                  in_channels: int,
@@ -87,14 +67,8 @@ class Concat(nn.Module):
 
 
 class InceptionResidual(nn.Module):
-    """``act(x + scale * se(conv1x1(concat(branches(x)))))``.
-
-    The Inception-ResNet unit: a :class:`Concat` of branches, a linear 1x1
-    conv (with bias, no norm) back to the input width, a constant residual
-    scaling, the sum with the identity and (except in the last unit) ReLU.
-
-    SE goes on the 1x1 conv's output, before the scaling (see
-    docs/user_guides/senet_family.md, "Where SE goes").
+    """The Inception-ResNet unit, SE on the 1x1 conv's output (before the
+    scaling, docs/user_guides/senet_family.md).
 
     Args:
         channels (int): Input and output channels.

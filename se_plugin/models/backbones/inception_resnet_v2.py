@@ -1,11 +1,5 @@
-"""Inception-ResNet-v2 (Szegedy et al., 2017) and SE-Inception-ResNet-v2.
-
-mmpretrain has no Inception-ResNet-v2, so it is written here as a table of
-modules (see :mod:`.inception_blocks`). It is the released TF-slim model
-(10 / 20 / 10 residual units, 'valid' padding in the stem and the reduction
-modules, 35x35 / 17x17 / 8x8 grids at 299 input), the same network as timm's
-``inception_resnet_v2`` (55.8M parameters).
-"""
+"""Inception-ResNet-v2 (Szegedy et al., 2017) and SE-Inception-ResNet-v2,
+the TF-slim model as a table of modules (timm's, 55.8M parameters)."""
 import torch.nn as nn
 from mmcv.cnn import ConvModule
 
@@ -36,8 +30,8 @@ STAGES = ((MIXED_5B, BLOCK35, 10, 0.17), (MIXED_6A, BLOCK17, 20, 0.10),
 
 @MODELS.register_module()
 class SEInceptionResNetV2(StagedBackbone):
-    """Inception-ResNet-v2 with SE on each residual unit's linear 1x1
-    conv, before the residual scaling and sum (see docs/user_guides/senet_family.md, "Where SE goes").
+    """Inception-ResNet-v2 with SE on each residual unit's linear 1x1 conv,
+    before the scaling and sum (docs/user_guides/senet_family.md).
 
     Stages: 0: stem (192 channels, 35x35 at 299 input), 1: Mixed-5b + 10
     Block35 (320, 35x35), 2: Mixed-6a + 20 Block17 (1088, 17x17), 3:

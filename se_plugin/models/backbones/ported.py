@@ -1,18 +1,5 @@
-"""Architecture options that only ported weights need.
-
-The Caffe SENets (and timm's ``legacy_*`` ports of them) pool the stem with
-``MaxPool2d(3, 2, ceil_mode=True)`` instead of mmpretrain's
-``MaxPool2d(3, 2, padding=1)``: the output has the same size but every
-window is shifted by one pixel, so the weights only reproduce their logits
-with the Caffe pooling. timm's legacy SE-ResNet-18/34 (trained by timm,
-not ported from Caffe) end the residual branch of their basic block with a
-ReLU, before SE. timm also publishes depths that mmpretrain's
-``arch_settings`` lack (SE-ResNeXt-26, SE-ResNet-200/269).
-
-These classes add both to :class:`se_plugin.SEResNet` /
-:class:`se_plugin.SEResNeXt` without touching them; the converters
-(:mod:`se_plugin.converters`) write them into the configs they emit.
-"""
+"""Architecture options only ported weights need (Caffe stem pooling, timm's
+basic-block ReLU and depths): docs/architecture.md."""
 import torch.nn as nn
 
 from se_plugin.registry import MODELS

@@ -1,26 +1,22 @@
-"""SE-ResNet and SE-ResNeXt: mmpretrain's ``ResNet`` and ``ResNeXt`` (every
-option keeps its meaning) with SE blocks, the SE options choosing the
-paper's variants."""
+"""SE-ResNet and SE-ResNeXt: mmpretrain's ``ResNet``/``ResNeXt`` with SE
+blocks (docs/user_guides/se_options.md)."""
 from typing import Optional, Sequence
 
 from mmpretrain.models.backbones import ResNet, ResNeXt
 
 from se_plugin.registry import MODELS
+from ..attention.slot import SECfg
 from ..blocks.residual import (SEBasicBlock, SEBottleneck,
-                               SEResNeXtBottleneck, bottleneck, placement)
-from ..blocks.se_layer import SECfg
+                               SEResNeXtBottleneck, expansion, placement)
 from ..checks import BOOL, Bools, Checked, Choice, Indices, Int, Ints
 
-#: The options of mmpretrain's ``ResNet`` (and ``ResNeXt``'s ``groups``,
-#: ``width_per_group``), checked where it has bare asserts, an
-#: AttributeError or ignores a value (an index it never reaches: -1 or a
-#: repeat would silently return fewer outputs).
+#: mmpretrain's ``ResNet``/``ResNeXt`` options, checked where it asserts,
+#: raises AttributeError or ignores a value (e.g. out_indices=(-1, )).
 RESNET_OPTIONS = dict(
     depth=Choice(lambda opts: tuple(opts['self'].arch_settings)),
     num_stages=Int(1, 4), in_channels=Int(1), stem_channels=Int(1),
     base_channels=Int(1), groups=Int(1), width_per_group=Int(1),
-    expansion=lambda name, value, opts: value is None or (Int(
-        1) if bottleneck(opts) else Choice(1))(name, value, opts),
+    expansion=lambda n, v, o: v is None or expansion(n, v, o),
     strides=Ints('num_stages'), dilations=Ints('num_stages'),
     out_indices=Indices('num_stages'), deep_stem=BOOL, avg_down=BOOL,
     zero_init_residual=BOOL, frozen_stages=Int(-1, 'num_stages'))
@@ -60,14 +56,12 @@ class SEBackboneMixin(Checked):
         super().__init__(depth, **kwargs)
 
     def train(self, mode: bool = True):
-        # mmpretrain's ResNet.train() returns None; nn.Module's contract
-        # (and ``model.eval()`` chaining) wants the module back.
+        # mmpretrain's returns None; nn.Module's contract wants the module.
         super().train(mode)
         return self
 
     def make_res_layer(self, **kwargs):
-        # mmpretrain appends each stage's name to res_layers right after
-        # building it, so its length is the index of the stage being built.
+        # mmpretrain appends each stage to res_layers once built.
         stage = len(self.res_layers)
         se_cfg = self.se_cfg if self.se_stages[stage] else None
         return super().make_res_layer(
@@ -76,19 +70,8 @@ class SEBackboneMixin(Checked):
 
 @MODELS.register_module()
 class SEResNet(SEBackboneMixin, ResNet):
-    """SE-ResNet (depth 18, 34, 50, 101 or 152).
-
-    ``style='caffe'`` puts the stride on the first 1x1 conv of a
-    down-sampling bottleneck, as the paper's Caffe models do (3.87 GFLOPs for
-    SE-ResNet-50); ``'pytorch'`` puts it on the 3x3 conv.
-
-    Example:
-        >>> import torch
-        >>> from se_plugin.models import SEResNet
-        >>> model = SEResNet(depth=50, out_indices=(0, 1, 2, 3)).eval()
-        >>> [tuple(o.shape) for o in model(torch.rand(1, 3, 64, 64))]
-        [(1, 256, 16, 16), (1, 512, 8, 8), (1, 1024, 4, 4), (1, 2048, 2, 2)]
-    """
+    """SE-ResNet (depth 18, 34, 50, 101 or 152); ``style='caffe'`` strides
+    the first 1x1 conv as the paper's Caffe models do. Example: the guide."""
     arch_settings = {
         18: (SEBasicBlock, (2, 2, 2, 2)),
         34: (SEBasicBlock, (3, 4, 6, 3)),

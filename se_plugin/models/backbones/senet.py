@@ -1,10 +1,5 @@
-"""SENet-154 (the paper's ILSVRC 2017 winner, Sec. 6 and Table 4).
-
-It is the lead's SE-ResNeXt with the three changes the paper lists, made by
-overriding the block and the backbone's defaults, so stem, stages,
-``out_indices``, ``frozen_stages``, ``with_cp``, ``drop_path_rate`` and
-the SE options stay mmpretrain's and the lead's.
-"""
+"""SENet-154 (the paper's Sec. 6, Table 4): SE-ResNeXt with the paper's
+three changes, everything else mmpretrain's."""
 import torch.nn as nn
 from mmcv.cnn import build_conv_layer, build_norm_layer
 from mmpretrain.models.heads import LinearClsHead
@@ -16,19 +11,9 @@ from .se_resnet import SEResNeXt
 
 
 class SENet154Bottleneck(SEResNeXtBottleneck):
-    """The SENet-154 bottleneck: a ResNeXt bottleneck whose first 1x1 conv
-    is half as wide as its grouped 3x3 conv, with 3x3 stride-2 projections.
-
-    The released Caffe model (and every port of it, e.g. timm's
-    ``legacy_senet154``) reduces to ``mid / 2`` channels in the first 1x1
-    conv and widens to ``mid`` in the grouped 3x3 conv (128 -> 256 in the
-    first stage, 64 groups of 4), where mmpretrain's 64x4d block keeps
-    ``mid`` in both. Its stride-2 shortcut projection is a 3x3 conv (padding
-    1) instead of a strided 1x1 conv, which skips three of every four
-    positions. Both layers are rebuilt after mmpretrain's constructor, so
-    everything else (norms, ``drop_path``, ``with_cp``, the SE slot) is the
-    parent's.
-    """
+    """The SENet-154 bottleneck: the released model's half-width first 1x1
+    conv and 3x3 stride-2 projection, rebuilt after mmpretrain's
+    constructor (docs/user_guides/senet_family.md)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -68,17 +53,9 @@ class SENet154Bottleneck(SEResNeXtBottleneck):
 
 @MODELS.register_module()
 class SENet154(SEResNeXt):
-    """SENet-154: SE + a modified ResNeXt-152 (64x4d).
-
-    The paper's modifications (Sec. 3 / appendix): a stem of three 3x3
-    convs (64, 64, 128; mmpretrain's ``deep_stem`` with
-    ``stem_channels=128``), 3x3 stride-2 projection shortcuts after the
-    first stage and the half-width first 1x1 conv of the released model
-    (see :class:`SENet154Bottleneck`), cardinality 64, and dropout 0.2
-    before the classifier, which is the head's job: use
-    :class:`DropoutLinearClsHead` with ``dropout_rate=0.2``. With r=16 and a
-    1000-class head it has 115,088,984 parameters, those of the released
-    model.
+    """SENet-154: SE + a modified ResNeXt-152 (64x4d): three-conv stem, 3x3
+    projection shortcuts, half-width first 1x1 (docs/user_guides/
+    senet_family.md); its dropout 0.2 is :class:`DropoutLinearClsHead`'s.
 
     Args:
         depth (int): Only 152. Defaults to 152.
@@ -112,10 +89,8 @@ class SENet154(SEResNeXt):
 
 @MODELS.register_module()
 class DropoutLinearClsHead(Checked, LinearClsHead):
-    """mmpretrain's ``LinearClsHead`` with dropout on the pooled feature.
-
-    SENet-154 drops 20% of the pooled features before its classifier;
-    mmpretrain's linear heads have no dropout before the last FC.
+    """mmpretrain's ``LinearClsHead`` with dropout on the pooled feature
+    (SENet-154's 20%).
 
     Args:
         dropout_rate (float): Probability of zeroing a feature during

@@ -4,8 +4,7 @@ from typing import Optional
 from mmpretrain.models.backbones import ShuffleNetV1
 
 from se_plugin.registry import MODELS
-from ..attention.slot import attach_se
-from ..blocks.se_layer import SECfg
+from ..attention.slot import SECfg, attach_se
 from ..checks import Checked, Choice, Indices, Int, Num
 
 

@@ -7,7 +7,7 @@ from mmengine.model import ModuleList
 from mmpretrain.models.backbones.base_backbone import BaseBackbone
 from torch.nn.modules.batchnorm import _BatchNorm
 
-from ..blocks.se_layer import SECfg
+from ..attention.slot import SECfg
 from ..checks import Checked, Indices, Int
 
 #: He (MSRA) initialisation, as the paper trains every network from scratch.
@@ -18,12 +18,8 @@ MSRA_INIT = [
 
 
 class StagedBackbone(Checked, BaseBackbone):
-    """Runs ``self.stages`` in order and returns the outputs it is asked for.
-
-    Holds the options every such network takes; a subclass sets
-    ``num_stages``, builds its stages from ``self.se_cfg``,
-    ``self.norm_cfg`` and ``self.act_cfg`` and registers them with
-    :meth:`_set_stages`.
+    """Runs ``self.stages`` in order and returns the outputs asked for; a
+    subclass sets ``num_stages``, registers stages with :meth:`_set_stages`.
 
     Args:
         se_cfg (dict, optional): Options of every SE module (see

@@ -20,7 +20,7 @@ import inspect
 from typing import Optional, Sequence
 
 from se_plugin.registry import MODELS
-from ..blocks.se_layer import SECfg
+from ..attention.slot import SECfg
 from ..checks import BOOL, Bools, Checked, fail
 from .se_attach import attach_se
 from .se_resnet import RESNET_OPTIONS

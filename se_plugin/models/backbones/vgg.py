@@ -5,8 +5,7 @@ from mmcv.cnn import ConvModule
 from mmpretrain.models.backbones import VGG
 
 from se_plugin.registry import MODELS
-from ..attention.slot import attach_se
-from ..blocks.se_layer import SECfg
+from ..attention.slot import SECfg, attach_se
 from ..checks import BOOL, Cfg, Checked, Choice, Indices, Int, Ints
 
 

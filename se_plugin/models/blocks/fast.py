@@ -1,14 +1,6 @@
-"""SE's fast path for CPU inference: the one place that computes SE other
-than as its module graph, behind the one predicate :func:`applies`.
-
-:class:`SELayer` and :class:`SEBlockMixin` compute SE by calling their
-modules. Where :func:`applies` holds, the same computation is done here
-with fewer operators (two ``addmm`` and in-place ReLU/sigmoid on the pooled
-vector, or the compiled kernel of ``cpu_kernel=True``) and, in an SE block
-at the standard placement, ``relu(identity + out * gate)`` in one pass into
-the branch's own output. ``set_fast_path(False)`` turns it off. Why and
-what it saves: docs/user_guides/speed.md.
-"""
+"""SE's fast path for CPU inference, the one place SE is computed other
+than as its module graph, behind :func:`applies` (docs/user_guides/
+speed.md)."""
 import torch
 import torch.nn as nn
 from torch.nn.modules import module as _module

@@ -1,6 +1,5 @@
-"""Residual blocks with one SE slot, at any of the paper's placements:
-mmpretrain's blocks plus :class:`SEBlockMixin`, whose one ``forward`` puts
-SE where ``se_placement`` says (``se_cfg=None``: mmpretrain's block)."""
+"""mmpretrain's residual blocks with one SE slot at any of the paper's
+placements (docs/user_guides/placement.md); se_cfg=None: the plain block."""
 from typing import Optional
 
 import torch
@@ -9,26 +8,17 @@ from mmpretrain.models.backbones.resnet import BasicBlock, Bottleneck
 from mmpretrain.models.backbones.resnext import \
     Bottleneck as ResNeXtBottleneck
 
-from ..attention.slot import build_se  # noqa: F401 (the one builder)
+from ..attention.slot import SECfg, build_se  # noqa: F401 (re-exported)
 from ..checks import Checked, Choice, Int, fail
 from . import fast
-from .se_layer import SECfg
 
-#: Where SE goes in a residual unit (TPAMI Tables 14 and 15):
-#: ``standard``: on the residual branch after its last BN, before the sum;
-#: ``pre``: on the unit's input, feeding the residual branch only;
-#: ``post``: after the sum and its ReLU;
-#: ``identity``: on the identity branch (after any downsample);
-#: ``3x3``: right after the 3x3 conv (and its BN and ReLU) of a bottleneck.
+#: Where SE goes in a residual unit (TPAMI Tables 14, 15; the guide above).
 PLACEMENTS = ('standard', 'pre', 'post', 'identity', '3x3')
-
-#: mmpretrain's ``style``: the stride on the 3x3 conv or on the first 1x1.
-STYLES = ('pytorch', 'caffe')
 
 
 def bottleneck(opts) -> bool:
-    """Whether the block (or backbone depth) being built has 1x1-3x3-1x1
-    branches, the ones with a ``3x3`` SE placement."""
+    """Whether the block (or backbone depth) being built is a bottleneck
+    (1x1-3x3-1x1, the only one with a ``3x3`` placement)."""
     block = opts['self']
     if hasattr(block, 'arch_settings'):
         block = block.arch_settings[opts['depth']][0]
@@ -40,27 +30,22 @@ def placement(name, value, opts):
     Choice(*PLACEMENTS)(name, value, opts)
     if value == '3x3' and not bottleneck(opts):
         arch = getattr(opts['self'], 'arch_settings', {})
-        depths = tuple(d for d, (b, _) in arch.items()
-                       if issubclass(b, Bottleneck))
-        fail(name, value, f'{PLACEMENTS[:-1]} (3x3 needs a bottleneck block,'
-             ' a 1x1-3x3-1x1 branch' + (f"; depth={opts['depth']} has basic "
-                                       f'ones, depths {depths} have them)'
-                                       if arch else ')'))
+        deep = tuple(d for d, (b, _) in arch.items()
+                     if issubclass(b, Bottleneck))
+        why = (f"; depth={opts['depth']} has basic ones, depths {deep} have "
+               'them' if arch else '')
+        fail(name, value, f'{PLACEMENTS[:-1]} (3x3 needs a bottleneck block, '
+             f'a 1x1-3x3-1x1 branch{why})')
+
+
+def expansion(name, value, opts):
+    (Int(1) if bottleneck(opts) else Choice(1))(name, value, opts)
 
 
 def _multiple(name, value, opts):
     Int(1)(name, value, opts)
     if value % opts['expansion']:
         fail(name, value, f"a multiple of expansion={opts['expansion']}")
-
-
-#: mmpretrain's residual block options, checked before its bare asserts.
-BLOCK_OPTIONS = dict(
-    in_channels=Int(1), base_channels=Int(1), groups=Int(1),
-    width_per_group=Int(1), stride=Int(1), dilation=Int(1),
-    expansion=lambda name, value, opts: (
-        Int(1) if bottleneck(opts) else Choice(1))(name, value, opts),
-    out_channels=_multiple, se_cfg=SECfg(), se_placement=placement)
 
 
 class SEBlockMixin(Checked):
@@ -72,7 +57,12 @@ class SEBlockMixin(Checked):
         se_placement (str): One of :data:`PLACEMENTS`.
             Defaults to ``'standard'``.
     """
-    options = BLOCK_OPTIONS
+    # mmpretrain's block options too, checked before its bare asserts.
+    options = dict(
+        in_channels=Int(1), base_channels=Int(1), groups=Int(1),
+        width_per_group=Int(1), stride=Int(1), dilation=Int(1),
+        expansion=expansion, out_channels=_multiple, se_cfg=SECfg(),
+        se_placement=placement)
 
     def __init__(self,
                  *args,

@@ -1,4 +1,5 @@
-"""The Squeeze-and-Excitation block (Hu et al., CVPR 2018 / TPAMI 2019)."""
+"""The Squeeze-and-Excitation module (Hu et al., CVPR 2018 / TPAMI 2019);
+its fast path: docs/user_guides/speed.md."""
 from typing import Optional
 
 import torch
@@ -9,28 +10,26 @@ from mmengine.model import BaseModule
 from se_plugin.ops import excite_kernel
 from se_plugin.registry import MODELS
 from se_plugin.utils.compat import capturing
-from ..checks import (BOOL, Checked, Choice, Int, Num, OptionError, bind,
-                      check_keys, check_options, fail, signature, table_of)
+from ..checks import BOOL, Checked, Choice, Int, Num, OptionError, fail
 from . import fast
 
 SQUEEZES = ('avg', 'max', 'none')
 GATES = dict(sigmoid=nn.Sigmoid, tanh=nn.Tanh, relu=nn.ReLU,
              hsigmoid=nn.Hardsigmoid)
-#: The default reduction ratio, the paper's.
-RATIO = 16
+RATIO = 16  # the paper's reduction ratio
 
 
 def _alone(rule, default):
-    """``rule``, and only ``default`` next to ``squeeze_channels``, which
-    sets the width alone (anything else would be accepted and ignored)."""
+    """``rule``, and only ``default`` beside ``squeeze_channels`` (which sets
+    the width alone: anything else would be accepted and ignored)."""
 
     def check(name, value, opts):
         rule(name, value, opts)
         width = opts['squeeze_channels']
         if width is not None and value != default:
-            key = name.rpartition('.')[2]
-            fail(name, value, f'{key}={default!r} (the default) with '
-                 f'squeeze_channels={width!r}, which sets the width alone')
+            fail(name, value, f"{name.rpartition('.')[2]}={default!r} (the "
+                 f'default) with squeeze_channels={width!r}, which sets the '
+                 'width alone')
 
     return check
 
@@ -52,10 +51,8 @@ def squeeze_width(in_channels: int,
                   ratio: float = 16,
                   squeeze_channels: Optional[int] = None,
                   divisor: Optional[int] = None) -> int:
-    """Width of the excitation bottleneck: ``squeeze_channels`` if given,
-    else ``floor(C / r)`` (the paper's), or with a ``divisor`` ``C / r``
-    rounded to its nearest multiple, never below 90% (timm's, mmpretrain's).
-    """
+    """``squeeze_channels``, else ``floor(C / r)`` (the paper's), or with a
+    ``divisor`` ``C / r`` rounded to a multiple, never below 90% (timm's)."""
     if squeeze_channels is not None:
         return squeeze_channels
     if divisor is None:
@@ -77,13 +74,9 @@ def squeeze_width(in_channels: int,
 class SELayer(Checked, BaseModule):
     """Squeeze-and-Excitation: ``x * gate(fc2(act(fc1(squeeze(x)))))``.
 
-    The FCs are 1x1 convolutions, so the same weights serve the pooled
-    (``N x C x 1 x 1``) and the NoSqueeze (``N x C x H x W``) variants. The
-    first argument is ``in_channels``, so it is also an mmcv plugin layer,
-    e.g. in mmdet's ``ResNet(plugins=[dict(cfg=dict(
-    type='se_plugin.SELayer'), position='after_conv3')])``. The forward
-    calls its modules (hooks, pruning, QAT and tracers see what runs); plain
-    CPU inference takes :mod:`~se_plugin.models.blocks.fast` instead.
+    The FCs are 1x1 convs (also the NoSqueeze variant's); ``in_channels``
+    first, so it is an mmcv plugin too. The forward calls its modules; plain
+    CPU inference takes :mod:`~se_plugin.models.blocks.fast`.
 
     Args:
         in_channels (int): Channels of the input (and output).
@@ -99,11 +92,9 @@ class SELayer(Checked, BaseModule):
             Defaults to ``'sigmoid'``.
         act_cfg (dict): Activation between the FCs (``delta`` in the
             paper). Defaults to ``dict(type='ReLU')``.
-        cpu_kernel (bool): Let the fast path use one compiled kernel
-            (:func:`se_plugin.ops.excite_kernel`, built with the layer) for
-            the excitation and, in SE blocks, the residual tail. Needs the
-            paper's SE (``'avg'``, ``'sigmoid'``, ReLU, biases). Defaults to
-            False.
+        cpu_kernel (bool): Let the fast path use the compiled kernel
+            :func:`se_plugin.ops.excite_kernel` (built with the layer); needs
+            the paper's SE (avg, sigmoid, ReLU, biases). Defaults to False.
         init_cfg (dict, optional): Initialisation config. Defaults to None.
     """
     _abbr_ = 'se'
@@ -145,23 +136,18 @@ class SELayer(Checked, BaseModule):
         self.cpu_kernel = cpu_kernel
 
     def check_input(self, x: torch.Tensor) -> None:
-        """Raise a ValueError unless ``x`` is ``N x C x H x W`` with this
-        layer's ``C`` and ``H, W >= 1``. Shapes only; skipped while captured
-        into a graph, where sizes are symbolic."""
-        if capturing():
-            return
-        shape = x.shape
-        if (len(shape) == 4 and shape[1] == self.in_channels
-                and shape[2] > 0 and shape[3] > 0):
-            return
-        raise ValueError(
-            f'SELayer(in_channels={self.in_channels}) takes N x '
-            f'{self.in_channels} x H x W tensors with H, W >= 1; got shape '
-            f'{tuple(x.shape)}')
+        """Raise a ValueError unless ``x`` is ``N x C x H x W``, H, W >= 1
+        (skipped while captured into a graph, where sizes are symbolic)."""
+        s = x.shape
+        if not capturing() and not (len(s) == 4 and s[1] == self.in_channels
+                                    and s[2] > 0 and s[3] > 0):
+            raise ValueError(
+                f'SELayer(in_channels={self.in_channels}) takes N x '
+                f'{self.in_channels} x H x W tensors with H, W >= 1; got '
+                f'shape {tuple(s)}')
 
     def excite(self, x: torch.Tensor) -> torch.Tensor:
-        """The gate values: ``N x C x 1 x 1`` (``N x C x H x W`` for
-        ``squeeze='none'``)."""
+        """The gate: ``N x C x 1 x 1`` (``N x C x H x W`` if no squeeze)."""
         if self.squeeze == 'avg':
             x = x.mean((2, 3), keepdim=True)
         elif self.squeeze == 'max':
@@ -177,26 +163,3 @@ class SELayer(Checked, BaseModule):
     def extra_repr(self) -> str:
         kernel = ', cpu_kernel=True' if self.cpu_kernel else ''
         return f'squeeze={self.squeeze!r}{kernel}'
-
-
-def SECfg(none=True, text='a dict (SE options, dict() for the defaults) or '
-          'None (no SE)'):
-    """An ``se_cfg``: :class:`SELayer`'s options but ``in_channels`` (None
-    too if ``none``), or a registered ``type``, which checks its own."""
-    keys = tuple(signature(SELayer).parameters)[2:]  # self, in_channels
-
-    def check(name, value, opts):
-        if value is None and none:
-            return
-        if not isinstance(value, dict):
-            fail(name, value, text)
-        if 'type' in value:
-            if MODELS.get(value['type']) is None:
-                fail(f'{name}.type', value['type'], 'a module registered in '
-                     "se_plugin's or a parent's MODELS registry")
-            return
-        check_keys(name, value, keys)
-        check_options(name, table_of(SELayer),
-                      bind(SELayer, name, None, 1, **value))
-
-    return check

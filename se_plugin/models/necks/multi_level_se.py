@@ -6,8 +6,7 @@ import torch.nn as nn
 from mmengine.model import BaseModule
 
 from se_plugin.registry import MODELS
-from ..attention.slot import build_se
-from ..blocks.se_layer import SECfg
+from ..attention.slot import SECfg, build_se
 from ..checks import Checked, Rule, is_int
 
 #: A neck's ``se_cfg``: a dict (a neck without SE is no SE neck).
@@ -16,16 +15,8 @@ NECK_SE_CFG = SECfg(False, 'a dict of SE options (dict() for the defaults)')
 
 @MODELS.register_module()
 class MultiLevelSE(Checked, BaseModule):
-    """One SE module per feature level, for any multi-level backbone.
-
-    It takes the tuple of feature maps a backbone returns (``out_indices``)
-    and returns a tuple of the same shapes, each level multiplied by its own
-    excitation. It can stand alone or be chained with other necks in a list
-    (mmengine builds a list of configs as a ``Sequential``), e.g.
-    ``neck=[dict(type='se_plugin.MultiLevelSE', in_channels=[256, 512, 1024,
-    2048]), dict(type='FPN', ...)]`` in mmdet or ``neck=[dict(type=
-    'se_plugin.MultiLevelSE', in_channels=[1024, 2048]), dict(type=
-    'GlobalAveragePooling')]`` in an mmpretrain classifier.
+    """One SE module per feature level of any multi-level backbone; alone or
+    in a neck list, e.g. before mmdet's FPN or ``GlobalAveragePooling``.
 
     Args:
         in_channels (int | Sequence[int]): Channels of each level, or of the

@@ -54,15 +54,8 @@ FPN_OPTIONS = dict(
 
 @MODELS.register_module()
 class SEFPN(Checked, FPN):
-    """mmdet's FPN whose levels are recalibrated by SE, a drop-in for FPN.
-
-    SE acts on the lateral inputs (each backbone feature before its 1x1
-    lateral conv, ``C_i`` channels), on the outputs (each output level after
-    its 3x3 conv, extra levels included), or both. It is attached to mmdet's
-    own ``lateral_convs`` / ``fpn_convs`` by
-    :func:`se_plugin.models.attention.slot.hook_se`, so FPN's forward and
-    its parameter names stay mmdet's: an FPN checkpoint loads
-    into SEFPN with only the ``lateral_se``/``output_se`` keys missing.
+    """mmdet's FPN with SE on its lateral inputs, its outputs or both, hooked
+    onto mmdet's own convs: FPN's forward and keys stay (a drop-in).
 
     Args:
         in_channels (list[int]): Channels of each backbone level.

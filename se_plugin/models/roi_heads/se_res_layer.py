@@ -7,23 +7,16 @@ from mmpretrain.models.backbones.resnet import get_expansion
 
 from se_plugin.registry import MODELS
 from ..backbones.se_resnet import SEResNet
+from ..attention.slot import SECfg
 from ..blocks.residual import PLACEMENTS
-from ..blocks.se_layer import SECfg
 from ..checks import Checked, Choice, Int
 
 
 @MODELS.register_module()
 class SEResLayer(Checked, ResLayer):
-    """mmdet's ``ResLayer`` shared head built from se_plugin's SE blocks.
-
-    In Faster R-CNN C4 the backbone stops after stage 3 and stage 4 runs on
-    each RoI. This head builds that stage exactly as :class:`SEResNet`
-    builds it (same blocks, SE options and parameter names ``layer4.*``),
-    so the ImageNet checkpoint of an se_plugin classifier initialises it
-    with ``init_cfg=dict(type='Pretrained', checkpoint=..., prefix=
-    'backbone.')``: the prefix strips ``backbone.`` and the ``layer4.*``
-    keys land in this module, SE weights included. mmdet's ``train()``
-    (``norm_eval``), ``forward`` and default initialisation are kept.
+    """mmdet's ``ResLayer`` shared head (Faster R-CNN C4's stage 4 on each RoI)
+    built as :class:`SEResNet` builds that stage, keys ``layer4.*``, so an
+    se_plugin classifier's checkpoint initialises it (``prefix='backbone.'``).
 
     Args:
         depth (int): Depth of the ResNet, a key of
