@@ -148,6 +148,19 @@ def _resume_longer_other_change(tmp_path):
     _resume_with(tmp_path, 1, 2, 'param_scheduler.T_max=3')
 
 
+@case('tools-resume-longer-with-its-new-t-max-accepted')
+def _resume_longer_new_t_max(tmp_path):
+    # T_max ran to the old end (1): the config may give the re-planned 2.
+    base = [*data_options(tmp_path / 'no_data'), 'param_scheduler.T_max=1']
+    path = fake_checkpoint(tmp_path, train_config(
+        [DIGITS, '--work-dir', tmp_path / 'w', '--cfg-options', *base,
+         'train_cfg.max_epochs=1']), 1)
+    cfg = train_config([DIGITS, '--work-dir', tmp_path / 'w', '--resume',
+                        path, '--cfg-options', *base,
+                        'train_cfg.max_epochs=2', 'param_scheduler.T_max=2'])
+    assert (cfg.resume, cfg.train_cfg.max_epochs) == (True, 2)
+
+
 def write(path, text):
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text)
