@@ -57,14 +57,3 @@ def test_round_trip(tmp_path, layout, reader):
     # The 64x48 grey image: resized to 32x32, grey to RGB.
     assert (test[3]['img'] == 77).all() and test[3]['gt_label'] == 2
 
-
-def test_refuses_to_overwrite(tmp_path):
-    image_folder(tmp_path / 'src')
-    assert convert(tmp_path / 'src', tmp_path / 'out').returncode == 0
-    before = sorted(p.stat().st_mtime_ns
-                    for p in (tmp_path / 'out').rglob('*'))
-    result = convert(tmp_path / 'src', tmp_path / 'out')
-    assert result.returncode == 1
-    assert 'exists; not overwritten' in result.stderr
-    assert sorted(p.stat().st_mtime_ns
-                  for p in (tmp_path / 'out').rglob('*')) == before

@@ -10,7 +10,7 @@ from mmengine.registry import MODELS, DefaultScope
 
 from se_plugin.engine.config import read_config
 from se_plugin.engine.errors import (CheckpointMismatchError,
-                                     InputNotFoundError)
+                                     InputNotFoundError, OptionError)
 from se_plugin.engine.loading import (checkpoint_weights, read_checkpoint,
                                       state_mismatch)
 
@@ -56,11 +56,21 @@ def build_model(config: ConfigLike,
         an mmdet detector, ...), with its config as ``model.cfg``.
 
     Raises:
+        OptionError: ``config`` or ``checkpoint`` of another type.
         InputNotFoundError: The config or the checkpoint does not exist.
         CheckpointError: The checkpoint cannot be read, or its weights do
             not fit (:class:`CheckpointMismatchError`, a ValueError).
     """
     import se_plugin  # noqa: F401  (configs may inherit se_plugin::)
+    for key, value, kinds in (('config', config, (str, os.PathLike, Config)),
+                              ('checkpoint', checkpoint,
+                               (str, os.PathLike, type(None)))):
+        if not isinstance(value, kinds):
+            raise OptionError(
+                f'build_model({key}={value!r}): a {type(value).__name__}; '
+                'allowed: a file path (str or os.PathLike)' +
+                (', a Config or a name of se_plugin.list_models()'
+                 if key == 'config' else ' or None'))
     cfg = to_config(config)
     if overrides:
         cfg.merge_from_dict(dict(model=overrides))

@@ -24,13 +24,16 @@ empty images (real COCO has a few sub-pixel boxes) but logs how many boxes
 it skips or clips, and raises at start-up, naming the file, the annotation
 and the allowed values, for the data bugs: invalid JSON, missing keys,
 duplicate ids, dangling image or category ids, class names absent from the
-categories, malformed, non-finite or negative-size boxes and missing image
-files.
+categories, malformed, non-finite or negative-size boxes, missing image
+files, and images that the pipeline's keep-ratio ``Resize`` would shrink to
+0 pixels on a side (cv2 fails on them mid-run).
 """
 import math
 import json
 from typing import Dict, List, Sequence
 
+from mmcv import rescale_size
+from mmcv.transforms import Resize as MMCVResize
 from mmdet.datasets import CocoDataset
 from PIL import Image
 from mmdet.datasets.api_wrappers import COCO
@@ -97,6 +100,11 @@ class CheckedCOCO(COCO):
             empty = 'the file is empty; ' if not error.doc.strip() else ''
             raise DataError(f'{self.path} is not valid JSON ({empty}{error})'
                             f'; allowed: {COCO_FORMAT}') from error
+        except UnicodeDecodeError as error:  # UTF-16, Latin-1, ...
+            raise DataError(
+                f'{self.path}: byte {error.object[error.start]:#04x} at '
+                f'position {error.start} is not UTF-8 text; allowed: '
+                f'{COCO_FORMAT} in UTF-8 (save the file as UTF-8)') from error
         except AssertionError as error:  # pycocotools: not a JSON object
             raise DataError(f'{self.path}: {error}; allowed: '
                             f'{COCO_FORMAT}') from error
@@ -308,7 +316,29 @@ class CheckedCocoDataset(DecodeCheckMixin, CocoDataset):
         if self.check_files:
             self._check_images(data_list)
             self._check_sizes(data_list)
+        self._check_resizable(data_list)
         return data_list
+
+    def _check_resizable(self, data_list: List[dict]) -> None:
+        """Refuse images that the pipeline's first ``Resize`` (with
+        ``keep_ratio``) would bring to a side of 0 pixels (cv2 fails on the
+        first batch that draws one); by the JSON's sizes, no file read."""
+        resize = next((t for t in getattr(self.pipeline, 'transforms', [])
+                       if isinstance(t, MMCVResize)), None)
+        if resize is None or resize.scale is None or not resize.keep_ratio:
+            return
+        bad = [(info, rescale_size((info['width'], info['height']),
+                                   resize.scale)) for info in data_list]
+        bad = [(info, size) for info, size in bad if min(size) < 1]
+        if bad:
+            info, (w, h) = bad[0]
+            raise DataError(
+                f'{self.ann_file}: image id={info["img_id"]} '
+                f'{info["img_path"]!r} is {info["width"]}x{info["height"]}: '
+                f'the pipeline\'s {type(resize).__name__}(scale='
+                f'{resize.scale}, keep_ratio=True) makes it {w}x{h} pixels '
+                f'({len(bad)} of {len(data_list)} images); remove such '
+                'images from the JSON, or resize without keep_ratio')
 
     def _check_has_boxes(self, data_list: List[dict]) -> None:
         """Refuse a training set without one box to learn from (no

@@ -14,23 +14,61 @@ where the bytes go and when files are removed:
 It also loads strictly (``strict_load``): a ``load_from``, ``--resume`` or
 ``tools/test.py`` checkpoint whose weights do not fit the model stops the
 run instead of leaving random weights where keys are missing.
+
+mmengine saves epoch N's checkpoint before epoch N's validation; a run that
+stops during that validation would resume into epoch N+1 and lose it (and
+its ``save_best`` decision). After each validation the hook names the
+checkpoint of that step in ``last_validated`` beside it (and forgets it
+when that file is written again); a resumed run whose checkpoint is not
+named there runs that validation first.
 """
 import contextlib
 import os
 import os.path as osp
 
-from mmengine.dist import is_main_process
+from mmengine.dist import broadcast_object_list, is_main_process
 from mmengine.fileio import LocalBackend
 from mmengine.hooks import CheckpointHook
 from mmengine.model import BaseTTAModel, is_model_wrapper
+from mmengine.runner import (EpochBasedTrainLoop, IterBasedTrainLoop,
+                             find_latest_checkpoint)
 
 from ..registry import HOOKS
-from .atomic import atomic_path, publish
+from .atomic import atomic_path, atomic_write, publish
 from .errors import CheckpointError, OptionError
 from .loading import state_mismatch
+from .outputs import same_file
 
 # Where mmengine's hook writes ``last_checkpoint`` before we publish it.
 STAGING = '.last_checkpoint.staging'
+#: Beside the checkpoints: the one whose step's validation completed.
+VALIDATED = 'last_validated'
+
+
+def was_validated(path):
+    """Whether the validation at checkpoint ``path``'s step completed (the
+    ``last_validated`` file beside it names it)."""
+    try:
+        with open(osp.join(osp.dirname(osp.abspath(path)), VALIDATED)) as f:
+            named = f.read().strip()
+    except OSError:
+        return False
+    return bool(named) and same_file(named, path)
+
+
+def validation_due(loop, by_epoch):
+    """Whether mmengine's train ``loop`` validates at the step it is at
+    (its own rule), for checkpoints saved ``by_epoch`` in an epoch loop or
+    by iteration in an iteration loop (others: False)."""
+    if by_epoch and isinstance(loop, EpochBasedTrainLoop):
+        step, end = loop.epoch, loop.max_epochs
+    elif not by_epoch and isinstance(loop, IterBasedTrainLoop):
+        step, end = loop.iter, loop.max_iters
+    else:
+        return False
+    loop._decide_current_val_interval()  # as the loop does after each step
+    return step >= max(loop.val_begin, 1) and (
+        step % loop.val_interval == 0 or step == end)
 
 
 class _DeferredRemovals:
@@ -67,6 +105,8 @@ class _AtomicSaves:
             return self._runner.save_checkpoint(out_dir, filename, *args,
                                                 **kwargs)
         path = osp.join(out_dir, filename)
+        if was_validated(path):  # its state is about to be replaced
+            os.remove(osp.join(out_dir, VALIDATED))
         try:
             with atomic_path(path) as tmp:
                 self._runner.save_checkpoint(out_dir, osp.basename(tmp),
@@ -119,15 +159,52 @@ class SafeCheckpointHook(CheckpointHook):
                 'must be True or False')
         self.strict_load = strict_load
         self._saving = None
+        # (checkpoint path, step) of the newest save or the resumed one.
+        self._unvalidated = None
 
     def before_train(self, runner):
-        """Set up the file backend; say when saves cannot be atomic."""
+        """Set up the file backend; say when saves cannot be atomic; on
+        ``--resume``, run the resumed step's validation if it did not
+        complete."""
         super().before_train(runner)
         if not self._local():
             runner.logger.warning(
                 f'SafeCheckpointHook: {self.out_dir} is not on a local disk, '
                 "where a rename is atomic; checkpoints are saved as mmengine's"
                 ' CheckpointHook saves them (removal before the new write)')
+        if getattr(runner, '_resume', False):
+            self._validate_resumed(runner)
+
+    def _validate_resumed(self, runner):
+        path = runner._load_from or find_latest_checkpoint(runner.work_dir)
+        loop = runner.train_loop
+        if path is None or runner.val_loop is None:
+            return
+        step = loop.epoch if self.by_epoch else loop.iter
+        self._unvalidated = (path, step)
+        # One decision for all ranks (the file may be on rank 0's disk only).
+        rerun = [validation_due(loop, self.by_epoch) and not
+                 was_validated(path)]
+        broadcast_object_list(rerun)
+        if not rerun[0]:
+            return
+        runner.logger.info(
+            f'{path}: the validation at {"epoch" if self.by_epoch else "iter"}'
+            f' {step} did not complete before the run stopped; running it '
+            'before training continues')
+        runner.val_loop.run()
+
+    def after_val_epoch(self, runner, metrics):
+        """``save_best`` as mmengine's hook, then record that the newest
+        checkpoint's step is validated."""
+        super().after_val_epoch(runner, metrics)
+        step = runner.epoch if self.by_epoch else runner.iter
+        if (self._unvalidated is None or self._unvalidated[1] != step
+                or not is_main_process() or not self._local()):
+            return
+        path = self._unvalidated[0]
+        if same_file(osp.dirname(osp.abspath(path)), self.out_dir):
+            atomic_write(osp.join(self.out_dir, VALIDATED), path)
 
     def _local(self):
         return isinstance(
@@ -137,6 +214,7 @@ class SafeCheckpointHook(CheckpointHook):
     def _save_checkpoint_with_step(self, runner, step, meta):
         with self._safely(runner) as view:
             super()._save_checkpoint_with_step(view, step, meta)
+        self._unvalidated = (self.last_ckpt, step)
 
     def _save_best_checkpoint(self, runner, metrics):
         with self._safely(runner) as view:
@@ -185,7 +263,14 @@ class SafeCheckpointHook(CheckpointHook):
                 self.file_backend.rmtree(path)
 
     def after_load_checkpoint(self, runner, checkpoint):
-        """Stop when the checkpoint's weights do not fit the model."""
+        """Stop when the checkpoint's weights do not fit the model; on
+        ``--resume`` with a longer run, re-plan the schedule's end
+        (:func:`~se_plugin.engine.resume.replan_schedules`)."""
+        if getattr(runner, '_resume', False):
+            from .resume import replan_schedules  # resume imports this
+            note = replan_schedules(checkpoint, runner)
+            if note:
+                runner.logger.info(note)
         if not self.strict_load:
             return
         model = runner.model

@@ -3,10 +3,30 @@
 The checkpoint's optimizer, scheduler and loop state replace what the
 current config says about them, so a difference there would be dropped
 silently: every such difference is refused, naming each key with both
-values. A checkpoint at the end of its schedule is reported as finished.
+values, but one:
+
+* **Train longer.** A larger ``train_cfg.max_epochs`` (``max_iters``) than
+  the checkpoint's is applied: the schedule's end is re-planned. Every
+  scheduler that ran to the old end (its ``end``, or ``begin + T_max``,
+  or ``begin + total_iters + 1`` was the old length) runs to the new one,
+  and the learning rate (and any other scheduled value) continues from
+  what an uninterrupted run of the new length has at the resumed step
+  (:func:`replan_schedules`, run by SafeCheckpointHook on load). Those
+  scheduler keys may also be given their new value in the config.
+  Schedulers that end earlier (warm-up) or never (milestones) are kept.
+
+A checkpoint at the end of its schedule is reported as finished, unless
+its last validation did not complete: then that validation runs
+(SafeCheckpointHook) and nothing is trained.
 """
+import copy
+import warnings
+
+import torch
 from mmengine.config import Config
 
+from .checkpoint_hook import was_validated
+from .config import SAFE_HOOK
 from .errors import ConfigError
 
 #: Config parts the checkpoint's state overrides on resume.
@@ -35,17 +55,65 @@ def _leaves(node, prefix):
         yield prefix, node
 
 
-def config_differences(saved, current):
-    """``[(key, saved value, current value)]`` over :data:`COMPARED`."""
+def config_differences(saved, current, allowed=None):
+    """``[(key, saved value, current value)]`` over :data:`COMPARED`; a
+    current value equal to ``allowed[key]`` is no difference."""
+    allowed = allowed or {}
     diffs = []
     for part in COMPARED:
         old = dict(_leaves(_get(saved, part), part))
         new = dict(_leaves(_get(current, part), part))
         for key in sorted(set(old) | set(new), key=str):
-            if old.get(key, '<unset>') != new.get(key, '<unset>'):
-                diffs.append((key, old.get(key, '<unset>'),
-                              new.get(key, '<unset>')))
+            value = new.get(key, '<unset>')
+            if old.get(key, '<unset>') != value and (
+                    key not in allowed or allowed[key] != value):
+                diffs.append((key, old.get(key, '<unset>'), value))
     return diffs
+
+
+def longer_run(saved, current):
+    """``(key, old length, new length)`` where the current config trains
+    longer than the saved one (``train_cfg.max_epochs``/``max_iters``),
+    else None."""
+    for key in ('max_epochs', 'max_iters'):
+        old, new = _get(saved, f'train_cfg.{key}'), _get(
+            current, f'train_cfg.{key}')
+        if isinstance(old, int) and isinstance(new, int) and new > old:
+            return key, old, new
+    return None
+
+
+def _replan(scheduler, old, new):
+    """Move the end of one scheduler (a config dict or a state dict, all
+    lengths in one unit) from ``old`` to ``new`` where it ran to ``old``;
+    returns whether it did."""
+    begin = scheduler.get('begin', 0)
+    moved = False
+    if scheduler.get('end') == old:
+        scheduler['end'], moved = new, True
+    if scheduler.get('T_max') is not None and \
+            begin + scheduler['T_max'] == old:
+        scheduler['T_max'], moved = new - begin, True
+    if scheduler.get('total_iters') is not None and \
+            begin + scheduler['total_iters'] + 1 == old:
+        scheduler['total_iters'], moved = new - begin - 1, True
+    return moved
+
+
+def _replanned_keys(saved, longer):
+    """``{key: value}`` of the saved config's re-planned schedule (the
+    values a config may give them for a longer run)."""
+    key, old, new = longer
+    schedulers = copy.deepcopy(saved.get('param_scheduler'))
+    by_epoch = key == 'max_epochs'
+    single = isinstance(schedulers, dict)
+    for scheduler in [schedulers] if single else schedulers or []:
+        if isinstance(scheduler, dict) and \
+                scheduler.get('by_epoch', True) == by_epoch:
+            _replan(scheduler, old, new)
+    allowed = dict(_leaves(schedulers, 'param_scheduler'))
+    allowed[f'train_cfg.{key}'] = new
+    return allowed
 
 
 def check_resume_config(path, checkpoint, cfg):
@@ -61,7 +129,11 @@ def check_resume_config(path, checkpoint, cfg):
     if not isinstance(text, str):
         return None  # checkpoints not saved by mmengine's Runner
     saved = Config.fromstring(text, '.py')
-    diffs = config_differences(saved, cfg)
+    longer = longer_run(saved, cfg)
+    allowed = {}
+    if longer and _safe_hook(cfg):
+        allowed = _replanned_keys(saved, longer)
+    diffs = config_differences(saved, cfg, allowed)
     if diffs:
         listed = '; '.join(f'{key}: checkpoint {old!r}, now {new!r}'
                            for key, old, new in diffs)
@@ -69,12 +141,123 @@ def check_resume_config(path, checkpoint, cfg):
             f'--resume {path}: the config differs where the checkpoint\'s '
             f'state would override it ({listed}); resume with the '
             'checkpoint\'s values, or start a new run with --cfg-options '
-            f'load_from={path}')
+            f'load_from={path}' + (
+                '' if not longer or allowed else
+                f'; a longer train_cfg.{longer[0]} is applied only with '
+                f'default_hooks.checkpoint.type={SAFE_HOOK!r}'))
     loop = cfg.get('train_cfg') or {}
     for key, done in (('max_epochs', meta.get('epoch')),
                       ('max_iters', meta.get('iter'))):
         if key in loop and isinstance(done, int) and done >= loop[key]:
+            if _final_validation_pending(path, cfg, key == 'max_epochs'):
+                return None  # the checkpoint hook runs it, then stops
             return (f'{path}: the run is finished ({key.split("_")[1]} '
                     f'{done} of train_cfg.{key}={loop[key]}); nothing to '
                     'train')
     return None
+
+
+def _safe_hook(cfg):
+    """The config's checkpoint hook if it is SafeCheckpointHook."""
+    hook = (cfg.get('default_hooks') or {}).get('checkpoint')
+    if isinstance(hook, dict) and hook.get('type') == SAFE_HOOK:
+        return hook
+    return None
+
+
+def _final_validation_pending(path, cfg, by_epoch):
+    """Whether the last step's validation did not complete and
+    SafeCheckpointHook will run it on resume."""
+    hook = _safe_hook(cfg)
+    if hook is None or hook.get('by_epoch', True) != by_epoch:
+        return False
+    validates = all(cfg.get(key) is not None for key in
+                    ('val_cfg', 'val_dataloader', 'val_evaluator'))
+    return validates and not was_validated(path)
+
+
+def replan_schedules(checkpoint, runner):
+    """Re-plan a checkpoint's schedule for a longer run (see the module
+    docstring), in place, before the Runner loads it; returns a line for
+    the log, or None when the run is not longer.
+
+    The schedulers are replayed from step 0 on the checkpoint's parameter
+    groups in the order mmengine's ParamSchedulerHook steps them, with the
+    moved ends, up to the resumed step.
+
+    Raises:
+        ConfigError: The schedule cannot be replayed (several optimizers,
+            a scheduler that follows a metric).
+    """
+    meta = checkpoint.get('meta') or {}
+    text = meta.get('cfg')
+    if not isinstance(text, str) or 'param_schedulers' not in checkpoint:
+        return None
+    longer = longer_run(Config.fromstring(text, '.py'), runner.cfg)
+    if longer is None:
+        return None
+    key, old, new = longer
+    states = checkpoint['param_schedulers']
+    groups = (checkpoint.get('optimizer') or {}).get('param_groups')
+    if not isinstance(states, list) or groups is None:
+        raise ConfigError(
+            f'train_cfg.{key}: {old} in the checkpoint, now {new}; a longer '
+            'run is re-planned only for one optimizer and its list of '
+            'param_scheduler; resume with the checkpoint\'s value')
+    epoch_length = len(runner.train_dataloader)
+    by_epoch = key == 'max_epochs'
+    moved = []
+    for i, state in enumerate(states):
+        if state.get('need_val_args'):
+            raise ConfigError(
+                f'train_cfg.{key}: {old} in the checkpoint, now {new}; '
+                f'param_scheduler[{i}] follows a metric and cannot be '
+                're-planned; resume with the checkpoint\'s value')
+        # Lengths in the scheduler's unit: iterations for an iteration
+        # scheduler in an epoch loop (convert_to_iter_based too).
+        scale = epoch_length if by_epoch and not state['by_epoch'] else 1
+        if _replan(state, old * scale, new * scale):
+            moved.append(i)
+    if not moved:
+        return (f'train_cfg.{key}: {old} in the checkpoint, now {new}; no '
+                'scheduler ran to the old end, the schedule is kept')
+    # The checkpoint's parameter groups, one stand-in parameter each.
+    optimizer = torch.optim.Optimizer(
+        [dict(g, params=[torch.zeros(1)]) for g in groups], {})
+    schedulers = []
+    for state in states:
+        scheduler = object.__new__(runner.param_schedulers[len(schedulers)]
+                                   .__class__)
+        scheduler.__dict__.update(copy.deepcopy(state), optimizer=optimizer,
+                                  last_step=-1, _global_step=-1)
+        name = state['param_name']
+        for group, base in zip(optimizer.param_groups,
+                               state['base_values']):
+            group[name] = group[f'initial_{name}'] = base
+        schedulers.append(scheduler)
+    done = meta['epoch'] if by_epoch else meta['iter']
+    with warnings.catch_warnings():  # the optimizer never steps here
+        warnings.simplefilter('ignore', UserWarning)
+        for scheduler in schedulers:  # each steps once when built
+            scheduler.step()
+        for _ in range(done):
+            for _ in range(epoch_length if by_epoch else 1):
+                for scheduler in schedulers:
+                    if not scheduler.by_epoch:
+                        scheduler.step()
+            for scheduler in schedulers:
+                if by_epoch and scheduler.by_epoch:
+                    scheduler.step()
+    for i, (state, scheduler) in enumerate(zip(states, schedulers)):
+        if scheduler._global_step != state['_global_step']:
+            raise ConfigError(
+                f'train_cfg.{key}: {old} in the checkpoint, now {new}; '
+                f'param_scheduler[{i}] was stepped {state["_global_step"]} '
+                f'times, a replay {scheduler._global_step}; the schedule '
+                'cannot be re-planned, resume with the checkpoint\'s value')
+        state.update(scheduler.state_dict())
+        for group, replayed in zip(groups, optimizer.param_groups):
+            group[state['param_name']] = replayed[state['param_name']]
+    return (f'train_cfg.{key}: {old} in the checkpoint, now {new}: '
+            f'param_scheduler {moved} re-planned to end at {new}, values '
+            'continue as in an uninterrupted run of that length')

@@ -195,6 +195,8 @@ def merge_train_args(cfg, args):
         check_resumable(path, checkpoint)
         args.finished = check_resume_config(path, checkpoint, cfg)
         cfg.resume, cfg.load_from = True, path
+    elif isinstance(cfg.get('load_from'), str) and '://' not in cfg.load_from:
+        read_checkpoint(cfg.load_from)  # a one-line error for a bad file
     return cfg
 
 

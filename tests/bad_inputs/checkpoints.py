@@ -12,6 +12,7 @@ import argparse
 import atexit
 import errno
 import functools
+import json
 import os
 import shutil
 import signal
@@ -63,7 +64,8 @@ def tiny_options(epochs=EPOCHS):
         'model.backbone.stem_channels=16', 'model.backbone.base_channels=16',
         'model.head.in_channels=128', f'train_cfg.max_epochs={epochs}',
         'train_cfg.val_interval=1', 'default_hooks.checkpoint.interval=1',
-        'randomness.deterministic=True'
+        # The lr of every iteration in the log (vis_data/scalars.json).
+        'default_hooks.logger.interval=1', 'randomness.deterministic=True'
     ]
 
 
@@ -74,12 +76,14 @@ def train_argv(work_dir, *more, epochs=EPOCHS):
 
 
 @functools.lru_cache(maxsize=None)
-def reference():
-    """An uninterrupted run that keeps every checkpoint."""
+def reference(*options):
+    """An uninterrupted run that keeps every checkpoint; ``options`` are
+    more ``--cfg-options``."""
     work = Path(tempfile.mkdtemp(prefix='se_plugin_reference_'))
     atexit.register(shutil.rmtree, work, True)
     run_tool('train.py', [
-        *train_argv(work), 'default_hooks.checkpoint.max_keep_ckpts=-1'
+        *train_argv(work), 'default_hooks.checkpoint.max_keep_ckpts=-1',
+        *options
     ])
     return work
 
@@ -94,17 +98,37 @@ def assert_same_weights(path, expected):
     assert [k for k in want if not torch.equal(got[k], want[k])] == []
 
 
+def logged(work, key):
+    """``[(step, value)]`` of ``key`` in the scalars every run in ``work``
+    logged (``vis_data/scalars.json``), in run order; a train row's step is
+    its iteration, a validation row's its epoch."""
+    rows = []
+    for path in sorted(Path(work).glob('*/vis_data/scalars.json')):
+        rows += [json.loads(line) for line in path.read_text().splitlines()]
+    return [(row['step'], row[key]) for row in rows if key in row]
+
+
+def assert_same_log(work, expected):
+    """Every logged lr is the uninterrupted run's at that iteration, and
+    every iteration was logged; each validation ran once, with its
+    results."""
+    assert set(logged(work, 'lr')) == set(logged(expected, 'lr'))
+    key = 'accuracy/top1'
+    assert logged(work, key) == logged(expected, key)
+
+
 def assert_no_temporary_files(work):
     assert [p.name for p in Path(work).glob('.*tmp')] == []
 
 
-# Runs tools/train.py and stops for good inside the file backend, where the
-# parent's SIGKILL finds it: 'write' halfway through epoch 2's checkpoint,
-# 'remove' when the first outdated checkpoint is to be removed.
+# Runs tools/train.py and stops for good where the parent's SIGKILL finds
+# it: 'write' halfway through epoch 2's checkpoint, 'remove' when the first
+# outdated checkpoint is to be removed, 'val' in epoch 1's validation.
 CHILD = '''
 import runpy, sys, time
 import torch
 from mmengine.fileio import LocalBackend
+from mmengine.runner import ValLoop
 fault, marker, threads = sys.argv[1:4]
 torch.set_num_threads(int(threads))
 put, remove = LocalBackend.put, LocalBackend.remove
@@ -126,19 +150,23 @@ def faulty_remove(self, path):
     remove(self, path)
 
 LocalBackend.put, LocalBackend.remove = faulty_put, faulty_remove
+if fault == 'val':
+    ValLoop.run_iter = lambda *args: stop()
 sys.argv = ['tools/train.py', *sys.argv[4:]]
 runpy.run_path('tools/train.py', run_name='__main__')
 '''
 
 
-def kill_during(fault, tmp_path):
-    """Train in a child until it blocks at ``fault``; SIGKILL it there."""
+def kill_during(fault, tmp_path, *options):
+    """Train in a child until it blocks at ``fault``; SIGKILL it there.
+    ``options`` are more ``--cfg-options``."""
     work, marker = tmp_path / 'work', tmp_path / 'blocked'
     env = dict(os.environ, PYTHONPATH=str(REPO))
     with open(tmp_path / 'child.log', 'w') as log:
         child = subprocess.Popen(
             [sys.executable, '-c', CHILD, fault, marker,
-             str(torch.get_num_threads()), *map(str, train_argv(work))],
+             str(torch.get_num_threads()),
+             *map(str, train_argv(work)), *options],
             cwd=REPO, env=env, stdout=log, stderr=log,
             start_new_session=True)
     try:
@@ -160,6 +188,7 @@ def resume_and_compare(work):
     final = f'epoch_{EPOCHS}.pth'
     assert_same_weights(work / final, reference() / final)
     assert sorted(p.name for p in work.glob('*.pth')) == [final]
+    assert_same_log(work, reference())
 
 
 # --- saving ----------------------------------------------------------------
@@ -334,6 +363,15 @@ def _resume_changed_model(tmp_path):
 def _load_from_mismatch(tmp_path):
     path = _with_head(tmp_path, 1000)
     run_tool('train.py', [*train_argv(tmp_path / 'work'), f'load_from={path}'])
+
+
+@case('checkpoints-load-from-text-file', ToolExit,
+      ('notes.pth: not a torch checkpoint', 'exit status 1'))
+def _load_from_text_file(tmp_path):
+    # Was: IndexError "pop from empty list" from torch's unpickler.
+    (tmp_path / 'notes.pth').write_text('epoch 3: top-1 97 %\n')
+    run_tool('train.py', [*train_argv(tmp_path / 'work'),
+                          f'load_from={tmp_path / "notes.pth"}'])
 
 
 # --- loading for tools/test.py ---------------------------------------------

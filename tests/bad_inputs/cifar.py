@@ -6,6 +6,7 @@ import pickle
 import numpy as np
 
 from bad_inputs import Case, case, collect
+from bad_inputs.tools import ToolExit, run_tool
 from se_plugin.datasets import CheckedCIFAR10
 from se_plugin.datasets.cifar import write_cifar
 from se_plugin.engine.errors import (DataError, DataNotFoundError,
@@ -148,6 +149,68 @@ def _classes(tmp_path):
         for name in names:
             (tmp_path / 'src' / split / name).mkdir(parents=True)
     write_cifar(tmp_path / 'src', tmp_path / 'out')
+
+
+def _image_folder(root):
+    """Two classes, one 32x32 image each in train/ and val/."""
+    from PIL import Image
+    for split in ('train', 'val'):
+        for name in ('a', 'b'):
+            (root / split / name).mkdir(parents=True)
+            Image.new('RGB', (32, 32)).save(root / split / name / '0.png')
+    return root
+
+
+def _convert(*argv):
+    return run_tool('dataset_converters/to_cifar.py', argv)
+
+
+@case('cifar-convert-tool-foreign-output', ToolExit,
+      ("out '", "cifar-10-batches-py' holds 7 file(s) this tool did not "
+       'write', 'give an empty or new out', 'exit status 1'))
+def _convert_tool_foreign(tmp_path):
+    # A folder as CIFAR's own download leaves it: kept even with
+    # --overwrite.
+    _cifar(tmp_path)
+    folder = tmp_path / 'cifar-10-batches-py'
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    try:
+        _convert(_image_folder(tmp_path / 'src'), tmp_path, '--overwrite')
+    finally:
+        assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+
+
+@case('cifar-convert-tool-earlier-output', ToolExit,
+      ("cifar-10-batches-py' holds an earlier output",
+       'pass --overwrite to replace it'))
+def _convert_tool_earlier(tmp_path):
+    src = _image_folder(tmp_path / 'src')
+    _convert(src, tmp_path / 'out')
+    files = sorted((tmp_path / 'out').rglob('*'))
+    before = [(p, p.stat().st_mtime_ns) for p in files]
+    try:
+        _convert(src, tmp_path / 'out')
+    finally:
+        assert [(p, p.stat().st_mtime_ns) for p in files] == before
+
+
+@case('cifar-convert-tool-overwrite-replaces')
+def _convert_tool_overwrite(tmp_path):
+    src = _image_folder(tmp_path / 'src')
+    _convert(src, tmp_path / 'out', '--layout', 'cifar100')
+    folder = tmp_path / 'out' / 'cifar-100-python'
+    (folder / 'test').write_bytes(b'stale')
+    _convert(src, tmp_path / 'out', '--layout', 'cifar100', '--overwrite')
+    assert (folder / 'test').read_bytes() != b'stale'
+    assert sorted(p.name for p in folder.iterdir()) == [
+        '.se_plugin_written.json', 'meta', 'test', 'train']
+
+
+@case('cifar-convert-tool-output-in-input', ToolExit,
+      ("out '", 'overlaps the input', 'src/train'))
+def _convert_tool_in_input(tmp_path):
+    src = _image_folder(tmp_path / 'src')
+    _convert(src, src / 'train')
 
 
 def _option_case(build):

@@ -589,6 +589,33 @@ def _coco_wrong_size(tmp_path):
     build_coco(root, coco)
 
 
+@case('data-coco-image-resized-to-zero-pixels', ValueError,
+      ("ann.json: image id=1", "img/1.png' is 1000x3",
+       'Resize(scale=(128, 128), keep_ratio=True) makes it 128x0 pixels',
+       '(1 of 2 images)'))
+def _coco_resized_to_zero(tmp_path):
+    # Was: cv2.error "inv_scale_x > 0" from the first batch that drew it.
+    from mmdet.datasets.transforms import Resize
+    root, coco = coco_json(tmp_path)
+    write_image(root / 'img' / '1.png', 1000, 3)
+    coco['images'][1].update(width=1000, height=3)
+    build_coco(root, coco,
+               pipeline=[Resize(scale=(128, 128), keep_ratio=True)])
+
+
+# COCO files in other encodings (was: a raw UnicodeDecodeError).
+@case('data-coco-utf-16', ValueError,
+      ('ann.json: byte 0xff at position 0 is not UTF-8 text',
+       'in UTF-8 (save the file as UTF-8)'))
+def _coco_utf_16(tmp_path):
+    root, coco = coco_json(tmp_path)
+    build_coco(root, coco)  # a good file first; then the same in UTF-16
+    (root / 'ann.json').write_bytes(json.dumps(coco).encode('utf-16'))
+    CheckedCocoDataset(data_root=str(root), ann_file='ann.json',
+                       data_prefix=dict(img='img/'),
+                       metainfo=dict(classes=('a', 'b')), pipeline=[])
+
+
 # List files in other encodings (was: a raw UnicodeDecodeError).
 _list_latin_1 = case(
     'data-list-latin-1', ValueError,

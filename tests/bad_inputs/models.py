@@ -317,6 +317,23 @@ def _resnet_rows():
                f'SEResNet.{key}={value!r}', allowed)
 
 
+# se_plugin.apis.build_model with arguments of other types (was: "expected
+# str, bytes or os.PathLike object, not int", naming no argument).
+@case('models-build-model-config-int', OptionError,
+      ('build_model(config=3): a int', 'a file path (str or os.PathLike), '
+       'a Config or a name of se_plugin.list_models()'))
+def _build_model_config_int(tmp_path):
+    from se_plugin.apis import build_model
+    build_model(3)
+
+
+@case('models-build-model-checkpoint-list', OptionError,
+      ("build_model(checkpoint=['a.pth']): a list", 'or None'))
+def _build_model_checkpoint_list(tmp_path):
+    from se_plugin.apis import build_model
+    build_model('se_resnet50', ['a.pth'])
+
+
 def _table(rows, raises):
     # The default argument binds each row's call to its own action.
     return [

@@ -94,6 +94,73 @@ def lock_holder(work_dir):
         child.wait()
 
 
+def data_options(root):
+    """``--cfg-options`` items that read the digits data under ``root``."""
+    return [f'{loader}.dataset.data_root={root}' for loader in
+            ('train_dataloader', 'val_dataloader', 'test_dataloader')]
+
+
+def fake_checkpoint(tmp_path, cfg, epoch):
+    """A checkpoint as the Runner saves it, as far as --resume reads it:
+    meta (epoch, iter, the config's text) and an optimizer state."""
+    from se_plugin.apis.build import build_model
+    path = tmp_path / f'epoch_{epoch}.pth'
+    torch.save(dict(meta=dict(epoch=epoch, iter=epoch * 10,
+                              cfg=cfg.pretty_text),
+                    state_dict=build_model(DIGITS).state_dict(),
+                    optimizer={}), path)
+    return path
+
+
+def _resume_with(tmp_path, saved, now, *options):
+    """tools/train.py --resume of a fake epoch-1 checkpoint of the digits
+    config run with ``max_epochs=saved``, now ``now`` and ``options``."""
+    base = data_options(tmp_path / 'no_data')  # refused before reading it
+    path = fake_checkpoint(tmp_path, train_config(
+        [DIGITS, '--work-dir', tmp_path / 'w', '--cfg-options', *base,
+         f'train_cfg.max_epochs={saved}']), 1)
+    run_tool('train.py', [DIGITS, '--work-dir', tmp_path / 'w', '--resume',
+                          path, '--cfg-options', *base,
+                          f'train_cfg.max_epochs={now}', *options])
+
+
+@case('tools-resume-longer-needs-safe-hook', ToolExit,
+      ('train_cfg.max_epochs: checkpoint 1, now 2',
+       "a longer train_cfg.max_epochs is applied only with "
+       "default_hooks.checkpoint.type='se_plugin.SafeCheckpointHook'"))
+def _resume_longer_plain_hook(tmp_path):
+    with warnings.catch_warnings():  # the plain hook's own warning
+        warnings.simplefilter('ignore', UserWarning)
+        _resume_with(tmp_path, 1, 2, 'default_hooks.checkpoint.type='
+                     'CheckpointHook')
+
+
+@case('tools-resume-shorter-refused', ToolExit,
+      ('train_cfg.max_epochs: checkpoint 2, now 1', 'load_from='))
+def _resume_shorter(tmp_path):
+    _resume_with(tmp_path, 2, 1)
+
+
+@case('tools-resume-longer-other-scheduler-change-refused', ToolExit,
+      ('param_scheduler.T_max: checkpoint 6, now 3', 'load_from='))
+def _resume_longer_other_change(tmp_path):
+    # T_max=6 did not run to the old end (1): only its own value may stay.
+    _resume_with(tmp_path, 1, 2, 'param_scheduler.T_max=3')
+
+
+@case('tools-resume-longer-with-its-new-t-max-accepted')
+def _resume_longer_new_t_max(tmp_path):
+    # T_max ran to the old end (1): the config may give the re-planned 2.
+    base = [*data_options(tmp_path / 'no_data'), 'param_scheduler.T_max=1']
+    path = fake_checkpoint(tmp_path, train_config(
+        [DIGITS, '--work-dir', tmp_path / 'w', '--cfg-options', *base,
+         'train_cfg.max_epochs=1']), 1)
+    cfg = train_config([DIGITS, '--work-dir', tmp_path / 'w', '--resume',
+                        path, '--cfg-options', *base,
+                        'train_cfg.max_epochs=2', 'param_scheduler.T_max=2'])
+    assert (cfg.resume, cfg.train_cfg.max_epochs) == (True, 2)
+
+
 def write(path, text):
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text)
