@@ -383,6 +383,10 @@ CONFIG_PARAMS = {
     'fca': R50 + sum(2 * c * (c // 16) + c // 16 + c for c in R50_BLOCKS),
     'coord': R50 + sum(coord_params(c) for c in R50_BLOCKS),
     'ge': R50,  # GE-theta-minus: no parameters
+    # GE-theta: a C x s x s depthwise kernel (s = 56, 28, 14, 7 by stage)
+    # and a BN (2 C) per block.
+    'ge_theta': R50 + sum(c * s * s + 2 * c for c, s in zip(
+        R50_BLOCKS, [56] * 3 + [28] * 4 + [14] * 6 + [7] * 3)),
     'ese': R50 + sum(c * c + c for c in R50_BLOCKS),  # one C x C FC
     'simam': R50,
 }
@@ -412,15 +416,28 @@ def test_metafile_flops_are_measured(kind, no_weight_init):
     assert (cost.params, cost.flops) == (meta['Parameters'], meta['FLOPs'])
 
 
+def test_ge_theta_config_flops_are_hand_counted(no_weight_init):
+    """GE-theta adds per block C s^2 multiply-adds (the depthwise kernel on
+    the s x s map, a 1 x 1 output) and its BN's 2 C: ResNet-50's
+    3,879,247,872 plus those, as mmengine counts at 224 x 224."""
+    from se_plugin import get_model
+    from se_plugin.analysis.cost import model_cost
+    sizes = [56] * 3 + [28] * 4 + [14] * 6 + [7] * 3
+    extra = sum(c * s * s + 2 * c for c, s in zip(R50_BLOCKS, sizes))
+    cost = model_cost(get_model('ge_theta_resnet50_imagenet'), (3, 224, 224))
+    assert cost.flops == 3879247872 + extra
+
+
 def test_published_results_are_the_papers():
     """FcaNet-50's reported top-1 (its README) and SimAM-R50's top-1/top-5
     (its README); none where no paper measured a ResNet-50 with the module
-    (coordinate attention: MobileNetV2 only) or we found none."""
+    (coordinate attention: MobileNetV2 only) or none we could check against
+    the paper (Gather-Excite's GE-theta-minus and GE-theta)."""
     from test_model_zoo import metrics
     from test_model_zoo import MODELS as ZOO
     assert metrics('fca_resnet50_imagenet') == {
         'Top 1 Accuracy (paper)': 78.52}
     assert metrics('simam_resnet50_imagenet') == {
         'Top 1 Accuracy (paper)': 77.45, 'Top 5 Accuracy (paper)': 93.66}
-    for kind in ('coord', 'ge', 'ese'):
+    for kind in ('coord', 'ge', 'ge_theta', 'ese'):
         assert 'Results' not in ZOO[f'{kind}_resnet50_imagenet']
