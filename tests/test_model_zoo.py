@@ -61,7 +61,7 @@ def test_every_config_is_in_the_zoo():
         str(p.relative_to(ROOT))
         for p in CONFIGS.rglob('*.py') if '_base_' not in p.parts
     }
-    assert len(configs) == 103
+    assert len(configs) == 104
     assert set(SPELLINGS) <= configs
     assert {m['Config'] for m in MODELS.values()} == configs - set(SPELLINGS)
     assert sorted(MODELS) == list_models()

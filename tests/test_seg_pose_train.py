@@ -211,8 +211,8 @@ class TensorMode(torch.nn.Module):
 @pytest.mark.parametrize('name', sorted(EXPORTED))
 def test_config_model_exports_to_onnx(name, exporter, tmp_path):
     """Backbone and decode/keypoint head (the toolboxes' ``mode='tensor'``
-    graph; UPerNet: the backbone), dynamic batch and size, equal to
-    PyTorch in ONNX Runtime."""
+    graph; UPerNet: the backbone, its whole graph at a fixed size below),
+    dynamic batch and size, equal to PyTorch in ONNX Runtime."""
     import onnx
 
     from se_plugin import get_model
@@ -223,7 +223,7 @@ def test_config_model_exports_to_onnx(name, exporter, tmp_path):
     if name.startswith('upernet'):
         # UPerNet's pyramid pooling (AdaptiveAvgPool2d to 1, 2, 3, 6) has
         # no ONNX form at a dynamic size (mmdeploy exports it at a static
-        # one): the backbone only.
+        # one, as the tests below): the backbone only.
         model = model.backbone
     elif name.startswith('td-hm'):
         model = TensorMode(model)
@@ -233,3 +233,53 @@ def test_config_model_exports_to_onnx(name, exporter, tmp_path):
     assert 'Sigmoid' in nodes  # the SE gates are in the graph
     diffs = max_difference(file, model, [(2, 3, 96, 64), (1, 3, 64, 96)])
     assert max(diffs) < 1e-4, diffs
+
+
+UPERNET_NAME = 'upernet_se-r50_4xb4-160k_ade20k-512x512'
+
+
+def upernet():
+    from se_plugin import get_model
+    torch.manual_seed(0)
+    return revert_sync_batchnorm(
+        get_model(UPERNET_NAME, **EXPORTED[UPERNET_NAME])).eval()
+
+
+def export_fixed(model, file, shape, exporter):
+    """``GraphModel(model)`` exported at ``shape`` only (no dynamic axes):
+    the one form UPerNet's pyramid pooling has in ONNX."""
+    from se_plugin.deployment import GraphModel
+    kwargs = dict(dynamo=True) if exporter == 'dynamo' else dict(
+        dynamo=False, opset_version=17)
+    torch.onnx.export(GraphModel(model).eval(), (torch.randn(shape), ), file,
+                      input_names=['input'], output_names=['output0'],
+                      **kwargs)
+
+
+#: (exporter, input size): torchscript needs the pooled sizes 1, 2, 3, 6 to
+#: divide the last map (192 / 32 = 6); dynamo also takes 64 (a 2 x 2 map).
+#: 20-60 s each on the shared 2-core CPU: slow.
+@pytest.mark.slow
+@pytest.mark.parametrize('exporter, size', [('torchscript', 192),
+                                            ('dynamo', 64)])
+def test_upernet_whole_exports_at_a_fixed_size(exporter, size, tmp_path):
+    """Backbone, UPerNet's PPM and FPN and its classifier (``mode='tensor'``
+    logits) at one batch and size, equal to PyTorch in ONNX Runtime within
+    the scaled bound on another random input."""
+    from se_plugin.deployment import compare_onnx
+    model = upernet()
+    file = str(tmp_path / 'upernet.onnx')
+    export_fixed(model, file, (1, 3, size, size), exporter)
+    for diff, allowed in compare_onnx(file, model, [(1, 3, size, size)]):
+        assert diff < allowed
+
+
+@pytest.mark.slow
+def test_upernet_torchscript_refuses_pools_that_do_not_divide_the_map(
+        tmp_path):
+    """At 64 x 64 the last map is 2 x 2: torchscript has no ONNX form for
+    adaptive pooling to 3 and 6 there."""
+    from torch.onnx.errors import SymbolicValueError
+    with pytest.raises(SymbolicValueError, match='not factor of input'):
+        export_fixed(upernet(), str(tmp_path / 'u.onnx'), (1, 3, 64, 64),
+                     'torchscript')

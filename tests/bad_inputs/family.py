@@ -126,4 +126,42 @@ def _se_cfg(tmp_path):
              se_cfg=dict(type='se_plugin.MultiSpectralAttention')))
 
 
+@case('family-ge-theta-extent-not-power-of-two', OptionError,
+      ('GatherExcite.extent=6', 'a power of two', 'extra_params=True'))
+def _ge_theta_extent(tmp_path):
+    build('GatherExcite', extent=6, extra_params=True)
+
+
+@case('family-ge-theta-global-without-feat-size', OptionError,
+      ('GatherExcite.feat_size=None', "the global conv's kernel"))
+def _ge_theta_feat_size(tmp_path):
+    build('GatherExcite', extra_params=True)
+
+
+@case('family-ge-feat-size-without-params', OptionError,
+      ('GatherExcite.feat_size=7', 'None (only the global parametric'))
+def _ge_feat_size_unused(tmp_path):
+    build('GatherExcite', feat_size=7)
+
+
+@case('family-ge-feat-size-zero', OptionError,
+      ('GatherExcite.feat_size=(7, 0)', 'an int >= 1 or (h, w)'))
+def _ge_feat_size_zero(tmp_path):
+    build('GatherExcite', extra_params=True, feat_size=(7, 0))
+
+
+@case('family-ge-extra-params', OptionError,
+      ("GatherExcite.extra_params='yes'", '(False, True)'))
+def _ge_extra_params(tmp_path):
+    build('GatherExcite', extra_params='yes')
+
+
+@case('family-ge-theta-input-size', OptionError,
+      ('GatherExcite input size=(8, 8)', 'feat_size=(7, 7)'))
+def _ge_theta_input(tmp_path):
+    import torch
+    build('GatherExcite', extra_params=True, feat_size=7)(
+        torch.zeros(1, 64, 8, 8))
+
+
 CASES = collect(globals())

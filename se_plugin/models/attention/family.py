@@ -171,19 +171,44 @@ class CoordAttention(Checked, BaseModule):
                 self.gate(self.conv_w(y_w.transpose(2, 3))))
 
 
+def _feat_size(v):
+    """``feat_size`` as ``(h, w)`` (an int is a square)."""
+    return (v, v) if is_int(v) else tuple(v)
+
+
 @MODELS.register_module()
 class GatherExcite(Checked, BaseModule):
-    """Gather-Excite (Hu et al., NeurIPS 2018), its parameter-free gather:
-    average pooling over the whole map (``extent=0``) or over windows of
-    ``2e - 1`` with stride ``e``, then (``use_mlp``, GE-theta-plus without
-    the depthwise gather: SE's MLP) or not (GE-theta-minus) an MLP, a
-    nearest-neighbour resize back to H x W and a sigmoid gate. Parameter
-    names are timm's ``GatherExcite``'s (``mlp.fc1``, ``mlp.fc2``). The
-    depthwise-conv gather (GE-theta) is not provided.
+    """Gather-Excite (Hu et al., NeurIPS 2018), timm's ``GatherExcite``.
+
+    The gather is parameter-free (``extra_params=False``: average pooling
+    over the whole map, ``extent=0``, or over windows of ``2e - 1`` with
+    stride ``e``) or parametric (``extra_params=True``, GE-theta: depthwise
+    convs without bias, each followed by a BN; for ``extent=0`` one conv
+    whose kernel is the whole ``feat_size`` map, for ``extent=e`` log2(e)
+    3x3 stride-2 convs with a ReLU between them). Then (``use_mlp``) SE's
+    MLP or not, a nearest-neighbour resize back to H x W and a sigmoid gate.
+    GE-theta-minus is ``extra_params=False, use_mlp=False``; GE-theta
+    ``extra_params=True, use_mlp=False``; GE-theta-plus ``extra_params=True,
+    use_mlp=True``. Parameter names are timm's (``gather.conv1``,
+    ``gather.norm1``, ..., ``mlp.fc1``, ``mlp.fc2``).
+
+    Two choices differ from timm 1.0.31, both toward the authors' GENet
+    prototxts: the global conv is unpadded (a 1 x 1 output; timm pads it
+    'same', which makes it a local filter the size of the map), and so
+    ``feat_size`` is the size every input must have. Like timm, GE-theta-plus
+    has no ReLU between the gather's BN and the MLP (the authors' has one).
+    Not taken from timm: ``add_maxpool`` (experimental there),
+    ``norm_layer=None``, other act/gate layers, ``rd_divisor``.
 
     Args:
         in_channels (int): Channels of the input (and output).
-        extent (int): 0 (global) or an even window stride. Defaults to 0.
+        extent (int): 0 (global) or an even window stride (a power of two
+            with ``extra_params``). Defaults to 0.
+        extra_params (bool): The parametric gather (GE-theta). Defaults to
+            False.
+        feat_size (int | tuple[int, int], optional): The input's H x W, the
+            global conv's kernel: given exactly when ``extra_params`` and
+            ``extent=0``. Defaults to None.
         use_mlp (bool): SE's two 1x1 convs (with biases, ReLU) on the
             gathered features. Defaults to True.
         ratio (float): Reduction ratio of the MLP (width
@@ -192,18 +217,48 @@ class GatherExcite(Checked, BaseModule):
     """
     _abbr_ = 'ge'
     options = dict(
-        in_channels=Int(1), use_mlp=BOOL,
-        extent=Rule(lambda v, o: is_int(v) and v >= 0 and v % 2 == 0,
-                    '0 (global) or an even int >= 2'))
+        in_channels=Int(1), use_mlp=BOOL, extra_params=BOOL,
+        extent=Rule(
+            lambda v, o: is_int(v) and v >= 0 and v % 2 == 0 and (
+                v == 0 or not o['extra_params'] or v & (v - 1) == 0),
+            lambda o: '0 (global) or a power of two >= 2 (one stride-2 '
+            'conv per factor 2) with extra_params=True' if o[
+                'extra_params'] else '0 (global) or an even int >= 2'),
+        feat_size=Rule(
+            lambda v, o: v is None if not o['extra_params'] or o['extent']
+            else is_int(v) and v >= 1 or isinstance(v, (tuple, list)) and len(
+                v) == 2 and all(is_int(s) and s >= 1 for s in v),
+            lambda o: 'an int >= 1 or (h, w), the input size (the global '
+            "conv's kernel) when extra_params=True and extent=0" if o[
+                'extra_params'] and not o['extent'] else
+            'None (only the global parametric gather has a kernel size)'))
 
     def __init__(self,
                  in_channels: int,
                  extent: int = 0,
+                 extra_params: bool = False,
+                 feat_size=None,
                  use_mlp: bool = True,
                  ratio: float = 16,
                  init_cfg: Optional[dict] = None):
         super().__init__(init_cfg=init_cfg)
         self.extent = extent
+        self.feat_size = None if feat_size is None else _feat_size(feat_size)
+        self.gather = None
+        if extra_params:
+            c = in_channels
+            kernels = [self.feat_size] if extent == 0 else \
+                [3] * int(math.log2(extent))
+            layers = []
+            for i, k in enumerate(kernels, 1):
+                if i > 1:
+                    layers.append((f'act{i - 1}', nn.ReLU(inplace=True)))
+                layers += [
+                    (f'conv{i}', nn.Conv2d(c, c, k, 1 if extent == 0 else 2,
+                                           0 if extent == 0 else 1,
+                                           groups=c, bias=False)),
+                    (f'norm{i}', nn.BatchNorm2d(c))]
+            self.gather = nn.Sequential(OrderedDict(layers))
         if use_mlp:
             width = squeeze_width(in_channels, ratio)
             self.mlp = nn.Sequential(OrderedDict(
@@ -217,12 +272,24 @@ class GatherExcite(Checked, BaseModule):
         self.gate = nn.Sigmoid()
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        if self.extent == 0:
-            return x * self.gate(self.mlp(x.mean((2, 3), keepdim=True)))
-        k = 2 * self.extent - 1
-        g = F.avg_pool2d(x, k, self.extent, k // 2, count_include_pad=False)
-        g = F.interpolate(self.mlp(g), size=x.shape[2:], mode='nearest')
+        if self.feat_size and tuple(x.shape[2:]) != self.feat_size:
+            fail('GatherExcite input size', tuple(x.shape[2:]),
+                 f'feat_size={self.feat_size} (the global conv\'s kernel)')
+        if self.gather is not None:
+            g = self.gather(x)
+        elif self.extent == 0:
+            g = x.mean((2, 3), keepdim=True)
+        else:
+            k = 2 * self.extent - 1
+            g = F.avg_pool2d(x, k, self.extent, k // 2,
+                             count_include_pad=False)
+        g = self.mlp(g)
+        if self.extent:
+            g = F.interpolate(g, size=x.shape[2:], mode='nearest')
         return x * self.gate(g)
+
+    def extra_repr(self) -> str:
+        return f'extent={self.extent}, feat_size={self.feat_size}'
 
 
 @MODELS.register_module()
