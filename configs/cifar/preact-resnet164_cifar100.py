@@ -1,12 +1,5 @@
-# pre-activation ResNet-164 (He et al., 2016b): 3 x 18
-# bottlenecks of 64/128/256 output channels, 1x1 projection shortcuts,
-# without SE: the baseline of se_preact-resnet164_cifar100.py,
-# on CIFAR100 (TPAMI 2019, Tables 4-5).
-_base_ = ['./_base_/cifar100.py', './_base_/schedule_resnet.py']
+# The baseline of se_preact-resnet164_cifar100.py: the same network and recipe
+# without SE (TPAMI 2019, Tables 4-5).
+_base_ = './se_preact-resnet164_cifar100.py'
 
-model = dict(
-    backbone=dict(
-        se_cfg=None,
-        type='se_plugin.CIFARResNet', depth=164, bottleneck=True,
-        preact=True, shortcut='B'),
-    head=dict(in_channels=256))
+model = dict(backbone=dict(se_cfg=None))

@@ -28,7 +28,13 @@ test_dataloader = val_dataloader
 
 optim_wrapper = dict(
     optimizer=dict(type='SGD', lr=0.05, momentum=0.9, weight_decay=5e-4))
-param_scheduler = dict(type='CosineAnnealingLR', by_epoch=True, T_max=6)
+# He et al.'s ResNet-110 warm-up (lr / 10 at first), here for 10 iterations,
+# then cosine to 0.
+param_scheduler = [
+    dict(type='ConstantLR', factor=0.1, by_epoch=False, begin=0, end=10),
+    dict(type='CosineAnnealingLR', by_epoch=True, T_max=6,
+         convert_to_iter_based=True)
+]
 train_cfg = dict(by_epoch=True, max_epochs=6, val_interval=6)
 val_cfg = dict()
 test_cfg = dict()

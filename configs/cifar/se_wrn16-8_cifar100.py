@@ -1,5 +1,5 @@
-# SE-WRN-16-8 (Zagoruyko & Komodakis, 2016),
-# SE (r=16) in every residual block, on CIFAR100 (TPAMI 2019, Tables 4-5).
+# SE-WRN-16-8 (Zagoruyko & Komodakis, 2016), SE (r=16) in every residual
+# block, on CIFAR-100 (TPAMI 2019, Tables 4-5).
 _base_ = ['./_base_/cifar100.py', './_base_/schedule_wrn.py']
 
 model = dict(

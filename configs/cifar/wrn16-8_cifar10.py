@@ -1,9 +1,5 @@
-# WRN-16-8 (Zagoruyko & Komodakis, 2016),
-# without SE: the baseline of se_wrn16-8_cifar10.py,
-# on CIFAR10 (TPAMI 2019, Tables 4-5).
-_base_ = ['./_base_/cifar10.py', './_base_/schedule_wrn.py']
+# The baseline of se_wrn16-8_cifar10.py: the same network and recipe
+# without SE (TPAMI 2019, Tables 4-5).
+_base_ = './se_wrn16-8_cifar10.py'
 
-model = dict(
-    backbone=dict(
-        type='se_plugin.WideResNet', se_cfg=None, depth=16, widen_factor=8),
-    head=dict(in_channels=512))
+model = dict(backbone=dict(se_cfg=None))

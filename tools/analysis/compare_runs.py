@@ -138,7 +138,7 @@ def format_report(rows, baseline, diffs, metric):
         lines.append(
             f'{arm} - {baseline}: {d["diff"]:+.3f} (95% CI '
             f'[{d["low"]:+.3f}, {d["high"]:+.3f}]), Welch t={d["t"]:.3f}, '
-            f'df={d["df"]:.2f}, p={d["p"]:.4f}')
+            f'df={d["df"]:.2f}, p={d["p"]:.2g}')
     return '\n'.join(lines)
 
 

@@ -1,46 +1,19 @@
 # CIFAR-100 in its python layout (data/cifar100/cifar-100-python/, read by
-# se_plugin.CheckedCIFAR100: never downloads) with the SE paper's
-# augmentation (TPAMI 2019, Sec. 6.1: 4-pixel padding, random 32x32 crop,
-# horizontal flip, mean/std normalisation), batch 128, around a CIFAR
-# backbone that the leaf sets (with the head's in_channels).
-_base_ = ['mmpretrain::_base_/default_runtime.py']
+# se_plugin.CheckedCIFAR100: never downloads): cifar10.py (the SE paper's
+# augmentation, batch 128) with CIFAR-100's files, classes, mean and std.
+_base_ = ['./cifar10.py']
 
+# The CIFAR-100 training set's per-channel mean and std (RGB files).
 model = dict(
-    type='ImageClassifier',
-    neck=dict(type='GlobalAveragePooling'),
-    head=dict(
-        type='LinearClsHead',
-        num_classes=100,
-        loss=dict(type='CrossEntropyLoss', loss_weight=1.0)),
-    # The CIFAR-100 training set's per-channel mean and std (RGB files).
+    head=dict(num_classes=100),
     data_preprocessor=dict(
         num_classes=100,
         mean=[129.304, 124.070, 112.434],
-        std=[68.170, 65.392, 70.418],
-        to_rgb=False))
+        std=[68.170, 65.392, 70.418]))
 
 data_root = 'data/cifar100'
-train_pipeline = [
-    dict(type='RandomCrop', crop_size=32, padding=4),
-    dict(type='RandomFlip', prob=0.5, direction='horizontal'),
-    dict(type='PackInputs'),
-]
-test_pipeline = [dict(type='PackInputs')]
 train_dataloader = dict(
-    batch_size=128,
-    num_workers=2,
-    sampler=dict(type='DefaultSampler', shuffle=True),
-    dataset=dict(
-        type='se_plugin.CheckedCIFAR100', data_root=data_root, split='train',
-        pipeline=train_pipeline))
+    dataset=dict(type='se_plugin.CheckedCIFAR100', data_root=data_root))
 val_dataloader = dict(
-    batch_size=100,
-    num_workers=2,
-    sampler=dict(type='DefaultSampler', shuffle=False),
-    dataset=dict(
-        type='se_plugin.CheckedCIFAR100', data_root=data_root, split='test',
-        pipeline=test_pipeline))
-val_evaluator = dict(type='Accuracy', topk=(1, ))
+    dataset=dict(type='se_plugin.CheckedCIFAR100', data_root=data_root))
 test_dataloader = val_dataloader
-test_evaluator = val_evaluator
-default_hooks = dict(checkpoint=dict(type='se_plugin.SafeCheckpointHook'))
