@@ -128,3 +128,30 @@ def test_run_killed_in_its_last_validation_is_not_finished(tmp_path,
         [str(a) for a in train_argv(work, '--resume')] + [one])
     assert 'the run is finished (epochs 1 of train_cfg.max_epochs=1)' in \
         capsys.readouterr().err
+
+
+def test_longer_run_refuses_a_one_cycle_schedule():
+    """OneCycle plans its phases from total_steps when built, so moving its
+    end cannot re-plan it: a longer resume is refused, naming it."""
+    from types import SimpleNamespace
+
+    import torch
+    from mmengine.config import Config
+    from mmengine.optim import OneCycleLR
+
+    from se_plugin.engine.errors import ConfigError
+    from se_plugin.engine.resume import replan_schedules
+    optimizer = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.1)
+    scheduler = OneCycleLR(optimizer, eta_max=0.1, total_steps=4,
+                           by_epoch=False)
+    saved = Config(dict(train_cfg=dict(max_epochs=1)))
+    checkpoint = dict(
+        meta=dict(cfg=saved.pretty_text, epoch=1, iter=4),
+        param_schedulers=[scheduler.state_dict()],
+        optimizer=optimizer.state_dict())
+    runner = SimpleNamespace(
+        cfg=Config(dict(train_cfg=dict(max_epochs=2))),
+        train_dataloader=[None] * 4, param_schedulers=[scheduler])
+    with pytest.raises(ConfigError, match=r'param_scheduler\[0\] \(lr\) '
+                       'plans its phases once'):
+        replan_schedules(checkpoint, runner)

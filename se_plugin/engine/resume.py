@@ -208,11 +208,16 @@ def replan_schedules(checkpoint, runner):
     by_epoch = key == 'max_epochs'
     moved = []
     for i, state in enumerate(states):
-        if state.get('need_val_args'):
-            raise ConfigError(
-                f'train_cfg.{key}: {old} in the checkpoint, now {new}; '
-                f'param_scheduler[{i}] follows a metric and cannot be '
-                're-planned; resume with the checkpoint\'s value')
+        # OneCycle derives its phases from total_steps when built: moving
+        # its end alone would leave them at the old length.
+        for attr, why in (('need_val_args', 'follows a metric'),
+                          ('total_steps', 'plans its phases once')):
+            if state.get(attr):
+                raise ConfigError(
+                    f'train_cfg.{key}: {old} in the checkpoint, now {new}; '
+                    f'param_scheduler[{i}] ({state.get("param_name")}) '
+                    f'{why} and cannot be re-planned; resume with the '
+                    'checkpoint\'s value')
         # Lengths in the scheduler's unit: iterations for an iteration
         # scheduler in an epoch loop (convert_to_iter_based too).
         scale = epoch_length if by_epoch and not state['by_epoch'] else 1
