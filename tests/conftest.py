@@ -51,10 +51,10 @@ def digits_root(tmp_path_factory):
 @pytest.fixture(scope='module')
 def toy_cwd(tmp_path_factory):
     """A working directory holding the toy detection config's
-    data/digits_coco/ (16 train, 8 val canvases)."""
+    data/digits_coco/ (64 train, 16 val canvases)."""
     cwd = tmp_path_factory.mktemp('det_toy')
     make_digits_coco(
-        cwd / 'data' / 'digits_coco', num_images=dict(train=16, val=8))
+        cwd / 'data' / 'digits_coco', num_images=dict(train=64, val=16))
     return cwd
 
 

@@ -87,42 +87,96 @@ def train(cwd, work_dir, *extra, launcher=None):
     ], cwd)
 
 
+# The paper's detection recipe starts from an ImageNet classifier's backbone.
+# Here a digits classifier (SE-ResNet-18, configs/digits, 2 epochs through
+# tools/train.py) plays that part: from scratch the toy detector needs ~500
+# iterations to learn, from these weights it learns within 128.
+LEARN = {
+    'model.backbone.style': 'pytorch',  # as the classifier was trained
+    'train_dataloader.dataset.indices': 64,
+    'train_cfg.max_epochs': 8,
+    'train_cfg.val_interval': 100,
+    'param_scheduler.0.end': 10,
+    'param_scheduler.1.end': 8,
+    'param_scheduler.1.milestones': [7],
+    'default_hooks.checkpoint.interval': 8,
+}
+# Measured 2026-12-07 (shared 2-core CPU), bbox mAP@[.5:.95] after these 128
+# iterations: 0.282 (this 2-epoch classifier) and 0.242 (a 6-epoch one);
+# from scratch 128-250 iterations gave 0.001-0.04. The floor, under half of
+# both, leaves room for other seeds and machines.
+MIN_MAP_LEARNED = 0.12
+
+
 @pytest.fixture(scope='module')
-def se_backbone_run(toy_cwd):
+def digits_backbone(digits_root, tmp_path_factory):
+    """A digits SE-ResNet-18 classifier's checkpoint (2 epochs)."""
+    work_dir = tmp_path_factory.mktemp('digits_backbone')
+    data = [f'{split}_dataloader.dataset.data_root={digits_root}'
+            for split in ('train', 'val', 'test')]
+    run([sys.executable, str(REPO / 'tools/train.py'),
+         str(REPO / 'configs/digits/se_resnet18_digits.py'), '--work-dir',
+         str(work_dir), '--cfg-options', *data, 'train_cfg.max_epochs=2',
+         'param_scheduler.T_max=2', 'train_cfg.val_interval=100'], work_dir)
+    return work_dir / 'epoch_2.pth'
+
+
+@pytest.fixture(scope='module')
+def se_backbone_run(toy_cwd, digits_backbone):
+    """The toy config initialised from the digits classifier's backbone
+    (a leaf config, as a user would write it), trained 128 iterations."""
+    leaf = toy_cwd / 'faster-rcnn_se-r18_fpn_digits_pretrained.py'
+    leaf.write_text(
+        f"_base_ = '{TOY_CONFIG}'\n"
+        "model = dict(backbone=dict(init_cfg=dict(\n"
+        f"    _delete_=True, type='Pretrained', checkpoint='{digits_backbone}',"
+        "\n    prefix='backbone.')))\n")
     work_dir = toy_cwd / 'se_backbone'
-    train(toy_cwd, work_dir)
-    return work_dir
+    run([sys.executable, str(REPO / 'tools/train.py'), str(leaf),
+         '--work-dir', str(work_dir), *options(SHRINK, SHORT, LEARN)],
+        toy_cwd)
+    return leaf, work_dir
 
 
-def assert_loss_falls(work_dir):
+def assert_loss_falls(work_dir, iterations=12):
     losses = logged(work_dir, 'loss')
-    assert len(losses) == 12
+    assert len(losses) == iterations
     first, last = sum(losses[:3]) / 3, sum(losses[-3:]) / 3
     assert last < 0.8 * first, losses
 
 
 def test_se_backbone_trains_and_its_loss_falls(se_backbone_run):
-    assert_loss_falls(se_backbone_run)
+    _, work_dir = se_backbone_run
+    assert_loss_falls(work_dir, iterations=128)
     state = torch.load(
-        se_backbone_run / 'epoch_3.pth', map_location='cpu')['state_dict']
+        work_dir / 'epoch_8.pth', map_location='cpu')['state_dict']
     assert 'backbone.layer4.1.se.fc1.weight' in state
     assert not any('_se.' in k for k in state)
 
 
-def test_test_tool_reports_coco_bbox_map(se_backbone_run, toy_cwd):
+@pytest.fixture(scope='module')
+def test_metrics(se_backbone_run, toy_cwd):
+    """tools/test.py on the learned checkpoint: (--out metrics, stdout)."""
+    leaf, work_dir = se_backbone_run
     out = toy_cwd / 'metrics.json'
     stdout = run([
         sys.executable,
         str(REPO / 'tools/test.py'),
-        str(TOY_CONFIG),
-        str(se_backbone_run / 'epoch_3.pth'), '--work-dir',
+        str(leaf),
+        str(work_dir / 'epoch_8.pth'), '--work-dir',
         str(toy_cwd / 'test'), '--out',
-        str(out),
-        # After 12 iterations few scores pass mmdet's 0.05; keep every box
-        # so that CocoMetric always has predictions to score.
-        *options(SHRINK, {'model.test_cfg.rcnn.score_thr': 0.0})
+        str(out), *options(SHRINK, {'model.backbone.style': 'pytorch'})
     ], toy_cwd)
-    metrics = json.loads(out.read_text())
+    return json.loads(out.read_text()), stdout
+
+
+def test_the_toy_detector_learns_to_the_map_floor(test_metrics):
+    metrics, _ = test_metrics
+    assert metrics['coco/bbox_mAP'] > MIN_MAP_LEARNED, metrics
+
+
+def test_test_tool_reports_coco_bbox_map(test_metrics):
+    metrics, stdout = test_metrics
     # The --out file holds the values of pycocotools' own summary table
     # (printed by COCOeval.summarize), to its 3 decimals.
     summary = re.findall(
