@@ -5,6 +5,7 @@ squeeze rewrite, where Q/DQ touch full feature maps). ``-m slow``: the
 benchmark command on the digits (trains both models), int8 within 0.5 points
 of fp32.
 """
+import collections
 import importlib.util
 import json
 from pathlib import Path
@@ -70,19 +71,25 @@ def test_squeeze_rewrite_keeps_outputs(files, tmp_path):
     np.testing.assert_allclose(out[1], out[0], rtol=1e-5, atol=1e-5)
 
 
-def test_no_extra_conversion_of_full_maps(files, tmp_path):
-    _, _, int8, data = files
+@pytest.fixture(scope='module')
+def base_int8(files, tmp_path_factory):
+    """The int8 file of ``files``' network without SE."""
+    root = tmp_path_factory.mktemp('base_int8')
     base = ImageClassifier(
         backbone=dict(type='se_plugin.SEResNet', depth=18, base_channels=16,
                       stem_channels=16, se_cfg=None),
         neck=dict(type='GlobalAveragePooling'),
         head=dict(type='LinearClsHead', num_classes=10,
                   in_channels=128)).eval()
-    fp32, base8 = str(tmp_path / 'b.onnx'), str(tmp_path / 'b8.onnx')
+    fp32, base8 = str(root / 'b.onnx'), str(root / 'b8.onnx')
     export_onnx(base, fp32, (1, 3, 32, 32))
-    quantize_int8(fp32, base8, [data[:4]])
-    se_q, se_readers = full_map_qdq(int8)
-    base_q, base_readers = full_map_qdq(base8)
+    quantize_int8(fp32, base8, [files[3][:4]])
+    return base8
+
+
+def test_no_extra_conversion_of_full_maps(files, base_int8):
+    se_q, se_readers = full_map_qdq(files[2])
+    base_q, base_readers = full_map_qdq(base_int8)
     # SE's one extra quantization of a full map per block: the multiply's
     # output (the residual Add's input), the int8 map the block hands on.
     assert se_q - base_q == 8
@@ -107,6 +114,33 @@ def test_se_is_quantized(files):
     # ResNet-18: stem, 2 per block, 3 downsamples; SE: 2 per block.
     assert len(convs) == 1 + 8 * 2 + 3 + 8 * 2
     assert all(produced.get(n.input[1]) == 'DequantizeLinear' for n in convs)
+
+
+def fused_ops(file, out_dir):
+    """Op type counts of the graph ONNX Runtime runs after its QDQ fusions
+    (ORT_ENABLE_EXTENDED: no hardware-specific layout changes)."""
+    import onnxruntime as ort
+    options = ort.SessionOptions()
+    options.graph_optimization_level = (
+        ort.GraphOptimizationLevel.ORT_ENABLE_EXTENDED)
+    out_dir.mkdir()
+    options.optimized_model_filepath = str(out_dir / 'fused.onnx')
+    ort.InferenceSession(file, options, providers=['CPUExecutionProvider'])
+    return collections.Counter(
+        n.op_type for n in onnx.load(options.optimized_model_filepath)
+        .graph.node)
+
+
+def test_se_branch_runs_in_int8_kernels(files, base_int8, tmp_path):
+    """The gate stays in int8, the precision measured fastest (see
+    docs/user_guides/deployment.md): SE adds exactly its squeeze, two FCs,
+    gate and scale per block (8 blocks) as ONNX Runtime's int8 kernels, and
+    no float operator and no other Q/DQ."""
+    se = fused_ops(files[2], tmp_path / 'se')
+    base = fused_ops(base_int8, tmp_path / 'base')
+    assert se - base == {'QLinearGlobalAveragePool': 8, 'QLinearConv': 16,
+                         'QLinearSigmoid': 8, 'QLinearMul': 8}
+    assert not base - se  # SE takes nothing away either
 
 
 def test_int8_follows_fp32(files):

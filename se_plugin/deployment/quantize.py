@@ -18,6 +18,7 @@ import collections
 import functools
 import json
 import os.path as osp
+import statistics
 import tempfile
 from typing import Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
 
@@ -172,11 +173,12 @@ def profile_ops(files: Dict[str, str], shape: Sequence[int], runs: int = 3,
     """Kernel time per operator type (ONNX Runtime's profiler,
     ``SessionOptions.enable_profiling``) of each file, in milliseconds per
     call, over ``runs`` calls on a random ``shape`` batch after one warm-up,
-    the files' calls interleaved (each round shares its machine load), op
-    types largest first: name -> op type -> ms. The types are those of the
-    optimized graph ONNX Runtime runs: fused kernels carry their fused names
-    (``QLinearConv``, ...) and its layout changes show (``ReorderInput``,
-    ``ReorderOutput``)."""
+    the files' calls interleaved, op types largest first: name -> op type ->
+    ms. Each node counts with the median of its ``runs`` kernel times (on a
+    shared machine a preempted kernel's time includes the wait, which a
+    median drops). The types are those of the optimized graph ONNX Runtime
+    runs: fused kernels carry their fused names (``QLinearConv``, ...) and
+    its layout changes show (``ReorderInput``, ``ReorderOutput``)."""
     import onnxruntime as ort
     x = {'input': torch.randn(*shape).numpy()}
     out = {}
@@ -200,13 +202,16 @@ def profile_ops(files: Dict[str, str], shape: Sequence[int], runs: int = 3,
             # The warm-up call is profiled too: only what follows counts.
             warmup_end = min(e['ts'] + e['dur'] for e in events
                              if e['name'] == 'model_run')
-            spent = collections.Counter()
+            durations = collections.defaultdict(list)
             for event in events:
                 if (event.get('cat') == 'Node' and event['ts'] >= warmup_end
                         and event['name'].endswith('_kernel_time')):
-                    spent[event['args']['op_name']] += event['dur']
-            out[name] = {op: t / runs / 1e3
-                         for op, t in spent.most_common()}
+                    durations[event['args']['op_name'],
+                              event['name']].append(event['dur'])
+            spent = collections.Counter()
+            for (op, _), durs in durations.items():
+                spent[op] += statistics.median(durs)
+            out[name] = {op: t / 1e3 for op, t in spent.most_common()}
     return out
 
 
