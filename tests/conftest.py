@@ -1,5 +1,6 @@
 """Fixtures shared by the test modules."""
 import functools
+import logging
 
 import mmengine.config.utils as config_utils
 import pytest
@@ -124,3 +125,17 @@ def mmdet_config(tmp_path):
         "model = dict(backbone=dict(_delete_=True, type='se_plugin.SEResNet',"
         "\n    depth=50, out_indices=(0, 1, 2, 3)))\n")
     return path
+
+
+@pytest.fixture
+def mm_logs():
+    """The messages (WARNING and up) that mmengine's current logger emits
+    while the test runs, in order."""
+    from mmengine.logging import MMLogger
+    messages = []
+    handler = logging.Handler(logging.WARNING)
+    handler.emit = lambda record: messages.append(record.getMessage())
+    logger = MMLogger.get_current_instance()
+    logger.addHandler(handler)
+    yield messages
+    logger.removeHandler(handler)

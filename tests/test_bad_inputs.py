@@ -6,7 +6,6 @@ a regression shows as a failing case id. See :class:`bad_inputs.Case` for
 what a case states.
 """
 import importlib
-import logging
 import pkgutil
 import re
 import warnings
@@ -33,48 +32,30 @@ def _all_cases():
 CASES = _all_cases()
 
 
-class _Records(logging.Handler):
-
-    def __init__(self):
-        super().__init__(logging.WARNING)
-        self.messages = []
-
-    def emit(self, record):
-        self.messages.append(record.getMessage())
-
-
 def _check_words(text, words, case):
     missing = [w for w in words if w not in text]
     assert not missing, (f'{case.id}: message lacks {missing}:\n{text}')
 
 
 @pytest.mark.parametrize('case', CASES, ids=[c.id for c in CASES])
-def test_bad_input(case: Case, tmp_path):
-    from mmengine.logging import MMLogger
-    handler = _Records()
-    logger = MMLogger.get_current_instance()
-    logger.addHandler(handler)
-    try:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter('always')
-            if case.raises is not None:
-                with pytest.raises(case.raises) as info:
-                    case.action(tmp_path)
-                _check_words(str(info.value), case.words, case)
-                if issubclass(case.raises, UserInputError):
-                    # The project's errors subclass each other and the
-                    # built-ins: a case names the exact one.
-                    assert type(info.value) is case.raises, (
-                        f'{case.id}: {type(info.value).__name__}')
-            else:
+def test_bad_input(case: Case, tmp_path, mm_logs):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter('always')
+        if case.raises is not None:
+            with pytest.raises(case.raises) as info:
                 case.action(tmp_path)
-    finally:
-        logger.removeHandler(handler)
+            _check_words(str(info.value), case.words, case)
+            if issubclass(case.raises, UserInputError):
+                # The project's errors subclass each other and the
+                # built-ins: a case names the exact one.
+                assert type(info.value) is case.raises, (
+                    f'{case.id}: {type(info.value).__name__}')
+        else:
+            case.action(tmp_path)
     if case.warns == 'log':
-        assert any(all(w in m for w in case.words)
-                   for m in handler.messages), (
-                       f'{case.id}: no logged warning with {case.words}; '
-                       f'logged: {handler.messages}')
+        assert any(all(w in m for w in case.words) for m in mm_logs), (
+            f'{case.id}: no logged warning with {case.words}; '
+            f'logged: {mm_logs}')
     elif case.warns is not None:
         texts = [str(w.message) for w in caught
                  if issubclass(w.category, case.warns)]
