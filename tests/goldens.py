@@ -14,6 +14,19 @@ SENET154 = 115_088_984  # timm legacy_senet154 (the released Caffe model)
 REGNETY_400MF = 4_344_144  # timm regnety_004
 ECA_RESNET50D = 25_576_350  # timm ecaresnet50d
 CBAM_RESNET50 = 28_073_576  # timm ResNet(Bottleneck, [3, 4, 6, 3], cbam)
+#: timm.create_model(name)'s count for the paper's Table 2 ResNet/ResNeXt rows.
+TIMM_TABLE2 = {
+    'resnet50': RESNET50,
+    'resnet101': 44_549_160,
+    'resnet152': 60_192_808,
+    'resnext50_32x4d': 25_028_904,
+    'resnext101_32x4d': 44_177_704,
+    'seresnet50': SE_RESNET50,
+    'seresnet101': 49_326_872,
+    'seresnet152': 66_821_848,
+    'seresnext50_32x4d': 27_559_896,
+    'seresnext101_32x4d': 48_955_416,
+}
 
 #: Parameters of a ResNet-18/34 head: a 512 -> 1000 FC with biases.
 RESNET_BASIC_HEAD = 512 * 1000 + 1000

@@ -14,10 +14,9 @@ def n_params(model):
 
 
 @pytest.mark.parametrize('name, golden', [
+    *goldens.TIMM_TABLE2.items(),
     ('resnet18', goldens.RESNET18),
     ('resnet34', goldens.RESNET34),
-    ('resnet50', goldens.RESNET50),
-    ('seresnet50', goldens.SE_RESNET50),
     ('inception_resnet_v2', goldens.INCEPTION_RESNET_V2),
     ('legacy_senet154', goldens.SENET154),
     ('regnety_004', goldens.REGNETY_400MF),
