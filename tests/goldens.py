@@ -4,6 +4,7 @@ Each parameter count is that of a reference implementation with a 1000-class
 head; test_goldens.py checks every one against it (timm / torchvision, built
 on the meta device). ``se_params`` is the paper's formula for the extras.
 """
+import re
 
 RESNET18 = 11_689_512  # timm resnet18
 RESNET34 = 21_797_672  # timm resnet34
@@ -14,6 +15,7 @@ SENET154 = 115_088_984  # timm legacy_senet154 (the released Caffe model)
 REGNETY_400MF = 4_344_144  # timm regnety_004
 ECA_RESNET50D = 25_576_350  # timm ecaresnet50d
 CBAM_RESNET50 = 28_073_576  # timm ResNet(Bottleneck, [3, 4, 6, 3], cbam)
+VGG16_BN = 138_365_992  # timm vgg16_bn
 #: timm.create_model(name)'s count for the paper's Table 2 ResNet/ResNeXt rows.
 TIMM_TABLE2 = {
     'resnet50': RESNET50,
@@ -34,6 +36,22 @@ RESNET_BASIC_HEAD = 512 * 1000 + 1000
 BASIC_WIDTHS = (64, 128, 256, 512)
 STAGES_50 = (3, 4, 6, 3)
 WIDTHS_50 = (256, 512, 1024, 2048)  # output channels of each stage
+
+
+def table2_params(stem):
+    """timm's count for a Table 2 ResNet/ResNeXt config or zoo name
+    (``[se_]resnet101[_8xb32]_imagenet``, ``..._places365-challenge`` with
+    a 365-class FC), or None for any other name."""
+    m = re.fullmatch(
+        r'(se_)?(resnet\d+|resnext\d+-32x4d)_(8xb32_)?'
+        r'(imagenet|places365-challenge)', stem)
+    if m is None:
+        return None
+    params = TIMM_TABLE2[('se' if m.group(1) else '') +
+                        m.group(2).replace('-', '_')]
+    if m.group(4) == 'places365-challenge':
+        params -= (2048 + 1) * (1000 - 365)  # the smaller FC
+    return params
 
 
 def se_params(channels, r=16, bias=True):

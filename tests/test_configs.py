@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
-from goldens import RESNET50, TIMM_TABLE2
+from goldens import RESNET50, table2_params
 from mmengine.config import Config
 from mmengine.optim import build_optim_wrapper
 from mmengine.registry import init_default_scope
@@ -172,12 +172,7 @@ def expected_params(name):
     SE adds ``2 / r * sum_s N_s C_s^2``; SE-3x3 a sixteenth of that.
     """
     stem = Path(name).stem
-    if m := re.match(r'(se_)?(resnet\d+|resnext\d+-32x4d)_(8xb32_)?'
-                     r'(imagenet|places365-challenge)$', stem):
-        params = TIMM_TABLE2[('se' if m.group(1) else '') +
-                             m.group(2).replace('-', '_')]
-        if m.group(4) == 'places365-challenge':
-            params -= (2048 + 1) * (1000 - 365)  # the smaller FC
+    if params := table2_params(stem):
         return params, 0
     if m := re.fullmatch(r'se_resnet50_ratio(\d+)_imagenet', stem):
         table7 = {4: 35.7e6, 8: 30.7e6, 16: 28.1e6, 32: 26.9e6}

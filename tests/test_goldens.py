@@ -21,6 +21,7 @@ def n_params(model):
     ('legacy_senet154', goldens.SENET154),
     ('regnety_004', goldens.REGNETY_400MF),
     ('ecaresnet50d', goldens.ECA_RESNET50D),
+    ('vgg16_bn', goldens.VGG16_BN),
 ])
 def test_timm_counts(name, golden):
     with torch.device('meta'):

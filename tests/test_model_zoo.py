@@ -7,6 +7,7 @@ import collections
 import functools
 from pathlib import Path
 
+import goldens
 import pytest
 import torch
 import yaml
@@ -228,12 +229,35 @@ def test_unknown_name_lists_close_matches():
         get_model_info('xyz')
 
 
+#: Zoo models with an independent count (tests/goldens.py: timm's).
+REFERENCE_COUNTS = {
+    **{n: goldens.table2_params(n) for n in MODELS
+       if goldens.table2_params(n)},
+    'resnet50_baseline_imagenet': goldens.RESNET50,
+    'senet154_imagenet': goldens.SENET154,
+    'senet154_320_imagenet': goldens.SENET154,
+    'inception_resnet_v2_imagenet': goldens.INCEPTION_RESNET_V2,
+    'vgg16bn_imagenet': goldens.VGG16_BN,
+    'regnety-400mf_8xb128_imagenet': goldens.REGNETY_400MF,
+    'eca_resnet50d_imagenet': goldens.ECA_RESNET50D,
+    'cbam_resnet50_imagenet': goldens.CBAM_RESNET50,
+}
+
+
+@pytest.mark.parametrize('name', sorted(REFERENCE_COUNTS))
+def test_metafile_count_is_the_reference(name):
+    """Where an independent count exists, the metafile holds it (so
+    test_zoo_parameter_counts checks the built model against it)."""
+    assert MODELS[name]['Metadata']['Parameters'] == REFERENCE_COUNTS[name]
+
+
 @pytest.mark.parametrize('name', sorted(MODELS))
 def test_zoo_parameter_counts(name, no_weight_init):
     """The built model has its metafile's parameter count (the independent
     goldens are in test_configs.py, test_senet_family_complexity.py and
     test_se_anywhere_configs.py)."""
-    # change detector: metafile counts were written from this implementation.
+    # change detector: metafile counts were written from this implementation
+    # (but those of REFERENCE_COUNTS, which are timm's).
     family = Path(MODELS[name]['Config']).parts[1]
     toolbox = dict(detection='mmdet', yolox='mmdet', seg='mmseg',
                    pose='mmpose').get(family, 'mmpretrain')
