@@ -97,6 +97,7 @@ def test_resnet_leaves_are_bases_and_one_line(path):
 
 
 def test_resnet_family_counted():
-    # Change detector: pins the leaves the glob finds (Table 2's 20 rows,
-    # Table 7's 3 ratios, 2 Places365), so a lost file cannot pass unseen.
+    # The paper's Table 2 (5 networks x base/SE x 2 recipes = 20 leaves),
+    # Table 7's 3 ratios besides 16, Table 5's 2 Places365 rows: a lost
+    # file cannot pass unseen.
     assert len(RESNET_LEAVES) == 20 + 3 + 2

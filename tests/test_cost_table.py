@@ -4,6 +4,7 @@ import csv
 import functools
 import time
 
+import goldens
 import pytest
 import torch
 import torch.nn as nn
@@ -37,9 +38,10 @@ def table(load_tool, tmp_path_factory):
 def test_parameters_match_the_paper(table):
     rows, _ = table
     assert [r['model'] for r in rows] == ['base', 'se']  # baseline first
-    assert rows[0]['params'] == 25_557_032  # ResNet-50, 25.6M
-    assert rows[1]['params'] == 28_088_024  # SE-ResNet-50, 28.1M
-    assert rows[1]['params_ratio'] == pytest.approx(28_088_024 / 25_557_032)
+    base, se = goldens.RESNET50, goldens.SE_RESNET50  # the paper's 25.6/28.1M
+    assert rows[0]['params'] == base
+    assert rows[1]['params'] == se
+    assert rows[1]['params_ratio'] == pytest.approx(se / base)
 
 
 def expected_flops(model, shape):
@@ -102,8 +104,9 @@ def test_files_hold_the_rows(table):
         [r['flops_ratio'] for r in rows], rel=1e-12)
     md = (root / 'table.md').read_text().splitlines()
     assert md[0].startswith('| model | params | params_ratio | gflops |')
-    assert md[2].startswith('| base | 25,557,032 | 1.0000 |')
-    assert md[3].startswith('| se | 28,088,024 | 1.0990 |')
+    base, se = goldens.RESNET50, goldens.SE_RESNET50
+    assert md[2].startswith(f'| base | {base:,} | 1.0000 |')
+    assert md[3].startswith(f'| se | {se:,} | {se / base:.4f} |')
 
 
 class Sleeper(nn.Module):

@@ -2,6 +2,7 @@
 deterministic ImageNet-layout copy of scikit-learn's digits; tools/train.py
 trains on it and tools/test.py reads the accuracy back from the checkpoint."""
 import json
+import math
 import os
 import re
 import subprocess
@@ -18,6 +19,8 @@ ROOT = Path(__file__).parents[1]
 CONFIG = ROOT / 'configs' / 'digits' / 'se_resnet18_digits.py'
 # load_digits(): 1,797 images, 174 to 183 per class.
 NUM_IMAGES = 1797
+# train_test_split(test_size=0.2) rounds the test part up: 360 of 1,797.
+NUM_VAL = math.ceil(0.2 * NUM_IMAGES)
 # One thread: the 1/4-width network gains nothing from a second one, and
 # two threads on shared cores spin-wait (several times slower).
 ENV = dict(os.environ, OMP_NUM_THREADS='1', MKL_NUM_THREADS='1')
@@ -34,8 +37,8 @@ def test_layout_counts_and_line_format(digits_root):
     entries = {split: read_list(digits_root, split) for split in ('train',
                                                                     'val')}
     assert {s: len(e) for s, e in entries.items()} == {
-        'train': 1437,
-        'val': 360
+        'train': NUM_IMAGES - NUM_VAL,
+        'val': NUM_VAL
     }
     names = set()
     for split, split_entries in entries.items():
@@ -61,7 +64,8 @@ def test_split_is_stratified(digits_root):
 
 def test_same_seed_same_files_other_seed_other_split(digits_root, tmp_path):
     counts = prepare_digits(tmp_path / 'again', seed=0)
-    assert counts == {'train': 1437, 'val': 360, 'classes': 10}
+    assert counts == {
+        'train': NUM_IMAGES - NUM_VAL, 'val': NUM_VAL, 'classes': 10}
     for name in ('train.txt', 'val.txt', 'classes.txt'):
         assert (tmp_path / 'again' / 'meta' / name).read_bytes() == (
             digits_root / 'meta' / name).read_bytes()

@@ -20,8 +20,8 @@ def test_readme_is_short_and_keeps_the_two_commands():
 
 def test_readme_links_point_to_files():
     targets = re.findall(r'\]\(((?!https?:)[^)#]+)(?:#[^)]*)?\)', README)
-    # Change detector: the README's links today, so a broken pattern that
-    # finds none cannot pass the check below.
+    # change detector: the README's links today (our text, no source), so a
+    # broken pattern that finds none cannot pass the check below.
     assert len(targets) >= 15
     missing = [t for t in targets
                if not (ROOT / t).exists()]
@@ -88,6 +88,9 @@ def test_speed_chart_from_benchmark_json(load_tool, tmp_path):
     plot_speed.main([*paths, '--out', str(out)])
     assert out.read_bytes()[:8] == b'\x89PNG\r\n\x1a\n'
 
+
+def test_speed_chart_refuses_other_json(load_tool, tmp_path):
+    plot_speed = load_tool('analysis/plot_speed.py')
     (tmp_path / 'other.json').write_text('{"rows": []}')
     with pytest.raises(ValueError, match='other.json: no "modes" key'):
         plot_speed.read_ratios([str(tmp_path / 'other.json')])

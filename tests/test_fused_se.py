@@ -112,9 +112,15 @@ def test_block_compiles_whole_and_keeps_channels_last():
     torch.testing.assert_close(out, eager)
     assert out.is_contiguous(memory_format=torch.channels_last)
     block.train()
+    x_eager = x.clone().requires_grad_(True)
+    block(x_eager).sum().backward()
+    eager_grad = block.se.fc1.weight.grad.clone()
+    block.zero_grad()
     x.requires_grad_(True)
     compiled(x).sum().backward()
-    assert x.grad is not None and block.se.fc1.weight.grad is not None
+    # The compiled backward gives the eager gradients.
+    torch.testing.assert_close(x.grad, x_eager.grad)
+    torch.testing.assert_close(block.se.fc1.weight.grad, eager_grad)
 
 
 def test_time_interleaved_rotates_and_summarises():

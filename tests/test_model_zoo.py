@@ -7,6 +7,7 @@ import collections
 import functools
 from pathlib import Path
 
+import goldens
 import pytest
 import torch
 import yaml
@@ -61,6 +62,7 @@ def test_every_config_is_in_the_zoo():
         str(p.relative_to(ROOT))
         for p in CONFIGS.rglob('*.py') if '_base_' not in p.parts
     }
+    # change detector: the number of configs we ship (our choice, no source).
     assert len(configs) == 104
     assert set(SPELLINGS) <= configs
     assert {m['Config'] for m in MODELS.values()} == configs - set(SPELLINGS)
@@ -209,7 +211,11 @@ def test_list_models_patterns():
     assert list_models('SENET154') == [
         'senet154_320_imagenet', 'senet154_imagenet'
     ]
-    assert len(list_models('_c4_')) == 4
+    # The paper's Table 6: Faster R-CNN C4 with (SE-)ResNet-50/101.
+    assert list_models('_c4_') == [
+        'faster-rcnn_r101_c4_1x_coco', 'faster-rcnn_r50_c4_1x_coco',
+        'faster-rcnn_se-r101_c4_1x_coco', 'faster-rcnn_se-r50_c4_1x_coco'
+    ]
     assert list_models('no-such-model') == []
 
 
@@ -223,12 +229,35 @@ def test_unknown_name_lists_close_matches():
         get_model_info('xyz')
 
 
+#: Zoo models with an independent count (tests/goldens.py: timm's).
+REFERENCE_COUNTS = {
+    **{n: goldens.table2_params(n) for n in MODELS
+       if goldens.table2_params(n)},
+    'resnet50_baseline_imagenet': goldens.RESNET50,
+    'senet154_imagenet': goldens.SENET154,
+    'senet154_320_imagenet': goldens.SENET154,
+    'inception_resnet_v2_imagenet': goldens.INCEPTION_RESNET_V2,
+    'vgg16bn_imagenet': goldens.VGG16_BN,
+    'regnety-400mf_8xb128_imagenet': goldens.REGNETY_400MF,
+    'eca_resnet50d_imagenet': goldens.ECA_RESNET50D,
+    'cbam_resnet50_imagenet': goldens.CBAM_RESNET50,
+}
+
+
+@pytest.mark.parametrize('name', sorted(REFERENCE_COUNTS))
+def test_metafile_count_is_the_reference(name):
+    """Where an independent count exists, the metafile holds it (so
+    test_zoo_parameter_counts checks the built model against it)."""
+    assert MODELS[name]['Metadata']['Parameters'] == REFERENCE_COUNTS[name]
+
+
 @pytest.mark.parametrize('name', sorted(MODELS))
 def test_zoo_parameter_counts(name, no_weight_init):
-    """The built model has its metafile's parameter count. Change detector:
-    the metafiles' counts were written from this implementation (the
-    independent goldens are in test_configs.py, test_senet_family_complexity.py
-    and test_se_anywhere_configs.py)."""
+    """The built model has its metafile's parameter count (the independent
+    goldens are in test_configs.py, test_senet_family_complexity.py and
+    test_se_anywhere_configs.py)."""
+    # change detector: metafile counts were written from this implementation
+    # (but those of REFERENCE_COUNTS, which are timm's).
     family = Path(MODELS[name]['Config']).parts[1]
     toolbox = dict(detection='mmdet', yolox='mmdet', seg='mmseg',
                    pose='mmpose').get(family, 'mmpretrain')
@@ -331,6 +360,7 @@ def test_configs_still_inherit_through_mim(tmp_path):
 def test_metafile_flops_are_measured():
     """The FLOPs of the metafiles are cost_table.py's count (one small
     model here; tools/analysis/cost_table.py measures the others)."""
+    # change detector: cost_table.py wrote these FLOPs; no published count.
     from se_plugin.analysis.cost import model_cost
     model = get_model('se_resnet18_digits')
     cost = model_cost(model, (3, 32, 32))
@@ -343,6 +373,7 @@ def test_metafile_flops_are_measured():
 def test_attached_models_flops_are_measured(name, no_weight_init):
     """The same for two models of se_plugin.Attach: RegNetY-400MF and
     CBAM (whose mean / amax the count leaves out) at 224x224."""
+    # change detector: cost_table.py wrote these FLOPs; no published count.
     from se_plugin.analysis.cost import model_cost
     cost = model_cost(get_model(name), (3, 224, 224))
     meta = MODELS[name]['Metadata']

@@ -10,6 +10,7 @@ the parameters of their SE modules.
 import copy
 import pickle
 
+import goldens
 import pytest
 import torch
 import torch.nn as nn
@@ -77,7 +78,14 @@ def assert_same(a, b, atol=1e-4):
         torch.testing.assert_close(p, q, atol=atol, rtol=1e-4)
 
 
-@pytest.mark.parametrize('depth, params', [(18, 11265592), (34, 21445868)])
+# timm's ResNet-18/34 without their FC, plus one SE (r = 16, FC biases) per
+# basic block (timm's own SE-ResNet-18/34 round the SE width up to 8).
+@pytest.mark.parametrize('depth, params', [
+    (18, goldens.RESNET18 - goldens.RESNET_BASIC_HEAD + goldens.se_params(
+        goldens.per_block(goldens.BASIC_WIDTHS, (2, 2, 2, 2)))),
+    (34, goldens.RESNET34 - goldens.RESNET_BASIC_HEAD + goldens.se_params(
+        goldens.per_block(goldens.BASIC_WIDTHS, (3, 4, 6, 3)))),
+])
 def test_mmdet_basic_block_resnet_with_se_is_se_resnet(depth, params):
     ours = attach(dict(type='mmdet.ResNet', depth=depth), BASIC)
     ref = randomise(
@@ -97,7 +105,7 @@ def test_mmpretrain_resnet50_with_se_is_se_resnet50():
     ours = classifier(type='se_plugin.Attach', host=host,
                       inserts=[BOTTLENECK])
     ref = randomise(classifier(depth=50, style='caffe'))
-    assert count(ours) == count(ref) == 28088024
+    assert count(ours) == count(ref) == goldens.SE_RESNET50
     ours.load_state_dict(ref.state_dict(), strict=True)
     x = torch.randn(1, 3, 64, 64)
     assert_same(outputs(ours, x), outputs(ref, x))
@@ -118,7 +126,7 @@ def convert_timm(arch, reference):
 def test_regnety_400mf_equals_timm_regnety_004():
     ref = timm.create_model('regnety_004')
     ours = convert_timm('regnety_004', ref)
-    assert count(ours) == count(ref) == 4344144
+    assert count(ours) == count(ref) == goldens.REGNETY_400MF
     se = [m for m in ours.modules() if isinstance(m, SELayer)]
     blocks = [m for n, m in ours.backbone.named_modules()
               if n.count('.') == 1 and n.startswith('layer')]
@@ -138,7 +146,7 @@ def test_regnety_400mf_equals_timm_regnety_004():
 def test_eca_resnet50d_equals_timm_ecaresnet50d():
     ref = timm.create_model('ecaresnet50d')
     ours = convert_timm('ecaresnet50d', ref)
-    assert count(ours) == count(ref) == 25576350
+    assert count(ours) == count(ref) == goldens.ECA_RESNET50D
     assert ours.backbone.layer4[2].se.conv.kernel_size == (7, )
     x = torch.randn(1, 3, 64, 64)
     with torch.no_grad():
@@ -154,7 +162,7 @@ def test_cbam_resnet50_equals_timm_cbam_resnet50():
         host=dict(type='mmpretrain.ResNet', depth=50),
         inserts=[dict(BOTTLENECK, se_cfg=dict(type='se_plugin.CBAM'))])
     ours = classifier(**backbone)
-    assert count(ours) == count(ref) == 28073576
+    assert count(ours) == count(ref) == goldens.CBAM_RESNET50
     ours.load_state_dict(
         rename_keys(ref.state_dict(), 'resnet', backbone), strict=True)
     x = torch.randn(1, 3, 64, 64)

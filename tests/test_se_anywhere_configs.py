@@ -1,6 +1,7 @@
 """The se_plugin.Attach configs: reference parameter counts, one option apart,
 and the two detectors training on the toy COCO data with mmengine's Runner.
 """
+import goldens
 import pytest
 import torch
 from mmengine.config import Config
@@ -10,7 +11,7 @@ from se_plugin.datasets.digits_coco import make_digits_coco
 from se_plugin.registry import MODELS
 
 CONFIGS = REPO / 'configs'
-R50 = 25557032  # mmpretrain's ResNet-50 with the 1000-class head
+R50 = goldens.RESNET50  # mmpretrain's ResNet-50 with the 1000-class head
 
 pytestmark = pytest.mark.usefixtures('cached_metafiles')
 
@@ -24,14 +25,14 @@ def gc_params(channels, ratio=16):
 
 R50_BLOCKS = [256] * 3 + [512] * 4 + [1024] * 6 + [2048] * 3
 PARAMS = {
-    'attention/se_resnet50_imagenet.py': 28088024,
+    'attention/se_resnet50_imagenet.py': goldens.SE_RESNET50,
     # ECA's kernel sizes 5, 5, 5, 7 in the four stages.
     'attention/eca_resnet50_imagenet.py': R50 + 5 * 13 + 7 * 3,
-    'attention/cbam_resnet50_imagenet.py': 28073576,
+    'attention/cbam_resnet50_imagenet.py': goldens.CBAM_RESNET50,
     'attention/gc_resnet50_imagenet.py':
     R50 + sum(gc_params(c) for c in R50_BLOCKS),
-    'attention/eca_resnet50d_imagenet.py': 25576350,
-    'regnet/regnety-400mf_8xb128_imagenet.py': 4344144,
+    'attention/eca_resnet50d_imagenet.py': goldens.ECA_RESNET50D,
+    'regnet/regnety-400mf_8xb128_imagenet.py': goldens.REGNETY_400MF,
 }
 
 
@@ -61,15 +62,23 @@ def test_se_eca_cbam_gc_configs_are_one_option_apart():
         assert cfg == se, kind
 
 
-@pytest.mark.parametrize('path, params', [
-    ('detection/faster-rcnn_r18-se-anywhere_fpn_1x_coco.py', 11265592),
-    ('yolox/yolox_s_se-cspdarknet_8xb8-300e_coco.py', 4229590),
+@pytest.mark.parametrize('path, se_widths', [
+    # One SE per basic block of ResNet-18.
+    ('detection/faster-rcnn_r18-se-anywhere_fpn_1x_coco.py',
+     goldens.per_block(goldens.BASIC_WIDTHS, (2, 2, 2, 2))),
+    # One SE per DarknetBottleneck of YOLOX-s's CSP stages (1, 3, 3, 1
+    # blocks at half of the stage's 64-512 channels).
+    ('yolox/yolox_s_se-cspdarknet_8xb8-300e_coco.py',
+     goldens.per_block((32, 64, 128, 256), (1, 3, 3, 1))),
 ])
-def test_detection_backbones_have_the_se_parameters(path, params):
+def test_detection_backbones_have_the_se_parameters(path, se_widths):
+    """The toolbox's host backbone plus the paper's SE parameters."""
     cfg = Config.fromfile(str(CONFIGS / path))
     cfg.model.backbone.host.pop('init_cfg', None)  # no download
     backbone = MODELS.build(cfg.model.backbone)
-    assert sum(p.numel() for p in backbone.parameters()) == params
+    host = MODELS.build(cfg.model.backbone.host)
+    assert sum(p.numel() for p in backbone.parameters()) == sum(
+        p.numel() for p in host.parameters()) + goldens.se_params(se_widths)
 
 
 def train(cwd, config, work_dir, *extra, monkeypatch):

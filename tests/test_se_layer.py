@@ -97,26 +97,34 @@ def test_float16_squeeze_does_not_overflow():
     torch.testing.assert_close(half.float(), expected, rtol=2e-2, atol=2e-2)
 
 
-def test_widths_bias_and_parameter_count():
+def test_width_and_parameter_count():
     layer = SELayer(256)
     assert layer.squeeze_channels == 16
     # 2 C^2 / r weights + C/r + C biases.
     assert sum(p.numel() for p in layer.parameters()) == 2 * 256**2 // 16 \
         + 16 + 256
+
+
+def test_no_bias_drops_both_fc_biases():
     no_bias = SELayer(256, bias=False)
     assert no_bias.fc1.bias is None and no_bias.fc2.bias is None
     assert sum(p.numel() for p in no_bias.parameters()) == 2 * 256**2 // 16
+
+
+def test_explicit_width_or_ratio_below_one():
     assert SELayer(256, squeeze_channels=7).squeeze_channels == 7
     assert SELayer(64, ratio=0.5).squeeze_channels == 128
 
 
-def test_divisor_rounds_like_timm():
-    # timm's make_divisible(C / r, 8, round_limit=0.9) for C = 72, r = 16
-    # gives 8, and for C = 200, r = 16 (12.5) gives 16.
-    assert squeeze_width(72, 16, divisor=8) == 8
-    assert squeeze_width(200, 16, divisor=8) == 16
-    assert squeeze_width(200, 16) == 12
-    assert squeeze_width(24, 16, divisor=8) == 8
+@pytest.mark.parametrize('channels', [24, 72, 200])
+def test_divisor_rounds_like_timm(channels):
+    from timm.layers import make_divisible
+    assert squeeze_width(channels, 16, divisor=8) == make_divisible(
+        channels / 16, 8, round_limit=0.9)
+
+
+def test_no_divisor_truncates():
+    assert squeeze_width(200, 16) == 12  # int(200 / 16)
 
 
 @pytest.mark.parametrize('kwargs,words', [

@@ -7,11 +7,11 @@ from mmengine.registry import DefaultScope
 from mmpretrain.models import ResNet
 from mmpretrain.registry import MODELS as MMPRETRAIN_MODELS
 
+from goldens import (RESNET50, SE_RESNET50, STAGES_50, WIDTHS_50, per_block,
+                     se_params)
+
 from se_plugin.models import (SEBasicBlock, SEBottleneck, SELayer, SEResNet,
                               SEResNeXt)
-
-STAGES_50 = (3, 4, 6, 3)
-WIDTHS_50 = (256, 512, 1024, 2048)  # output channels of each stage
 
 
 def n_params(module):
@@ -32,20 +32,19 @@ def classifier(num_classes=1000, **backbone):
                     in_channels=2048)))
 
 
-def se_extra(channels, r=16, bias=True):
-    """The paper's extra parameters, one SE per entry of ``channels``."""
-    return sum(2 * c * c // r + (c // r + c if bias else 0) for c in channels)
-
-
-def per_block(widths, stages=STAGES_50):
-    return [w for w, n in zip(widths, stages) for _ in range(n)]
+def blocks50(widths):
+    return per_block(widths, STAGES_50)
 
 
 # ---------------------------------------------------------------- goldens
-def test_se_resnet50_has_the_published_parameter_count():
-    assert n_params(classifier(depth=50)) == 28_088_024
-    assert n_params(classifier(depth=50, se_cfg=None)) == 25_557_032
-    assert n_params(classifier(type='ResNet', depth=50)) == 25_557_032
+def test_se_resnet50_has_timms_parameter_count():
+    assert n_params(classifier(depth=50)) == SE_RESNET50
+
+
+@pytest.mark.parametrize('backbone', [
+    dict(depth=50, se_cfg=None), dict(type='ResNet', depth=50)])
+def test_baseline_has_resnet50s_parameter_count(backbone):
+    assert n_params(classifier(**backbone)) == RESNET50
 
 
 def test_baseline_is_exactly_mmpretrains_resnet():
@@ -62,7 +61,7 @@ def test_baseline_is_exactly_mmpretrains_resnet():
 def test_reduction_ratio_matches_table7(ratio, millions):
     count = n_params(classifier(depth=50, se_cfg=dict(ratio=ratio)))
     assert abs(count / 1e6 - millions) <= 0.1
-    assert count == 25_557_032 + se_extra(per_block(WIDTHS_50), ratio)
+    assert count == RESNET50 + se_params(blocks50(WIDTHS_50), ratio)
 
 
 def _in_channels_50():
@@ -76,36 +75,44 @@ def _in_channels_50():
 
 @pytest.mark.parametrize(
     'placement,channels',
-    [('standard', per_block(WIDTHS_50)), ('post', per_block(WIDTHS_50)),
-     ('identity', per_block(WIDTHS_50)),
-     ('3x3', per_block([w // 4 for w in WIDTHS_50])),
+    [('standard', blocks50(WIDTHS_50)), ('post', blocks50(WIDTHS_50)),
+     ('identity', blocks50(WIDTHS_50)),
+     ('3x3', blocks50([w // 4 for w in WIDTHS_50])),
      ('pre', _in_channels_50())])
 def test_placement_parameter_goldens(placement, channels):
     model = SEResNet(
         depth=50, se_placement=placement, se_cfg=dict(bias=False))
     extra = n_params(model) - n_params(ResNet(depth=50))
-    assert extra == se_extra(channels, bias=False)
+    assert extra == se_params(channels, bias=False)
     se_channels = [m.in_channels for m in model.modules()
                    if isinstance(m, SELayer)]
     assert se_channels == channels
 
 
-def test_3x3_adds_one_sixteenth_and_dropping_stage4_leaves_4_percent():
-    def extra(**kwargs):
-        return n_params(SEResNet(depth=50, **kwargs)) - n_params(
-            ResNet(depth=50))
+def se_resnet50_extra(**kwargs):
+    """SEResNet-50's parameters over mmpretrain's ResNet-50."""
+    return n_params(SEResNet(depth=50, **kwargs)) - n_params(ResNet(depth=50))
 
-    standard = extra(se_cfg=dict(bias=False))
-    assert standard == 2_514_944
-    assert extra(se_cfg=dict(bias=False), se_placement='3x3') * 16 \
-        == standard
-    # Stage 4 alone carries 3 x 2 x 2048^2 / 16 of the extra weights.
-    stage4 = extra(se_cfg=dict(bias=False), se_stages=(False, ) * 3 + (True, ))
-    assert stage4 == 1_572_864
-    no_last = extra(se_stages=(True, True, True, False))
-    assert no_last == 2_530_992 - se_extra([2048] * 3)
-    assert 0.035 < no_last / 25_557_032 < 0.045
-    assert 0.09 < extra() / 25_557_032 < 0.11
+
+def test_3x3_adds_one_sixteenth():
+    # PAPER.md: 1/16 of the standard placement's 2,514,944 (no FC biases;
+    # the standard count itself is test_placement_parameter_goldens').
+    assert se_resnet50_extra(se_cfg=dict(bias=False),
+                             se_placement='3x3') * 16 == 2_514_944
+
+
+def test_stage4_carries_most_of_the_extra_parameters():
+    # PAPER.md: 3 x 2 x 2048^2 / 16 in stage 4 alone.
+    assert se_resnet50_extra(
+        se_cfg=dict(bias=False),
+        se_stages=(False, ) * 3 + (True, )) == 1_572_864
+
+
+def test_dropping_stage4_leaves_4_percent():
+    no_last = se_resnet50_extra(se_stages=(True, True, True, False))
+    assert no_last == 2_530_992 - se_params([2048] * 3)
+    assert 0.035 < no_last / RESNET50 < 0.045  # the paper's ~4%
+    assert 0.09 < se_resnet50_extra() / RESNET50 < 0.11  # and ~10% in all
 
 
 @pytest.mark.parametrize('stages', [(True, False, False, False),
@@ -132,8 +139,8 @@ def test_se_resnext_uses_its_ratio(groups, width, ratio):
     # Only the SE modules differ from mmpretrain's ResNeXt.
     from mmpretrain.models import ResNeXt
     plain = ResNeXt(depth=50, groups=groups, width_per_group=width)
-    assert n_params(model) - n_params(plain) == se_extra(
-        per_block(WIDTHS_50), ratio)
+    assert n_params(model) - n_params(plain) == se_params(
+        blocks50(WIDTHS_50), ratio)
 
 
 def test_all_depths_build_and_give_stage_shapes():
@@ -326,5 +333,5 @@ def test_caffe_style_flops_match_the_paper():
     assert abs(flops['base'] / 3.86e9 - 1) < 0.01
     # The counter counts the multiply-adds of convs and linears: SE adds
     # exactly its FC layers' (one per weight, on a 1x1 input).
-    assert flops['se'] - flops['base'] == se_extra(per_block(WIDTHS_50),
+    assert flops['se'] - flops['base'] == se_params(blocks50(WIDTHS_50),
                                                    bias=False)

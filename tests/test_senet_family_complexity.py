@@ -17,6 +17,7 @@ import functools
 import pytest
 import timm
 import torch
+from goldens import INCEPTION_RESNET_V2, SENET154, se_params
 from mmengine.analysis import (FlopAnalyzer, get_model_complexity_info,
                                parameter_count)
 from mmengine.analysis.jit_handles import elementwise_flop_counter
@@ -56,11 +57,6 @@ def counts():
     return counted
 
 
-def se_extra(widths, r=16):
-    """Parameters of one SE (FCs with biases) per entry of ``widths``."""
-    return sum(2 * c * (c // r) + c // r + c for c in widths)
-
-
 def within(value, paper, tol=0.02):
     return abs(value / paper - 1) <= tol
 
@@ -94,7 +90,7 @@ def test_mobilenet(counts):
     assert round(se['paper_flops'] / M) == 572
     # One SE after each of the 13 pointwise convs (r=16, FC biases).
     widths = [64, 128, 128, 256, 256] + [512] * 6 + [1024] * 2
-    assert se['params'] - base['params'] == se_extra(widths)
+    assert se['params'] - base['params'] == se_params(widths)
     assert delta_within_rounding(base, se, 569, 572, 1)
 
 
@@ -115,7 +111,7 @@ def test_shufflenet(counts):
     # SE on each unit's branch (before the merge): 216/240/480 channels in
     # the three stride-2 units, 240/480/960 in the others.
     widths = [216] + [240] * 3 + [240] + [480] * 7 + [480] + [960] * 3
-    assert se['params'] - base['params'] == se_extra(widths)
+    assert se['params'] - base['params'] == se_params(widths)
     assert delta_within_rounding(base, se, 140, 142, 1)
 
 
@@ -129,7 +125,7 @@ def test_bn_inception(counts):
     # paper's 2.03 -> 2.04 needs a base >= 2.0332, 0.6 MFLOPs (0.03%) more
     # than ours, e.g. Caffe's conv biases or pooling counted.
     widths = [256, 320, 576, 576, 576, 608, 608, 1056, 1024, 1024]
-    assert se['params'] - base['params'] == se_extra(widths)
+    assert se['params'] - base['params'] == se_params(widths)
     assert delta_within_rounding(base, se, 2.03, 2.04, 0.01)
 
 
@@ -140,7 +136,7 @@ def test_vgg16_bn(counts):
     assert round(base['paper_flops'] / G, 2) == 15.47
     assert round(se['paper_flops'] / G, 2) == 15.48
     widths = [64] * 2 + [128] * 2 + [256] * 3 + [512] * 6
-    assert se['params'] - base['params'] == se_extra(widths)
+    assert se['params'] - base['params'] == se_params(widths)
     assert delta_within_rounding(base, se, 15.47, 15.48, 0.01)
 
 
@@ -149,9 +145,9 @@ def test_inception_resnet_v2_parameters():
     """55,843,464: those of timm's port of the released TF-slim network,
     whose layers ours match one to one (test_senet_family.py)."""
     base, se = build('inception_resnet_v2'), build('se_inception_resnet_v2')
-    assert parameter_count(base)[''] == 55_843_464
+    assert parameter_count(base)[''] == INCEPTION_RESNET_V2
     widths = [320] * 10 + [1088] * 20 + [2080] * 10
-    assert parameter_count(se)[''] - parameter_count(base)[''] == se_extra(
+    assert parameter_count(se)[''] - parameter_count(base)[''] == se_params(
         widths)
 
 
@@ -179,7 +175,7 @@ def test_inception_resnet_v2_flops(counts):
 def test_senet154_parameters():
     """115,088,984: the released Caffe model's count, as in timm's port,
     whose layers ours match one to one (test_senet_family.py)."""
-    assert parameter_count(build('senet154'))[''] == 115_088_984
+    assert parameter_count(build('senet154'))[''] == SENET154
 
 
 @pytest.mark.slow

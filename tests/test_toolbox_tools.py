@@ -20,6 +20,7 @@ from importlib.util import find_spec
 from pathlib import Path
 
 import pytest
+from goldens import BASIC_WIDTHS, per_block, se_params
 from test_detection_train import SHRINK, logged, options
 
 from se_plugin.datasets.digits_coco import make_digits_coco
@@ -203,11 +204,12 @@ def test_mmpretrain_get_flops(hook_dir, digits_project):
     cfg = Config.fromfile(REPO / 'configs/digits/se_resnet18_digits.py')
     model = MODELS.build(cfg.model)
     # FLOPs are counted for extract_feat, parameters for the whole model;
-    # the SE blocks add to ResNet-18's.
+    # the backbone is mmpretrain's ResNet-18 plus one SE per basic block.
     expected = sum(p.numel() for p in model.parameters())
     plain = MODELS.build(dict(type='ResNet', depth=18, out_indices=(3, )))
-    assert sum(p.numel() for p in model.backbone.parameters()) > sum(
-        p.numel() for p in plain.parameters())
+    assert sum(p.numel() for p in model.backbone.parameters()) == sum(
+        p.numel() for p in plain.parameters()) + se_params(
+            per_block(BASIC_WIDTHS, (2, 2, 2, 2)))
 
     stdout = run_tool(hook_dir, 'mmpretrain', 'analysis_tools/get_flops.py',
                       'user_digits.py', '--shape', '32', cwd=digits_project)
