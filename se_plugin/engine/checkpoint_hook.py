@@ -1,27 +1,6 @@
-"""mmengine's CheckpointHook with saves that never lose a checkpoint.
-
-mmengine 0.10.7's hook removes the oldest checkpoint (``max_keep_ckpts``)
-and the previous ``best_*.pth`` *before* it writes the new one, and writes
-in place; a kill or a full disk during the save leaves no complete
-checkpoint. This subclass keeps mmengine's bookkeeping and changes only
-where the bytes go and when files are removed:
-
-1. the checkpoint is written to a hidden temporary file in the same folder,
-   fsynced and renamed (:mod:`se_plugin.engine.atomic`);
-2. then ``last_checkpoint`` is replaced the same way;
-3. only then are the outdated checkpoints removed.
-
-It also loads strictly (``strict_load``): a ``load_from``, ``--resume`` or
-``tools/test.py`` checkpoint whose weights do not fit the model stops the
-run instead of leaving random weights where keys are missing.
-
-mmengine saves epoch N's checkpoint before epoch N's validation; a run that
-stops during that validation would resume into epoch N+1 and lose it (and
-its ``save_best`` decision). After each validation the hook names the
-checkpoint of that step in ``last_validated`` beside it (and forgets it
-when that file is written again); a resumed run whose checkpoint is not
-named there runs that validation first.
-"""
+"""mmengine's CheckpointHook with atomic saves (removals after the write),
+strict loads and a resumed step's lost validation run again
+(docs/user_guides/checkpoints.md)."""
 import contextlib
 import os
 import os.path as osp
@@ -88,12 +67,8 @@ class _DeferredRemovals:
 
 
 class _AtomicSaves:
-    """The runner as the hook sees it while it saves.
-
-    ``save_checkpoint`` writes through a temporary file, and ``work_dir`` is
-    a staging folder, so mmengine's in-place write of ``last_checkpoint``
-    lands there; everything else is the runner's own.
-    """
+    """The runner as the hook sees it while saving: atomic
+    ``save_checkpoint``, and a staging ``work_dir`` for ``last_checkpoint``."""
 
     def __init__(self, runner, staging):
         self._runner = runner
@@ -134,17 +109,13 @@ def _check_count(key, value, minus_one):
 class SafeCheckpointHook(CheckpointHook):
     """CheckpointHook with atomic saves and strict loading.
 
-    Takes mmengine's CheckpointHook arguments, and:
+    Takes mmengine's CheckpointHook arguments (``interval`` and
+    ``max_keep_ckpts``: an int >= 1 or -1), and:
 
     Args:
         strict_load (bool): Stop when a loaded checkpoint's weights do not
             fit the model (missing, unexpected or mis-shaped keys). False
             loads what fits, as mmengine does. Defaults to True.
-
-    ``interval`` and ``max_keep_ckpts`` are checked: mmengine never saves
-    for an interval of 0 or below and keeps every checkpoint for
-    ``max_keep_ckpts`` of 0 or below, without a word; here only -1 means
-    that.
     """
 
     def __init__(self, interval=-1, *args, strict_load=True, **kwargs):
@@ -163,9 +134,8 @@ class SafeCheckpointHook(CheckpointHook):
         self._unvalidated = None
 
     def before_train(self, runner):
-        """Set up the file backend; say when saves cannot be atomic; on
-        ``--resume``, run the resumed step's validation if it did not
-        complete."""
+        """Warn when saves cannot be atomic; on ``--resume``, run the
+        resumed step's validation if it did not complete."""
         super().before_train(runner)
         if not self._local():
             runner.logger.warning(
@@ -222,15 +192,14 @@ class SafeCheckpointHook(CheckpointHook):
 
     @contextlib.contextmanager
     def _safely(self, runner):
-        # _save_best_checkpoint calls _save_checkpoint_with_step: the
-        # outermost call publishes and removes.
+        # The outermost call (_save_best_checkpoint calls
+        # _save_checkpoint_with_step) publishes and removes.
         if self._saving is not None or not self._local():
             yield runner
             return
-        # Every rank defers mmengine's removals; only the main process
-        # stages, publishes and removes. The ranks of one machine share the
-        # work dir, so another rank must not create or remove the staging
-        # folder while the main process writes into it.
+        # Every rank defers removals; only the main process (ranks share the
+        # work dir) stages, publishes and removes.
+
         main = is_main_process()
         removals = self.file_backend = _DeferredRemovals(self.file_backend)
         self._saving = _AtomicSaves(

@@ -67,14 +67,8 @@ def _base_cycle(path, chain=()):
 
 
 def read_config(path):
-    """``Config.fromfile`` with the file and line of a syntax error.
-
-    mmengine parses the text without its name, so its SyntaxError says
-    ``<unknown>``, for the file or any of its bases.
-
-    Raises:
-        ConfigError: The file or one of its bases does not parse.
-    """
+    """``Config.fromfile``; ConfigError names the file and line of a syntax
+    error (mmengine's says ``<unknown>``), in the file or its bases."""
     if not osp.isfile(path):
         raise ConfigError(f'{path}: no such config file')
     if not path.endswith(CONFIG_SUFFIXES):
@@ -139,26 +133,9 @@ def _check_type(key, old, new):
 
 
 def warn_new_keys(cfg, options):
-    """Check each ``--cfg-options`` value against the value it replaces,
-    and warn for a key the config does not have.
-
-    A new key is sometimes intended (``load_from``), so this warns and
-    names where the dotted path leaves the config: for ``a.b.c`` where
-    ``a.b`` exists, it names ``c`` and the keys ``a.b`` has. Below a dict
-    with a ``type`` (a class's arguments, e.g. ``model.backbone.se_cfg`` or
-    ``train_dataloader.dataset.indices``) it does not warn: any argument
-    of the class may be added there, and the class refuses unknown ones
-    when it is built.
-
-    Args:
-        cfg (mmengine.Config): The config before the options are merged.
-        options (dict): The parsed ``--cfg-options``.
-
-    Raises:
-        ConfigError: A key goes below a plain value (``a.b.c`` where
-            ``a.b`` is a number), or a value is of another kind than the
-            one it replaces (``optim_wrapper.optimizer.lr=abc``).
-    """
+    """Warn for a ``--cfg-options`` key the config lacks (not below a dict
+    with ``type``: the class checks its own arguments); ConfigError for a
+    key below a plain value or a value of another kind than the old one."""
     for key, value in options.items():
         node, parts = cfg.to_dict(), key.split('.')
         typed = False  # below a dict with 'type': a class's arguments
@@ -191,12 +168,8 @@ def warn_new_keys(cfg, options):
 
 
 def warn_unsafe_checkpoint_hook(cfg):
-    """Warn when the config does not save with :class:`SafeCheckpointHook`.
-
-    The config chooses the hook (every shipped config does, through its
-    bases, so mmpretrain's and mmdet's own tools get it too); the tools do
-    not change it, they say what it means.
-    """
+    """Warn when the config's checkpoint hook is not SafeCheckpointHook (the
+    config chooses it; the tools only say what it means)."""
     # Without an entry the Runner adds mmengine's CheckpointHook.
     hook = (cfg.get('default_hooks') or {}).get(
         'checkpoint', dict(type='CheckpointHook'))
@@ -229,16 +202,8 @@ def _leaf_datasets(node, key):
 
 
 def force_test_mode(cfg):
-    """Put every val/test dataset in test mode: no image is filtered,
-    skipped or replaced where a metric is computed.
-
-    A missing ``test_mode`` is set to True (no shipped config sets it);
-    ``test_mode=False`` or ``bad_images='skip'`` there is refused at
-    start-up (the Runner builds the val set only after the first epoch).
-
-    Raises:
-        ConfigError: Naming the key and its value.
-    """
+    """Set ``test_mode=True`` on every val/test dataset; ConfigError at
+    start-up for ``test_mode=False`` or ``bad_images='skip'`` there."""
     for loader in EVAL_LOADERS:
         top = (cfg.get(loader) or {}).get('dataset')
         for key, dataset in _leaf_datasets(top, f'{loader}.dataset'):
@@ -270,10 +235,8 @@ def _num_classes(node, key):
 
 
 def _dataset_classes(cfg, dataset):
-    """The class names of a dataset config, read from its ``metainfo`` and
-    its class's ``METAINFO`` without building it; None if unknown. Only
-    names the config gives count: a class's default names say nothing of the
-    labels a list file holds (ImageNet's 1000 over a 10-class list)."""
+    """The class names a dataset config gives (through its class's
+    ``_load_metainfo``, unbuilt); None if the config names none."""
     from mmengine.registry import DATASETS, DefaultScope
     if not (dataset.get('metainfo') or {}).get('classes') and \
             not dataset.get('classes'):
@@ -296,13 +259,8 @@ def _dataset_classes(cfg, dataset):
 
 
 def check_num_classes(cfg):
-    """Refuse a model whose ``num_classes`` is smaller than the number of
-    classes of a dataset (a label >= num_classes fails at the first
-    iteration, or hours later when that class is first drawn).
-
-    Raises:
-        ConfigError: Naming both keys and numbers.
-    """
+    """ConfigError when a ``num_classes`` is below a dataset's number of
+    classes (it would fail when that class is first drawn)."""
     heads = list(_num_classes(cfg.get('model'), 'model'))
     if not heads:
         return
@@ -321,8 +279,7 @@ def check_num_classes(cfg):
 
 
 def check_data_config(cfg):
-    """The data checks of the tools at start-up: val/test sets in test
-    mode (:func:`force_test_mode`), heads that fit the classes
-    (:func:`check_num_classes`)."""
+    """The tools' start-up data checks."""
+
     force_test_mode(cfg)
     check_num_classes(cfg)

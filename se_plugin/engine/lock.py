@@ -1,10 +1,5 @@
-"""One writer per work dir: ``tools/train.py`` holds an exclusive
-``fcntl.flock`` on ``<work_dir>/.se_plugin.lock`` for its whole run.
-
-The kernel drops the lock when its holder dies (even by SIGKILL), so a lock
-left by a dead run is simply taken over; the file keeps the holder's PID and
-host for the message a second run prints.
-"""
+"""One writer per work dir: an ``fcntl.flock`` on ``.se_plugin.lock``,
+dropped by the kernel when its holder dies (docs/user_guides/checkpoints.md)."""
 import fcntl
 import os
 import os.path as osp
@@ -20,9 +15,9 @@ class WorkDirBusyError(UserInputError, RuntimeError):
 
 
 def lock_work_dir(work_dir):
-    """Take the work dir's lock or raise :class:`WorkDirBusyError` naming
-    the holder; returns the open file (the lock lives as long as it is
-    open, normally until the process ends)."""
+    """Take the work dir's lock (held while the returned file is open) or
+    raise :class:`WorkDirBusyError` naming the holder."""
+
     os.makedirs(work_dir, exist_ok=True)
     path = osp.join(work_dir, LOCK_NAME)
     handle = open(path, 'a+')

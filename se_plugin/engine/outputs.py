@@ -1,8 +1,5 @@
-"""The one check every writing tool makes before it writes: never over one
-of its own inputs, never over an existing output unless told to
-(``--overwrite``), and a folder output only where the tool wrote what is
-there (a manifest of the files it wrote).
-"""
+"""The check every writing tool makes: never over its inputs, over an output
+only with ``--overwrite``, into a folder only over its own manifest."""
 import json
 import os
 import os.path as osp
@@ -27,12 +24,9 @@ def _inside(path, folder):
 
 def check_output(path, inputs=(), overwrite=False, option='--out',
                  flag='--overwrite'):
-    """Refuse to write file ``path`` where it is one of ``inputs`` (always)
-    or exists (unless ``overwrite``).
+    """OutputExistsError where file ``path`` is one of ``inputs`` (always)
+    or exists (unless ``overwrite``)."""
 
-    Raises:
-        OutputExistsError: Naming the option, the file and what to do.
-    """
     for name in inputs:
         if name and same_file(name, path):
             raise OutputExistsError(

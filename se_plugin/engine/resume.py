@@ -1,24 +1,5 @@
-"""What ``--resume`` does with a config that differs from the checkpoint's.
-
-The checkpoint's optimizer, scheduler and loop state replace what the
-current config says about them, so a difference there would be dropped
-silently: every such difference is refused, naming each key with both
-values, but one:
-
-* **Train longer.** A larger ``train_cfg.max_epochs`` (``max_iters``) than
-  the checkpoint's is applied: the schedule's end is re-planned. Every
-  scheduler that ran to the old end (its ``end``, or ``begin + T_max``,
-  or ``begin + total_iters + 1`` was the old length) runs to the new one,
-  and the learning rate (and any other scheduled value) continues from
-  what an uninterrupted run of the new length has at the resumed step
-  (:func:`replan_schedules`, run by SafeCheckpointHook on load). Those
-  scheduler keys may also be given their new value in the config.
-  Schedulers that end earlier (warm-up) or never (milestones) are kept.
-
-A checkpoint at the end of its schedule is reported as finished, unless
-its last validation did not complete: then that validation runs
-(SafeCheckpointHook) and nothing is trained.
-"""
+"""``--resume`` with a config that differs from the checkpoint's: refused,
+but a longer run is re-planned (docs/user_guides/checkpoints.md)."""
 import copy
 import warnings
 
@@ -117,13 +98,8 @@ def _replanned_keys(saved, longer):
 
 
 def check_resume_config(path, checkpoint, cfg):
-    """Refuse a resume whose config changes what the checkpoint's state
-    would override; return a message if the run has already finished, else
-    None.
-
-    Raises:
-        ConfigError: Naming each differing key and both values.
-    """
+    """ConfigError for a config that changes what the checkpoint's state
+    overrides; a message if the run has already finished, else None."""
     meta = checkpoint.get('meta') or {}
     text = meta.get('cfg')
     if not isinstance(text, str):
@@ -177,18 +153,10 @@ def _final_validation_pending(path, cfg, by_epoch):
 
 
 def replan_schedules(checkpoint, runner):
-    """Re-plan a checkpoint's schedule for a longer run (see the module
-    docstring), in place, before the Runner loads it; returns a line for
-    the log, or None when the run is not longer.
+    """Re-plan a checkpoint's schedule for a longer run in place, replaying
+    the schedulers from step 0 as ParamSchedulerHook steps them; a line for
+    the log, None if not longer; ConfigError if it cannot be replayed."""
 
-    The schedulers are replayed from step 0 on the checkpoint's parameter
-    groups in the order mmengine's ParamSchedulerHook steps them, with the
-    moved ends, up to the resumed step.
-
-    Raises:
-        ConfigError: The schedule cannot be replayed (several optimizers,
-            a scheduler that follows a metric).
-    """
     meta = checkpoint.get('meta') or {}
     text = meta.get('cfg')
     if not isinstance(text, str) or 'param_schedulers' not in checkpoint:

@@ -1,13 +1,5 @@
-"""What tools/train.py and tools/test.py do between the command line and
-mmengine's Runner: read the config, merge the options as mmpretrain's and
-mmdet's own tools do (the config's ``default_scope`` picks which), start a
-CPU process group, build the runner.
-
-mmpretrain's ``merge_args`` and mmdet's option handling live in their tool
-scripts, which are not importable; mmpretrain's is called from its installed
-script (:func:`toolbox_tool`), mmdet's few lines are restated here, with
-mmdet's importable ``trigger_visualization_hook``.
-"""
+"""Runner glue of tools/train.py and tools/test.py: config, the toolbox's
+option merge (see docs/architecture.md), CPU process group, runner."""
 import argparse
 import copy
 import datetime
@@ -75,12 +67,8 @@ def runner_parser(description):
 
 
 def load_config(args):
-    """Read the config and apply ``--cfg-options`` and ``--work-dir``; warn
-    when its checkpoint hook is not se_plugin's (the config chooses it).
-
-    Raises:
-        ConfigError: The config does not parse, or the work dir is a file.
-    """
+    """The config with ``--cfg-options`` and ``--work-dir`` applied and
+    checked (ConfigError)."""
     os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
     cfg = read_config(args.config)
     if args.cfg_options is not None:
@@ -140,14 +128,8 @@ def _no_pin_memory(cfg, args, fields, persistent=False):
 
 
 def merge_train_args(cfg, args):
-    """Apply tools/train.py's options to the config from
-    :func:`load_config`; returns it.
-
-    ``--resume`` without a path takes the newest complete checkpoint of the
-    work dir (:func:`~se_plugin.engine.loading.find_resumable`), not the
-    Runner's look-up, which trusts ``last_checkpoint`` and without one
-    silently starts from scratch.
-    """
+    """The config with tools/train.py's options applied (``--resume`` alone
+    takes :func:`~se_plugin.engine.loading.find_resumable`'s checkpoint)."""
     loop = cfg.get('train_cfg') or {}
     for key in ('max_epochs', 'max_iters', 'val_interval'):
         # mmengine fails later, in a scheduler or the loop, without the key.
@@ -255,14 +237,8 @@ def _det_tta(cfg):
 
 
 def merge_test_args(cfg, args):
-    """Apply tools/test.py's options to the config from
-    :func:`load_config`; returns it.
-
-    Raises:
-        ConfigError: ``--show``/``--show-dir`` without a visualization hook.
-        OutputExistsError: ``--out`` exists (without ``--overwrite``) or is
-            one of the inputs.
-    """
+    """The config with tools/test.py's options applied; ConfigError or
+    OutputExistsError for a bad option."""
     if args.out is not None:
         check_output(args.out, tool_inputs(cfg, args), args.overwrite)
         out_item(args)
@@ -289,11 +265,8 @@ def merge_test_args(cfg, args):
 
 
 def allow_partial(cfg):
-    """``tools/test.py --allow-partial``: load what fits.
-
-    Raises:
-        ConfigError: The config's checkpoint hook cannot do it.
-    """
+    """``tools/test.py --allow-partial``: load what fits (needs the safe
+    checkpoint hook)."""
     hook = (cfg.get('default_hooks') or {}).get('checkpoint')
     if not isinstance(hook, dict) or hook.get('type') != SAFE_HOOK:
         raise ConfigError(
@@ -313,14 +286,9 @@ def dump_predictions(runner, cfg, path):
 
 
 def init_cpu_distributed(cfg):
-    """Start the process group of ``--launcher pytorch`` without CUDA.
+    """Start the process group of ``--launcher pytorch`` without CUDA
+    (mmengine's ``init_dist`` needs CUDA; docs/architecture.md)."""
 
-    mmengine's ``init_dist`` calls ``torch.cuda.set_device`` for this
-    launcher whatever the backend, and its default DDP wrapper pins
-    ``device_ids`` to the local GPU; both fail on a CPU-only machine. The
-    Runner uses a process group that already exists, and ``device_ids=None``
-    is DDP's setting for CPU modules.
-    """
     if (cfg.launcher != 'pytorch' or torch.cuda.is_available()
             or torch.distributed.is_initialized()):
         return
