@@ -1,12 +1,6 @@
-"""CIFAR-10/100 in their python-pickle layout, read with checks and never
-downloaded, and a writer of that layout for any image-folder dataset.
-
-mmpretrain's ``CIFAR10``/``CIFAR100`` accept only the official files (md5)
-and download otherwise. :class:`CheckedCIFAR10` and :class:`CheckedCIFAR100`
-read any file in the same format (e.g. the digits written by
-:func:`write_cifar`) and name a missing or malformed file. The files are
-pickles, as in mmpretrain and torchvision: read only files you trust.
-"""
+"""CIFAR-10/100's python layout: any file of it read with checks, never
+downloaded (mmpretrain's need the official md5), and a writer of it. The
+files are pickles: read only files you trust."""
 import os.path as osp
 import pickle
 from pathlib import Path
@@ -146,16 +140,10 @@ def _folder_images(folder: Path, classes: Sequence[str]):
 
 def write_cifar(src, out, layout: str = 'cifar10', train_dir: str = 'train',
                 test_dir: str = 'val') -> Dict[str, int]:
-    """Write an image-folder dataset (``src/<split>/<class>/<image>``)
-    in CIFAR's python layout under ``out``, resized to 32x32 RGB.
+    """Write ``src/<split>/<class>/<image>`` (classes: the sorted folders,
+    alike in both splits) in CIFAR's layout under ``out`` at 32x32 RGB,
+    never over an existing folder; images per split and classes."""
 
-    Classes are the sorted sub-folders of the training split (the test
-    split must have the same). Nothing is overwritten: an existing output
-    folder is an error.
-
-    Returns:
-        dict: Images per split and the number of classes.
-    """
     if layout not in LAYOUTS:
         raise DataError(f'layout={layout!r} is not supported; allowed: '
                         f'{tuple(LAYOUTS)}')

@@ -1,33 +1,5 @@
-"""mmdet's CocoDataset with clear errors for inconsistent annotation files.
-
-What mmdet's own ``CocoDataset`` does with bad annotations (tested in
-``tests/test_detection_data.py``):
-
-- an empty or invalid JSON file: ``JSONDecodeError`` without the file name;
-  a missing ``images`` / ``categories`` / ``category_id`` key: ``KeyError``;
-- two images with the same id: one disappears and its boxes are attached to
-  the other (a wrong result, exit 0);
-- an annotation whose ``image_id`` is not in ``images``: silently never read;
-- an annotation whose ``category_id`` is not in ``categories``, or whose
-  category is not one of the dataset's ``classes``: silently dropped;
-- a box of zero (or negative, or < 1 px) width or height, zero area, a NaN
-  size, or fully outside the image: silently dropped; a box partly outside
-  the image: kept unclipped;
-- an image without (kept) boxes: dropped from training by
-  ``filter_cfg=dict(filter_empty_gt=True)`` (mmdet's COCO configs), kept in
-  test mode; with ``filter_empty_gt=False`` it trains as all background;
-- an image file that does not exist: ``FileNotFoundError`` from the loading
-  pipeline, only when that image is first drawn (possibly hours in).
-
-:class:`CheckedCocoDataset` keeps mmdet's behaviour for degenerate boxes and
-empty images (real COCO has a few sub-pixel boxes) but logs how many boxes
-it skips or clips, and raises at start-up, naming the file, the annotation
-and the allowed values, for the data bugs: invalid JSON, missing keys,
-duplicate ids, dangling image or category ids, class names absent from the
-categories, malformed, non-finite or negative-size boxes, missing image
-files, and images that the pipeline's keep-ratio ``Resize`` would shrink to
-0 pixels on a side (cv2 fails on them mid-run).
-"""
+"""mmdet's CocoDataset that names bad annotation files at start-up and
+counts the boxes it skips or clips (docs/user_guides/datasets.md)."""
 import math
 import json
 from typing import Dict, List, Sequence
@@ -59,17 +31,8 @@ COCO_FORMAT = ('a COCO JSON object with the lists "images", "annotations" '
 
 
 class CheckedCOCO(COCO):
-    """mmdet's COCO API that checks the file when indexing it.
-
-    Structure (before pycocotools indexes it): the file is a JSON object
-    with ``images`` and ``categories`` lists (and ``annotations``, unless
-    ``require_annotations=False``), each entry with the keys of
-    :data:`REQUIRED` and a unique ``id``; images have a positive width and
-    height. Annotations: ``image_id`` and ``category_id`` refer to entries,
-    ``bbox`` is ``[x, y, width, height]`` of finite numbers with width and
-    height >= 0. Boxes partly outside their image are clipped to it (in
-    this index; mmdet reads the clipped box), boxes fully outside it or
-    degenerate are skipped (mmdet's behaviour) or raise, by ``degenerate``.
+    """mmdet's COCO API that checks the file when indexing it (the rules:
+    docs/user_guides/datasets.md); partly outside boxes are clipped.
 
     Args:
         annotation_file (str): Path of the COCO json file.
@@ -255,22 +218,8 @@ def _is_number(value) -> bool:
 
 @DATASETS.register_module()
 class CheckedCocoDataset(DecodeCheckMixin, CocoDataset):
-    """mmdet's ``CocoDataset`` that fails early and clearly on bad files.
-
-    Same arguments and outputs as :class:`mmdet.datasets.CocoDataset` (it
-    is a drop-in: ``type='se_plugin.CheckedCocoDataset'``), plus checks when
-    the dataset is built: a missing annotation file raises
-    ``FileNotFoundError`` naming it and the data guide's section "Detection:
-    prepare COCO"; invalid JSON, a missing key, a duplicate id, an
-    annotation with an ``image_id`` not in ``images``, a ``category_id`` not
-    in ``categories`` or a malformed, non-finite or negative-size ``bbox``,
-    and a class name that is no category name, raise ``ValueError`` naming
-    the file and the entry (see :class:`CheckedCOCO`); a missing image file
-    raises ``FileNotFoundError`` naming the path and how many are missing.
-    Boxes partly outside their image are clipped to it, with one warning
-    per file giving the count. An image that cannot be decoded raises
-    :class:`~.image_check.BadImageError` naming the file and image id when
-    it is loaded.
+    """mmdet's ``CocoDataset`` (a drop-in) that fails early and clearly on
+    bad files; what it checks: docs/user_guides/datasets.md.
 
     Args:
         degenerate_boxes (str): ``'skip'`` boxes with width or height < 1,
@@ -320,9 +269,8 @@ class CheckedCocoDataset(DecodeCheckMixin, CocoDataset):
         return data_list
 
     def _check_resizable(self, data_list: List[dict]) -> None:
-        """Refuse images that the pipeline's first ``Resize`` (with
-        ``keep_ratio``) would bring to a side of 0 pixels (cv2 fails on the
-        first batch that draws one); by the JSON's sizes, no file read."""
+        """Refuse images the first keep-ratio ``Resize`` brings to 0 px on a
+        side (by the JSON's sizes)."""
         resize = next((t for t in getattr(self.pipeline, 'transforms', [])
                        if isinstance(t, MMCVResize)), None)
         if resize is None or resize.scale is None or not resize.keep_ratio:
@@ -353,9 +301,9 @@ class CheckedCocoDataset(DecodeCheckMixin, CocoDataset):
                 'needs annotations with iscrowd=0')
 
     def _check_sizes(self, data_list: List[dict]) -> None:
-        """Refuse images whose real size is not the JSON's width and
-        height (boxes are clipped and dropped by the JSON's size); reads
-        only each file's header (PIL's lazy open)."""
+        """Refuse images whose size (from the file's header) is not the
+        JSON's width and height."""
+
         wrong = []
         for info in data_list:
             try:

@@ -1,17 +1,6 @@
-"""Undecodable images: named at run time, all listed by a check mode.
-
-Decoding every image when a dataset is built would take ImageNet's 1.28M
-JPEGs tens of minutes, so the datasets only check that images exist at
-start-up. An image that exists but cannot be read (zero bytes, truncated,
-not an image, a folder) is found in one of two ways:
-
-- at run time, :class:`DecodeCheckMixin` turns the loading pipeline's
-  ``cv2.error`` / ``failed to load image`` into a :class:`BadImageError`
-  naming the file and where it is listed (or skips and counts it);
-- before training, :func:`report_bad_images` (the check mode of the
-  prepare tools and ``tools/dataset_converters/check_images.py``) decodes
-  every image in parallel with a progress bar and lists the bad ones.
-"""
+"""Undecodable images: named (or skipped) at run time by
+:class:`DecodeCheckMixin`, all listed by the tools' check mode
+(docs/user_guides/datasets.md); start-up checks only existence."""
 import os
 import sys
 from typing import (Any, Callable, Dict, List, Optional, Sequence, Set,
@@ -34,18 +23,8 @@ class BadImageError(UserInputError, OSError):
 
 
 def image_problem(path: str) -> Optional[str]:
-    """Why ``path`` cannot be loaded as the pipelines load it, or None.
-
-    Reads the bytes with mmengine's file backends and decodes them with
-    :func:`mmcv.imfrombytes` (cv2), as ``LoadImageFromFile`` does.
-
-    Args:
-        path (str): The image file.
-
-    Returns:
-        str | None: ``'does not exist'``, ``'is a directory'``, ``'is empty
-        (0 bytes)'``, ``'cannot be decoded ...'``, or None when it decodes.
-    """
+    """Why ``path`` cannot be loaded as ``LoadImageFromFile`` loads it
+    (mmengine's ``get``, :func:`mmcv.imfrombytes`), or None."""
     try:
         data = get(path)
     except FileNotFoundError:
@@ -68,16 +47,8 @@ def image_problem(path: str) -> Optional[str]:
 
 def find_bad_images(paths: Sequence[str],
                     nproc: int = 8) -> List[Tuple[int, str]]:
-    """Decode every image in ``nproc`` processes with a progress bar.
-
-    Args:
-        paths (Sequence[str]): Image files.
-        nproc (int): Worker processes; 1 decodes in this process.
-
-    Returns:
-        list[tuple[int, str]]: ``(index in paths, problem)`` of each image
-        that cannot be loaded, in order.
-    """
+    """``(index, problem)`` of each image of ``paths`` that cannot be
+    loaded, decoded in ``nproc`` processes (1: this one)."""
     # mmengine binds its default output at import; print where stdout is now.
     if nproc > 1:
         problems = track_parallel_progress(
@@ -90,19 +61,8 @@ def find_bad_images(paths: Sequence[str],
 
 
 def report_bad_images(dataset, name: str, nproc: int = 8) -> int:
-    """Decode every image of ``dataset``, print the bad ones and a count.
-
-    The check mode of the prepare tools: build the dataset with
-    ``check_files=False`` so that missing files are listed here too.
-
-    Args:
-        dataset: A dataset with :class:`DecodeCheckMixin`.
-        name (str): The split's name, for the output.
-        nproc (int): Decoding processes.
-
-    Returns:
-        int: The number of images that cannot be loaded.
-    """
+    """Decode every image of ``dataset`` (a :class:`DecodeCheckMixin`),
+    print the bad ones under ``name``; returns their number."""
     infos = [dataset.get_data_info(i) for i in range(len(dataset))]
     print(f'{name}: decoding {len(infos):,} images with {nproc} processes')
     bad = find_bad_images([info['img_path'] for info in infos], nproc)
@@ -115,12 +75,8 @@ def report_bad_images(dataset, name: str, nproc: int = 8) -> int:
 
 
 def add_check_args(parser, what: str) -> None:
-    """Add ``--check-images`` and ``--nproc`` to a prepare tool's parser.
-
-    Args:
-        parser (argparse.ArgumentParser): The tool's parser.
-        what (str): What ``--check-images`` does besides decoding.
-    """
+    """Add ``--check-images`` (``what`` it does besides decoding) and
+    ``--nproc`` to a prepare tool's parser."""
     parser.add_argument(
         '--check-images', action='store_true',
         help=f'{what}, and decode every image in parallel and list the bad '
@@ -133,24 +89,10 @@ def add_check_args(parser, what: str) -> None:
 def check_splits(build: Callable[..., Any],
                  splits: Sequence[str],
                  nproc: int = 0) -> Dict[str, int]:
-    """Build each split (its start-up checks run) and, with ``nproc > 0``,
-    decode its images (:func:`report_bad_images`): the tools' check mode.
-
-    Args:
-        build (Callable): ``build(split=..., check_files=...,
-            serialize_data=...)`` returns the dataset, e.g.
-            ``functools.partial(ImageNet, data_root=root)``.
-        splits (Sequence[str]): The splits to check.
-        nproc (int): Decoding processes; 0 does not decode. When decoding,
-            the datasets are built with ``check_files=False``: missing files
-            are listed with the undecodable ones.
-
-    Returns:
-        dict: Number of images per split.
-
-    Raises:
-        SystemExit: With status 1 when an image cannot be loaded.
-    """
+    """The tools' check mode: build each split with
+    ``build(split=, check_files=, serialize_data=)`` and, with ``nproc``,
+    decode its images (missing ones listed too); the number of images per
+    split; SystemExit(1) when an image cannot be loaded."""
     counts, bad = {}, 0
     for split in splits:
         # Not serialized: the check reads each entry once, never trains.
@@ -165,18 +107,10 @@ def check_splits(build: Callable[..., Any],
 
 
 class DecodeCheckMixin:
-    """Names the file (and where it is listed) of an image that the
-    loading pipeline fails on, or skips it and counts.
-
-    Nothing is added to the normal path: only when the pipeline raises is
-    the image decoded again (:func:`image_problem`); if it is bad the error
-    becomes a :class:`BadImageError`, else the pipeline's own error is
-    raised unchanged. The error's message survives the re-raise of a
-    data-loader worker's exception in the main process.
-
-    Subclasses set ``self.bad_images`` through :meth:`_init_bad_images` and
-    may refine :meth:`describe_images`.
-    """
+    """When the pipeline fails on an image, decode it again: a bad one is a
+    :class:`BadImageError` naming it (or skipped and counted), else the
+    pipeline's error is raised unchanged. Subclasses call
+    :meth:`_init_bad_images` and may refine :meth:`describe_images`."""
 
     def _init_bad_images(self, bad_images: str, test_mode: bool) -> None:
         if bad_images not in BAD_IMAGES:
@@ -191,9 +125,8 @@ class DecodeCheckMixin:
         self.skipped_images: Set[str] = set()
 
     def describe_images(self, infos: List[dict]) -> List[str]:
-        """Where the image of each data info comes from, for messages: the
-        annotation file (or the data root); the list and COCO datasets
-        override it with the line or the image id."""
+        """Where the image of each data info is listed, for messages."""
+
         source = self.ann_file or self.data_root
         return [f'listed in {source}'] * len(infos)
 
