@@ -1,9 +1,6 @@
-"""SE's family at about SE's cost, each in SE's slot (``in_channels`` first):
-FcaNet's multi-spectral attention, coordinate attention, Gather-Excite,
-Effective SE and SimAM. Parameter names follow timm's modules where timm has
-one (``CoordAttn``, ``GatherExcite``, ``EffectiveSEModule``), so its weights
-load as they are.
-"""
+"""SE's family in SE's slot: FcaNet, coordinate attention, Gather-Excite,
+Effective SE, SimAM; timm's parameter names where timm has the module
+(docs/user_guides/se_anywhere.md)."""
 import math
 from collections import OrderedDict
 from typing import Optional
@@ -50,16 +47,8 @@ def adaptive_pool_matrix(size: int, length, like: torch.Tensor):
 
 @MODELS.register_module()
 class MultiSpectralAttention(SELayer):
-    """FcaNet (Qin et al., ICCV 2021): SE whose squeeze is a 2-D DCT.
-
-    The channels fall in ``num_freq`` equal groups; group ``k`` is pooled
-    with the DCT basis of FcaNet's ``k``-th best frequency (on a 7x7 grid,
-    frequencies scaled by ``dct_size // 7``), the input first pooled to
-    ``dct_size x dct_size`` by adaptive average pooling (FcaNet's own code).
-    Frequency (0, 0) is SE's average pooling times ``dct_size``. The FC graph
-    and the parameters are SE's (:class:`SELayer`); the DCT weights are
-    derived from the options, a buffer outside the state dict. Because the
-    basis is separable, pooling + DCT is one weighted sum over H and W.
+    """FcaNet (Qin et al., ICCV 2021): SE whose squeeze is a 2-D DCT, one
+    frequency per channel group (docs/user_guides/se_anywhere.md).
 
     Args:
         in_channels (int): Channels, a multiple of ``num_freq``.
@@ -121,11 +110,8 @@ class MultiSpectralAttention(SELayer):
 
 @MODELS.register_module()
 class CoordAttention(Checked, BaseModule):
-    """Coordinate attention (Hou et al., CVPR 2021): pool along W and along
-    H, one shared 1x1 conv + BN + h-swish over both strips, then one gate
-    per row (``conv_h``) and per column (``conv_w``):
-    ``x * sigmoid(conv_h(.)) * sigmoid(conv_w(.))``. Parameter names are
-    timm's ``CoordAttn``'s.
+    """Coordinate attention (Hou et al., CVPR 2021), timm's ``CoordAttn``:
+    ``x * sigmoid(conv_h(.)) * sigmoid(conv_w(.))`` over pooled strips.
 
     Args:
         in_channels (int): Channels of the input (and output).
@@ -178,27 +164,8 @@ def _feat_size(v):
 
 @MODELS.register_module()
 class GatherExcite(Checked, BaseModule):
-    """Gather-Excite (Hu et al., NeurIPS 2018), timm's ``GatherExcite``.
-
-    The gather is parameter-free (``extra_params=False``: average pooling
-    over the whole map, ``extent=0``, or over windows of ``2e - 1`` with
-    stride ``e``) or parametric (``extra_params=True``, GE-theta: depthwise
-    convs without bias, each followed by a BN; for ``extent=0`` one conv
-    whose kernel is the whole ``feat_size`` map, for ``extent=e`` log2(e)
-    3x3 stride-2 convs with a ReLU between them). Then (``use_mlp``) SE's
-    MLP or not, a nearest-neighbour resize back to H x W and a sigmoid gate.
-    GE-theta-minus is ``extra_params=False, use_mlp=False``; GE-theta
-    ``extra_params=True, use_mlp=False``; GE-theta-plus ``extra_params=True,
-    use_mlp=True``. Parameter names are timm's (``gather.conv1``,
-    ``gather.norm1``, ..., ``mlp.fc1``, ``mlp.fc2``).
-
-    Two choices differ from timm 1.0.31, both toward the authors' GENet
-    prototxts: the global conv is unpadded (a 1 x 1 output; timm pads it
-    'same', which makes it a local filter the size of the map), and so
-    ``feat_size`` is the size every input must have. Like timm, GE-theta-plus
-    has no ReLU between the gather's BN and the MLP (the authors' has one).
-    Not taken from timm: ``add_maxpool`` (experimental there),
-    ``norm_layer=None``, other act/gate layers, ``rd_divisor``.
+    """Gather-Excite (Hu et al., NeurIPS 2018), timm's ``GatherExcite``;
+    variants and differences from timm: docs/user_guides/se_anywhere.md.
 
     Args:
         in_channels (int): Channels of the input (and output).
@@ -294,10 +261,8 @@ class GatherExcite(Checked, BaseModule):
 
 @MODELS.register_module()
 class EffectiveSE(Checked, BaseModule):
-    """Effective SE (Lee and Park, CenterMask / VoVNetV2, CVPR 2020): SE
-    with one FC (C to C, with bias) instead of two, so no channel
-    information is lost in a reduction: ``x * hsigmoid(fc(avgpool(x)))``.
-    Parameter names are timm's ``EffectiveSEModule``'s (``fc``).
+    """Effective SE (CenterMask, CVPR 2020), timm's ``EffectiveSEModule``:
+    ``x * hsigmoid(fc(avgpool(x)))`` with one C x C FC.
 
     Args:
         in_channels (int): Channels of the input (and output).
@@ -322,11 +287,8 @@ class EffectiveSE(Checked, BaseModule):
 
 @MODELS.register_module()
 class SimAM(Checked, nn.Module):
-    """SimAM (Yang et al., ICML 2021): no parameters. Each activation ``t``
-    of a channel with mean ``mu`` and variance ``s2`` (over ``H W - 1``) is
-    scaled by ``sigmoid(1 / e)``, ``e = 4 (s2 + lambda) / ((t - mu)^2 +
-    2 s2 + 2 lambda)``, its minimal energy (the paper's Eq. 16/17). On a
-    1 x 1 map ``t = mu``, so ``1 / e = 1/2`` (SimAM's code divides 0 by 0).
+    """SimAM (Yang et al., ICML 2021): no parameters; each activation times
+    the sigmoid of its inverse minimal energy (docs/user_guides/se_anywhere.md).
 
     Args:
         in_channels (int): Channels of the input (unused: SE's slot passes
@@ -341,8 +303,8 @@ class SimAM(Checked, nn.Module):
         self.e_lambda = e_lambda
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        # One position (H W - 1 = 0): t = mu, and 1 / e = 1/2 whatever the
-        # variance; max() keeps the 0 / 0 of the variance out.
+        # One position: t = mu and 1 / e = 1/2; max() keeps 0 / 0 out.
+
         n = max(x.shape[2] * x.shape[3] - 1, 1)
         d = (x - x.mean((2, 3), keepdim=True)).pow(2)
         y = d / (4 * (d.sum((2, 3), keepdim=True) / n + self.e_lambda)) + 0.5
