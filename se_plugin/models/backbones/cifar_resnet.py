@@ -1,12 +1,6 @@
-"""The CIFAR ResNets of the SE paper's Tables 4 and 5 (TPAMI 2019), with and
-without SE: ResNet-110 (He et al., 2016a), pre-activation ResNet-164 (He et
-al., 2016b) and WRN-16-8 (Zagoruyko & Komodakis, 2016).
-
-One backbone, three options: ``preact`` (BN-ReLU-conv order), ``bottleneck``
-(1x1-3x3-1x1, 4x expansion) and ``widen_factor``. The post-activation
-blocks are the project's :class:`SEBasicBlock` / :class:`SEBottleneck`; the
-pre-activation block is :class:`PreActBlock` below.
-"""
+"""The SE paper's CIFAR ResNets (ResNet-110, pre-activation ResNet-164,
+WRN-16-8) as one backbone with ``preact``, ``bottleneck`` and
+``widen_factor`` (configs/cifar/README.md)."""
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -17,10 +11,8 @@ from ..blocks.residual import SEBasicBlock, SEBottleneck, build_se
 from ..checks import BOOL, Choice, Int, fail, is_int
 from .staged import StagedBackbone
 
-#: CIFAR shortcut when a block changes width or resolution (He et al.,
-#: 2016a, Sec. 4.2): 'A' is the identity subsampled and zero-padded to the
-#: new width (no parameters; the original's choice for CIFAR), 'B' a
-#: strided 1x1 projection.
+#: Shortcut where width or resolution changes (He et al., 2016a): 'A' the
+#: identity subsampled and zero-padded, 'B' a strided 1x1 projection.
 SHORTCUTS = ('A', 'B')
 
 
@@ -39,13 +31,7 @@ class ZeroPadShortcut(nn.Module):
 
 class PreActBlock(nn.Module):
     """A pre-activation residual unit (He et al., 2016b), basic or
-    bottleneck, with one SE slot.
-
-    Where SE goes: the paper puts SE on the residual branch's output, after
-    its last layer and before the sum with the identity (TPAMI Fig. 3 and
-    the ``standard`` placement of Table 14); in a pre-activation unit the
-    branch ends with a conv, so SE rescales that conv's output. The
-    identity path stays clean, as pre-activation requires.
+    bottleneck, SE on the branch's last conv output before the sum.
 
     Args:
         in_channels (int): Input channels.
@@ -139,16 +125,12 @@ def post_act_block(in_channels, out_channels, stride, bottleneck, shortcut,
 
 @MODELS.register_module()
 class CIFARResNet(StagedBackbone):
-    """A CIFAR ResNet: a 3x3 stem of 16 channels and three stages at 32, 16
-    and 8 pixels of ``16/32/64 * widen_factor`` channels (x4 for
-    bottlenecks), SE (r=16 by default) in every residual block, on the
-    branch's output before the sum (post-activation: after the last BN;
-    pre-activation: after the last conv, see :class:`PreActBlock`).
-
-    Stages: 0: stem, 1-3: the residual stages (the last one ends with BN-ReLU
-    in a pre-activation network).
+    """A CIFAR ResNet: a 16-channel 3x3 stem (stage 0) and three stages of
+    ``16/32/64 * widen_factor`` channels (x4 for bottlenecks), SE in every
+    block before the sum (configs/cifar/README.md).
 
     Args:
+
         depth (int): Weighted layers: ``6n + 2`` with basic blocks,
             ``9n + 2`` with bottlenecks (n blocks per stage). Defaults to
             110.

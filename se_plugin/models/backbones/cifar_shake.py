@@ -1,7 +1,5 @@
-"""Shake-Shake networks (Gastaldi, 2017) with and without SE: Shake-Shake 26
-2x96d (two basic branches) and Shake-Even 29 2x4x64d (two ResNeXt
-bottleneck branches), the SE paper's CIFAR-10 and CIFAR-100 entries.
-"""
+"""Shake-Shake networks (Gastaldi, 2017) with and without SE, the SE
+paper's CIFAR entries (configs/cifar/README.md)."""
 import torch
 import torch.nn as nn
 from mmcv.cnn import ConvModule, build_activation_layer, build_norm_layer
@@ -24,13 +22,11 @@ class ShakeShakeFunction(torch.autograd.Function):
 
     @staticmethod
     def forward(ctx, x1, x2, alpha, beta):
-        """Mix the branches with ``alpha`` (one weight per image)."""
         ctx.save_for_backward(beta)
         return alpha * x1 + (1 - alpha) * x2
 
     @staticmethod
     def backward(ctx, grad):
-        """Split the gradient with ``beta``; none for the weights."""
         beta, = ctx.saved_tensors
         return beta * grad, (1 - beta) * grad, None, None
 
@@ -107,10 +103,8 @@ def shake_branch(in_channels, out_channels, stride, mid, groups, norm_cfg,
 
 
 class ShakeBlock(nn.Module):
-    """A Shake-Shake residual block: two branches mixed by :class:`Shake`,
-    then SE on the mixed residual (the ``standard`` placement: the
-    residual's output before the sum with the identity, TPAMI Fig. 3),
-    then the sum. No ReLU after the sum: each branch starts with one."""
+    """Two branches mixed by :class:`Shake`, SE on the mixture, the sum
+    (no ReLU after it: each branch starts with one)."""
 
     def __init__(self, in_channels, out_channels, stride, mid, groups,
                  shake, se_cfg, norm_cfg, act_cfg):
@@ -139,10 +133,10 @@ class ShakeResNet(StagedBackbone):
     ``depth=29, stem_channels=64, base_channels=256, groups=4,
     base_width=64, backward_mode='even'``.
 
-    Stages: 0: stem (3x3 conv + BN), 1-3: residual stages of
-    ``base_channels * 1, 2, 4`` channels; the last ends with a ReLU.
+    Stages: 0: stem, 1-3: ``base_channels * 1, 2, 4`` channels.
 
     Args:
+
         depth (int): ``6n + 2`` with basic branches, ``9n + 2`` with
             bottleneck branches (``groups > 0``). Defaults to 26.
         base_channels (int): Output width of the first stage. Defaults

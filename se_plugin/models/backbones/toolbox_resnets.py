@@ -1,20 +1,6 @@
-"""SE versions of MMSegmentation's and MMPose's own ResNets, drop-in.
-
-``type='ResNetV1c'`` in an mmseg recipe (or ``'ResNet'`` in an mmpose one)
-becomes ``type='se_plugin.SESegResNetV1c'`` (``'se_plugin.SEPoseResNet'``)
-and nothing else changes: every option of the host (mmseg's
-``contract_dilation``, ``multi_grid``, ``dilations``, ``plugins``, the
-model-level ``pretrained=``; mmpose's ``expansion``, ``init_cfg``) keeps its
-meaning. Each block gets SE at the paper's standard placement, on the
-residual branch after its last BN and before the sum, as the child ``se``
-of the block (keys ``layerN.M.se.*``), applied by
-:func:`~se_plugin.models.backbones.se_attach.attach_se`: the host's
-forward stays the toolbox's, and a host checkpoint loads with exactly the
-SE weights missing.
-
-mmseg and mmpose are optional (``pip install "se_plugin[seg]"`` /
-``"se_plugin[pose]"``): the registered names import them on first use.
-"""
+"""SE versions of MMSegmentation's and MMPose's own ResNets, drop-in, SE
+by hooks at the standard placement; the toolboxes are imported on first
+use (docs/user_guides/placement.md)."""
 import importlib
 import inspect
 from typing import Optional, Sequence
@@ -36,12 +22,12 @@ def _pretrained(name, value, opts):
 
 
 class ToolboxSEMixin(Checked):
-    """Adds SE (standard placement) to every block of a toolbox's ResNet.
-
-    A subclass names ``options_of``, the class whose ``__init__`` lists
-    the host's options, and ``fixed``, the options its host sets itself.
+    """Adds SE (standard placement) to every block of a toolbox's ResNet;
+    a subclass names ``options_of`` (the host's ``__init__``) and
+    ``fixed`` (options its host sets itself).
 
     Args:
+
         se_cfg (dict, optional): Options of every SE module (see
             :class:`se_plugin.models.SELayer`), or a ``type`` of another
             registered attention module. None is the host unchanged.
