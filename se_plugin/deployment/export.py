@@ -1,13 +1,5 @@
-"""ONNX export of se_plugin models, and its check with ONNX Runtime.
-
-Both of torch's exporters are supported: ``'torchscript'`` (``torch.onnx.
-export(dynamo=False)``, a trace, opset 17 by default) and ``'dynamo'``
-(``dynamo=True``, through ``torch.export``). Batch, height and width are
-dynamic in both. SE exports as its module graph (squeeze, ``fc1``, act,
-``fc2``, gate, one multiply), its squeeze written as ``GlobalAveragePool``
-(:func:`squeeze_to_gap`); the CPU fast path
-(:mod:`se_plugin.models.blocks.fast`) is never taken while exporting.
-"""
+"""ONNX export (both torch exporters, dynamic N, H, W) and its check with
+ONNX Runtime (docs/user_guides/deployment.md)."""
 import copy
 from typing import List, Optional, Sequence, Tuple
 
@@ -21,15 +13,8 @@ EXPORTERS = ('torchscript', 'dynamo')
 
 
 class GraphModel(nn.Module):
-    """What an exported graph computes from a normalised image batch (the
-    config's ``data_preprocessor`` is not part of the graph).
-
-    - an mmdet detector: its backbone and neck (``extract_feat``), one
-      output per feature level (the heads need NMS and RoI operators, see
-      the deployment guide);
-    - another mmengine model (an mmpretrain classifier): ``mode='tensor'``,
-      the class scores before softmax;
-    - any other module: its ``forward``.
+    """What an exported graph computes from a normalised batch: a detector's
+    ``extract_feat``, an mmengine model's ``mode='tensor'``, else forward.
 
     Args:
         model (nn.Module): The model to export.
@@ -78,13 +63,11 @@ def export_onnx(model: nn.Module,
         opset (int, optional): ONNX opset. Defaults to None: 17 for
             ``'torchscript'``, the exporter's own default (18 or later) for
             ``'dynamo'``.
+        size_multiple (int): ``'dynamo'`` only: H and W are multiples of
+            it. Defaults to 1.
 
     Returns:
         list[str]: The output names, ``output0``, ``output1``, ...
-
-    Each mean over H and W (SE's squeeze, ``x.mean((2, 3), keepdim=True)``
-    in the module, which FLOP counters and eager CPU kernels see) is written
-    as ``GlobalAveragePool`` (:func:`squeeze_to_gap`).
     """
     from se_plugin.models.checks import Choice
     Choice(*EXPORTERS)('exporter', exporter, {})
@@ -101,8 +84,7 @@ def export_onnx(model: nn.Module,
                          f'multiples of size_multiple={size_multiple}')
     graph = GraphModel(model).eval()
     x = torch.randn(shape)
-    # One eager call names the outputs. With autograd on, so that it takes
-    # the operators (as the export will), not the CPU kernel.
+    # One eager call names the outputs (autograd on: no CPU fast path).
     with torch.enable_grad():
         outputs = graph(x)
     outputs = outputs if isinstance(outputs, (tuple, list)) else (outputs, )
@@ -150,19 +132,12 @@ def _reduce_axes(node, initializers) -> Optional[List[int]]:
 
 
 def squeeze_to_gap(model) -> int:
-    """Rewrite, in place, each ``ReduceMean`` over H and W (axes 2, 3 or
-    -2, -1, ``keepdims=1``) of a 4-d tensor into ``GlobalAveragePool``, and
-    drop the axes constants no node reads any more: the same numbers, and
-    ONNX Runtime keeps the map in its blocked NCHWc layout (fp32) and has an
-    int8 kernel for it (``ReduceMean`` has neither).
+    """Rewrite, in place, each ``ReduceMean`` over H and W (``keepdims=1``)
+    of a 4-d tensor in onnx ``model`` as ``GlobalAveragePool``, dropping
+    unread axes constants; returns how many (see docs/user_guides/
+    deployment.md)."""
 
-    Args:
-        model (onnx.ModelProto): The model; ranks come from its inferred
-            shapes.
 
-    Returns:
-        int: How many nodes were rewritten.
-    """
     import onnx
     from onnx import helper
     graph = model.graph
@@ -206,9 +181,7 @@ def onnx_session(file: str, threads: int = 1):
 
 
 #: ONNX Runtime may differ from PyTorch by ``max(ABS_FLOOR, FP32_FACTOR *
-#: e)``, ``e`` being PyTorch's own float32-vs-float64 error on the same input:
-#: deep or large-output networks (outputs of 4 to 175) round more than 1e-4
-#: in float32 itself, and the bound follows them (tests/test_onnx_export.py).
+#: e)``, ``e`` PyTorch's own float32-vs-float64 error (deep nets round more).
 ABS_FLOOR = 1e-4
 FP32_FACTOR = 3.0
 
@@ -216,10 +189,8 @@ FP32_FACTOR = 3.0
 def scaled_bound(model: nn.Module, x: torch.Tensor,
                  ref: Sequence[torch.Tensor] = None) -> float:
     """The largest difference a correct export of ``model`` may show on
-    input ``x``: ``max(ABS_FLOOR, FP32_FACTOR * e)`` where ``e`` is the
-    largest difference between ``GraphModel(model)``'s float32 outputs
-    (``ref`` if given) and its float64 ones. The one rule for every check of
-    an exported or quantized-float graph against PyTorch."""
+    ``x`` (float32 outputs ``ref`` if given): the one rule for every check
+    of an exported graph against PyTorch."""
     graph = GraphModel(model).eval()
     with torch.no_grad():
         if ref is None:
@@ -235,20 +206,10 @@ def scaled_bound(model: nn.Module, x: torch.Tensor,
 def compare_onnx(file: str, model: nn.Module,
                  shapes: Sequence[Sequence[int]],
                  bound: bool = True) -> List[Tuple[float, float]]:
-    """``(difference, allowed)`` per input shape: the largest absolute
-    difference between ONNX Runtime (CPU) running ``file`` and PyTorch
-    running ``GraphModel(model)`` on a random input, and
-    :func:`scaled_bound` on that input (``nan`` when ``bound`` is False).
+    """``(largest |ONNX Runtime - PyTorch|, scaled_bound or nan)`` on a
+    random input of each ``(N, C, H, W)`` in ``shapes``; AssertionError
+    when the outputs differ in number or shape."""
 
-    Args:
-        file (str): An exported model.
-        model (nn.Module): The model it was exported from.
-        shapes (Sequence[Sequence[int]]): ``(N, C, H, W)`` of each check.
-        bound (bool): Compute the allowed difference too.
-
-    Raises:
-        AssertionError: ONNX Runtime's outputs differ in number or shape.
-    """
     session = onnx_session(file)
     graph = GraphModel(model).eval()
     results = []

@@ -1,19 +1,6 @@
-"""int8 post-training quantization of exported models with ONNX Runtime.
-
-The one recipe (:func:`quantize_int8`): ONNX Runtime's pre-processing
-(constant folding, shape inference), then :func:`~se_plugin.deployment.
-export.squeeze_to_gap` for files exported elsewhere (an SE squeeze as
-``ReduceMean`` over H and W becomes ``GlobalAveragePool``, which ONNX Runtime
-fuses with its Q/DQ pair into ``QLinearGlobalAveragePool``; ``ReduceMean``
-has no int8 kernel and leaves a dequantize-reduce-quantize round trip;
-:func:`~se_plugin.deployment.export_onnx` already writes it), then static quantization in the QDQ format: int8 weights per
-output channel, uint8 activations (ONNX Runtime's x86 int8 kernels are
-built for "U8S8") with MinMax ranges from calibration batches. The SE
-branch stays in int8 (its FCs, gate and the scale multiply become
-``QLinearConv``, ``QLinearSigmoid`` and ``QLinearMul``): the full feature
-map is quantized once, as the squeeze's and the multiply's shared input.
-Measured costs are in docs/user_guides/deployment.md.
-"""
+"""int8 post-training quantization of exported models with ONNX Runtime:
+the one recipe, its accuracy, timing and Q/DQ checks
+(docs/user_guides/deployment.md)."""
 import collections
 import functools
 import json
@@ -49,20 +36,11 @@ def quantize_int8(fp32_file: str,
                   int8_file: str,
                   calibration: Iterable[np.ndarray],
                   activations: str = 'uint8') -> int:
-    """Quantize ``fp32_file`` (an exported model with the input ``input``)
-    to ``int8_file`` statically, in the QDQ format (see the module's note).
-
-    Args:
-        fp32_file (str): The float model.
-        int8_file (str): Where the int8 model goes.
-        calibration (Iterable[np.ndarray]): Normalised ``N x C x H x W``
-            float32 batches whose activation ranges set the scales.
-        activations (str): ``'uint8'`` or ``'int8'``. Defaults to
-            ``'uint8'``.
-
-    Returns:
-        int: How many squeezes were rewritten to ``GlobalAveragePool``.
-    """
+    """Quantize ``fp32_file`` (input ``input``) to ``int8_file``: QDQ,
+    per-channel int8 weights, ``activations`` uint8 or int8, MinMax ranges
+    of the normalised ``calibration`` batches (the recipe:
+    docs/user_guides/deployment.md); returns how many squeezes were
+    rewritten to ``GlobalAveragePool``."""
     from se_plugin.models.checks import Choice
     Choice(*ACTIVATIONS)('activations', activations, {})
     import onnx
@@ -71,8 +49,7 @@ def quantize_int8(fp32_file: str,
     from onnxruntime.quantization.shape_inference import quant_pre_process
     with tempfile.TemporaryDirectory() as tmp:
         prepared = osp.join(tmp, 'prepared.onnx')
-        # Constant folding and shape inference first, as ONNX Runtime
-        # advises; the rewrite reads the inferred ranks.
+        # As ONNX Runtime advises; the rewrite reads the inferred ranks.
         quant_pre_process(fp32_file, prepared)
         model = onnx.load(prepared)
         rewritten = squeeze_to_gap(model)
@@ -91,17 +68,10 @@ def config_batches(config: str,
                    batch_size: int = 32,
                    data_root: Optional[str] = None
                    ) -> Iterator[Tuple[np.ndarray, np.ndarray]]:
-    """``(inputs, labels)`` batches of a config's ``split`` dataset, read
-    through the config's ``test_pipeline`` and normalised by its model's
-    ``data_preprocessor`` (the exported graph starts after it).
-
-    Args:
-        config (str): An mmpretrain config file.
-        split (str): ``'train'``, ``'val'`` or ``'test'``.
-        num_images (int, optional): The first ``num_images``; all if None.
-        batch_size (int): Images per batch.
-        data_root (str, optional): Replaces the dataset's ``data_root``.
-    """
+    """``(inputs, labels)`` batches of the first ``num_images`` (all if
+    None) of an mmpretrain config's ``split`` set, through its
+    ``test_pipeline`` and ``data_preprocessor`` (``data_root`` replaced if
+    given)."""
     from mmengine.config import Config
     from mmengine.dataset import pseudo_collate
     from mmpretrain.registry import DATASETS, MODELS
@@ -152,8 +122,7 @@ def time_files(files: Dict[str, str],
                warmup: int = 2,
                threads: int = 1) -> Dict[str, dict]:
     """Time one ONNX Runtime CPU call of each file on a random ``shape``
-    batch, interleaved (see :func:`se_plugin.utils.timing.
-    time_interleaved`): name -> ``median``, ``q1``, ``q3``, ``times``."""
+    batch, interleaved (:func:`~se_plugin.utils.timing.time_interleaved`)."""
     x = torch.randn(*shape).numpy()
     sessions = {name: onnx_session(file, threads)
                 for name, file in files.items()}
@@ -170,15 +139,10 @@ def paired_ratio(times: Dict[str, dict], num: str, den: str) -> List[float]:
 
 def profile_ops(files: Dict[str, str], shape: Sequence[int], runs: int = 3,
                 threads: int = 1) -> Dict[str, Dict[str, float]]:
-    """Kernel time per operator type (ONNX Runtime's profiler,
-    ``SessionOptions.enable_profiling``) of each file, in milliseconds per
-    call, over ``runs`` calls on a random ``shape`` batch after one warm-up,
-    the files' calls interleaved, op types largest first: name -> op type ->
-    ms. Each node counts with the median of its ``runs`` kernel times (on a
-    shared machine a preempted kernel's time includes the wait, which a
-    median drops). The types are those of the optimized graph ONNX Runtime
-    runs: fused kernels carry their fused names (``QLinearConv``, ...) and
-    its layout changes show (``ReorderInput``, ``ReorderOutput``)."""
+    """name -> op type -> ms per call (largest first) by ONNX Runtime's
+    profiler over ``runs`` interleaved calls after a warm-up; each node
+    counts its median kernel time (a preempted kernel's wait drops out).
+    The op types are the optimized graph's (``QLinearConv``, ...)."""
     import onnxruntime as ort
     x = {'input': torch.randn(*shape).numpy()}
     out = {}
@@ -216,11 +180,10 @@ def profile_ops(files: Dict[str, str], shape: Sequence[int], runs: int = 3,
 
 
 def full_map_qdq(file: str) -> Tuple[int, Dict[str, int]]:
-    """The Q/DQ of a QDQ file on full feature maps (4-d tensors not 1x1 in
-    H, W, from the inferred shapes): how many ``QuantizeLinear`` there are,
-    and the op types that read a dequantized full map (each should have an
-    int8 kernel that ONNX Runtime fuses with the pair; another op means a
-    float round trip over the map)."""
+    """On full (4-d, not 1x1) feature maps of a QDQ file: the number of
+    ``QuantizeLinear`` and the op types that read a dequantized map (each
+    should have an int8 kernel; another means a float round trip)."""
+
     import onnx
     model = onnx.shape_inference.infer_shapes(onnx.load(file))
     graph = model.graph

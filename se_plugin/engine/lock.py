@@ -1,5 +1,6 @@
 """One writer per work dir: an ``fcntl.flock`` on ``.se_plugin.lock``,
-dropped by the kernel when its holder dies (docs/user_guides/checkpoints.md)."""
+dropped by the kernel when its holder dies (docs: checkpoints.md)."""
+
 import fcntl
 import os
 import os.path as osp

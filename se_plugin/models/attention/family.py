@@ -288,7 +288,8 @@ class EffectiveSE(Checked, BaseModule):
 @MODELS.register_module()
 class SimAM(Checked, nn.Module):
     """SimAM (Yang et al., ICML 2021): no parameters; each activation times
-    the sigmoid of its inverse minimal energy (docs/user_guides/se_anywhere.md).
+    the sigmoid of its inverse minimal energy (docs: se_anywhere.md).
+
 
     Args:
         in_channels (int): Channels of the input (unused: SE's slot passes
