@@ -22,12 +22,15 @@ class ShakeShakeFunction(torch.autograd.Function):
 
     @staticmethod
     def forward(ctx, x1, x2, alpha, beta):
+        """Mix the branches with ``alpha`` (one weight per image)."""
         ctx.save_for_backward(beta)
         return alpha * x1 + (1 - alpha) * x2
 
     @staticmethod
     def backward(ctx, grad):
+        """Split the gradient with ``beta``; none for the weights."""
         beta, = ctx.saved_tensors
+
         return beta * grad, (1 - beta) * grad, None, None
 
 
