@@ -56,7 +56,7 @@ def test_resume_of_finished_run_trains_nothing(tmp_path, capsys,
     (tmp_path / 'last_validated').write_text(str(path))
     load_tool('train.py').main(
         [DIGITS, '--work-dir', str(tmp_path / 'w'), '--resume', str(path),
-         '--cfg-options', *data_options(digits_root)])  # returns: exit status 0
+         '--cfg-options', *data_options(digits_root)])  # exit status 0
     assert (f'the run is finished (epochs {epochs} of '
             f'train_cfg.max_epochs={epochs})') in capsys.readouterr().err
     assert not list((tmp_path / 'w').glob('*.pth'))
