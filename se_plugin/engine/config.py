@@ -167,15 +167,25 @@ def warn_new_keys(cfg, options):
             _check_type(key, node, value)
 
 
+def safe_checkpoint_hook(cfg):
+    """The config's ``default_hooks.checkpoint`` dict if it is
+    SafeCheckpointHook (by name or class), else None."""
+    hook = (cfg.get('default_hooks') or {}).get('checkpoint')
+    if isinstance(hook, dict) and \
+            hook.get('type') in (SAFE_HOOK, SafeCheckpointHook):
+        return hook
+    return None
+
+
 def warn_unsafe_checkpoint_hook(cfg):
     """Warn when the config's checkpoint hook is not SafeCheckpointHook (the
     config chooses it; the tools only say what it means)."""
     # Without an entry the Runner adds mmengine's CheckpointHook.
     hook = (cfg.get('default_hooks') or {}).get(
         'checkpoint', dict(type='CheckpointHook'))
-    kind = hook.get('type') if isinstance(hook, dict) else hook
-    if hook is None or kind in (SAFE_HOOK, SafeCheckpointHook):
+    if hook is None or safe_checkpoint_hook(cfg) is not None:
         return
+    kind = hook.get('type') if isinstance(hook, dict) else hook
     warnings.warn(
         f'default_hooks.checkpoint.type={kind!r} is not {SAFE_HOOK}: it may '
         'write checkpoints in place and remove the previous one before the '

@@ -7,7 +7,7 @@ import torch
 from mmengine.config import Config
 
 from .checkpoint_hook import was_validated
-from .config import SAFE_HOOK
+from .config import SAFE_HOOK, safe_checkpoint_hook
 from .errors import ConfigError
 
 #: Config parts the checkpoint's state overrides on resume.
@@ -107,7 +107,7 @@ def check_resume_config(path, checkpoint, cfg):
     saved = Config.fromstring(text, '.py')
     longer = longer_run(saved, cfg)
     allowed = {}
-    if longer and _safe_hook(cfg):
+    if longer and safe_checkpoint_hook(cfg):
         allowed = _replanned_keys(saved, longer)
     diffs = config_differences(saved, cfg, allowed)
     if diffs:
@@ -133,18 +133,10 @@ def check_resume_config(path, checkpoint, cfg):
     return None
 
 
-def _safe_hook(cfg):
-    """The config's checkpoint hook if it is SafeCheckpointHook."""
-    hook = (cfg.get('default_hooks') or {}).get('checkpoint')
-    if isinstance(hook, dict) and hook.get('type') == SAFE_HOOK:
-        return hook
-    return None
-
-
 def _final_validation_pending(path, cfg, by_epoch):
     """Whether the last step's validation did not complete and
     SafeCheckpointHook will run it on resume."""
-    hook = _safe_hook(cfg)
+    hook = safe_checkpoint_hook(cfg)
     if hook is None or hook.get('by_epoch', True) != by_epoch:
         return False
     validates = all(cfg.get(key) is not None for key in

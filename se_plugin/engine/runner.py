@@ -16,7 +16,8 @@ from mmengine.registry import RUNNERS
 from mmengine.runner import Runner
 
 from .config import (SAFE_HOOK, check_data_config, read_config,
-                     warn_new_keys, warn_unsafe_checkpoint_hook)
+                     safe_checkpoint_hook, warn_new_keys,
+                     warn_unsafe_checkpoint_hook)
 from .errors import ConfigError
 from .loading import check_resumable, find_resumable, read_checkpoint
 from .outputs import check_output
@@ -267,11 +268,12 @@ def merge_test_args(cfg, args):
 def allow_partial(cfg):
     """``tools/test.py --allow-partial``: load what fits (needs the safe
     checkpoint hook)."""
-    hook = (cfg.get('default_hooks') or {}).get('checkpoint')
-    if not isinstance(hook, dict) or hook.get('type') != SAFE_HOOK:
+    hook = safe_checkpoint_hook(cfg)
+    if hook is None:
         raise ConfigError(
             f'--allow-partial needs default_hooks.checkpoint.type='
-            f'{SAFE_HOOK!r}; the config has {hook!r}')
+            f'{SAFE_HOOK!r}; the config has '
+            f'{(cfg.get("default_hooks") or {}).get("checkpoint")!r}')
     hook.strict_load = False
 
 
