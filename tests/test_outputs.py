@@ -26,24 +26,26 @@ TOOLS = {
 }
 
 
+# what is passed as the output, extra options, what the error says
+CASES = {
+    'existing_output': ('out', [], 'exists; pass --overwrite'),
+    'own_input_even_with_overwrite': ('in', ['--overwrite'],
+                                      'is one of the inputs'),
+}
+
+
+@pytest.mark.parametrize('case', CASES)
 @pytest.mark.parametrize('name', TOOLS)
-def test_existing_output_refused(tmp_path, name):
+def test_output_refused(tmp_path, name, case):
     tool, argv, option = TOOLS[name]
+    target, extra, message = CASES[case]
     inp, out = _files(tmp_path)
+    target = {'in': inp, 'out': out}[target]
+    kept = target.read_text()
     with pytest.raises((ToolExit, SystemExit),
-                       match=f"{option} '{out}' exists; pass --overwrite"):
-        run_tool(tool, argv(inp, out))
-    assert out.read_text() == 'mine'
-
-
-@pytest.mark.parametrize('name', TOOLS)
-def test_own_input_refused_even_with_overwrite(tmp_path, name):
-    tool, argv, option = TOOLS[name]
-    inp, _ = _files(tmp_path)
-    with pytest.raises((ToolExit, SystemExit),
-                       match=f"{option} '{inp}' is one of the inputs"):
-        run_tool(tool, argv(inp, inp) + ['--overwrite'])
-    assert inp.read_text() == 'input'
+                       match=f"{option} '{target}' {message}"):
+        run_tool(tool, argv(inp, target) + extra)
+    assert target.read_text() == kept
 
 
 PREPARE = ['dataset_converters/prepare_digits.py',

@@ -26,18 +26,15 @@ def parse_args(argv=None):
         help='resume from this checkpoint, or without a value from the '
         'newest complete checkpoint in the work dir (the highest iteration '
         'among epoch_N.pth/iter_N.pth that loads)')
-    parser.add_argument(
-        '--amp', action='store_true', help='automatic mixed precision')
-    parser.add_argument(
-        '--auto-scale-lr', action='store_true',
-        help='scale the lr by total batch size / auto_scale_lr.'
-        'base_batch_size')
-    parser.add_argument(
-        '--no-validate', action='store_true',
-        help='skip validation during training')
-    parser.add_argument(
-        '--no-persistent-workers', action='store_true',
-        help='persistent_workers=False in the dataloaders')
+    for flag, text in (
+        ('--amp', 'automatic mixed precision'),
+        ('--auto-scale-lr',
+         'scale the lr by total batch size / auto_scale_lr.base_batch_size'),
+        ('--no-validate', 'skip validation during training'),
+        ('--no-persistent-workers',
+         'persistent_workers=False in the dataloaders'),
+    ):
+        parser.add_argument(flag, action='store_true', help=text)
     return parser.parse_args(argv)
 
 

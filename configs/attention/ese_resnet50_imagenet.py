@@ -6,8 +6,7 @@ _base_ = [
     '../_base_/models/attach_resnet50.py', '../_base_/imagenet_paper.py'
 ]
 
-model = dict(
-    backbone=dict(inserts=[
-        dict(at='layer*.*', after='bn3',
-             se_cfg=dict(type='se_plugin.EffectiveSE', gate='hsigmoid'))
-    ]))
+model = dict(backbone=dict(inserts=[
+    dict(at='layer*.*', after='bn3',
+         se_cfg=dict(type='se_plugin.EffectiveSE', gate='hsigmoid'))
+]))

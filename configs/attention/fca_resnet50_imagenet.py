@@ -8,10 +8,9 @@ _base_ = [
     '../_base_/models/attach_resnet50.py', '../_base_/imagenet_paper.py'
 ]
 
-model = dict(
-    backbone=dict(inserts=[
-        dict(at=f'layer{i + 1}.*', after='bn3',
-             se_cfg=dict(type='se_plugin.MultiSpectralAttention', ratio=16,
-                         dct_size=size))
-        for i, size in enumerate((56, 28, 14, 7))
-    ]))
+model = dict(backbone=dict(inserts=[
+    dict(at=f'layer{i + 1}.*', after='bn3',
+         se_cfg=dict(type='se_plugin.MultiSpectralAttention', ratio=16,
+                     dct_size=size))
+    for i, size in enumerate((56, 28, 14, 7))
+]))

@@ -7,9 +7,8 @@ _base_ = [
     '../_base_/models/attach_resnet50.py', '../_base_/imagenet_paper.py'
 ]
 
-model = dict(
-    backbone=dict(inserts=[
-        dict(at='layer*.*', after='bn3',
-             se_cfg=dict(type='se_plugin.GatherExcite', extent=0,
-                         use_mlp=False))
-    ]))
+model = dict(backbone=dict(inserts=[
+    dict(at='layer*.*', after='bn3',
+         se_cfg=dict(type='se_plugin.GatherExcite', extent=0,
+                     use_mlp=False))
+]))

@@ -8,10 +8,9 @@ _base_ = [
     '../_base_/models/attach_resnet50.py', '../_base_/imagenet_paper.py'
 ]
 
-model = dict(
-    backbone=dict(inserts=[
-        dict(at=f'layer{i + 1}.*', after='bn3',
-             se_cfg=dict(type='se_plugin.GatherExcite', extra_params=True,
-                         feat_size=size, use_mlp=False))
-        for i, size in enumerate((56, 28, 14, 7))
-    ]))
+model = dict(backbone=dict(inserts=[
+    dict(at=f'layer{i + 1}.*', after='bn3',
+         se_cfg=dict(type='se_plugin.GatherExcite', extra_params=True,
+                     feat_size=size, use_mlp=False))
+    for i, size in enumerate((56, 28, 14, 7))
+]))

@@ -9,8 +9,7 @@ _base_ = [
     '../_base_/models/attach_resnet50.py', '../_base_/imagenet_paper.py'
 ]
 
-model = dict(
-    backbone=dict(inserts=[
-        dict(at='layer*.*', after='conv2',
-             se_cfg=dict(type='se_plugin.SimAM', e_lambda=0.1))
-    ]))
+model = dict(backbone=dict(inserts=[
+    dict(at='layer*.*', after='conv2',
+         se_cfg=dict(type='se_plugin.SimAM', e_lambda=0.1))
+]))

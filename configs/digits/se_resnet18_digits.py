@@ -44,9 +44,8 @@ train_dataloader = dict(
         data_prefix='train',
         pipeline=train_pipeline))
 val_dataloader = dict(
+    train_dataloader,
     batch_size=100,
-    num_workers=0,
-    persistent_workers=False,
     sampler=dict(type='DefaultSampler', shuffle=False),
     dataset=dict(
         **digits, ann_file='meta/val.txt', data_prefix='val',

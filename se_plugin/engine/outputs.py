@@ -96,3 +96,14 @@ def write_manifest(root):
     """Record the files now in ``root`` as written by the tool."""
     with open(osp.join(root, MANIFEST), 'w') as f:
         json.dump(dict(files=sorted(_files(root))), f, indent=1)
+
+
+def write_dir(root, write, inputs=(), overwrite=False, option='root'):
+    """A folder-writing tool's steps: :func:`check_output_dir`, remove the
+    tool's earlier output, ``write()``, record the manifest; returns what
+    ``write`` returns."""
+    check_output_dir(root, inputs, overwrite, option=option)
+    remove_written(root)
+    result = write()
+    write_manifest(root)
+    return result

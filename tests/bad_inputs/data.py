@@ -14,7 +14,7 @@ from mmengine.config import Config
 from mmengine.registry import DATASETS, init_default_scope
 from PIL import Image
 
-from bad_inputs import case, collect
+from bad_inputs import Case, case, collect
 from se_plugin.datasets import (BadImageError, CheckedCocoDataset,
                                 CheckedCustomDataset, ImageNet, Places365)
 
@@ -88,34 +88,29 @@ def _image_is_a_directory(tmp_path):
     imagenet(tmp_path, ['n01/a.JPEG 0', 'n01/dir.JPEG 0'])
 
 
-_list_line_without_label = case(
-    'data-list-line-without-label', ValueError,
-    ('meta/val.txt, line 2', "'n01/b.JPEG'", 'has no class index',
-     '"<image path> <class index>"'))(list_line('n01/b.JPEG'))
-_list_line_extra_field = case(
-    'data-list-line-extra-field', ValueError,
-    ('meta/val.txt, line 2', "'n01/b.JPEG 0 1'", 'has 3 fields',
-     '"<image path> <class index>"', 'spaces are not supported'))(
-         list_line('n01/b.JPEG 0 1'))
-_list_label_not_integer = case(
-    'data-list-label-not-integer', ValueError,
-    ('meta/val.txt, line 2', "class index 'x' is not an integer",
-     'allowed: 0..999'))(list_line('n01/b.JPEG x'))
-_list_label_double_minus = case(
-    'data-list-label-double-minus', ValueError,
-    ('meta/val.txt, line 2', "class index '--1' is not an integer",
-     'allowed: 0..999'))(list_line('n01/b.JPEG --1'))
-_list_label_float = case('data-list-label-float', ValueError,
-                         ('line 2', "class index '1.0' is not an integer"))(
-                             list_line('n01/b.JPEG 1.0'))
-_list_label_negative = case(
-    'data-list-label-negative', ValueError,
-    ('meta/val.txt, line 2', 'class index -1 is out of range',
-     'allowed: 0..999 (1000 classes)'))(list_line('n01/b.JPEG -1'))
-_list_label_out_of_range = case(
-    'data-list-label-out-of-range', ValueError,
-    ('meta/val.txt, line 2', 'class index 1000 is out of range',
-     'allowed: 0..999'))(list_line('n01/b.JPEG 1000'))
+# id, the list's second line, words its ValueError must contain
+LIST_LINES = [
+    ('line-without-label', 'n01/b.JPEG',
+     ('meta/val.txt, line 2', "'n01/b.JPEG'", 'has no class index',
+      '"<image path> <class index>"')),
+    ('line-extra-field', 'n01/b.JPEG 0 1',
+     ('meta/val.txt, line 2', "'n01/b.JPEG 0 1'", 'has 3 fields',
+      '"<image path> <class index>"', 'spaces are not supported')),
+    ('label-not-integer', 'n01/b.JPEG x',
+     ('meta/val.txt, line 2', "class index 'x' is not an integer",
+      'allowed: 0..999')),
+    ('label-double-minus', 'n01/b.JPEG --1',
+     ('meta/val.txt, line 2', "class index '--1' is not an integer",
+      'allowed: 0..999')),
+    ('label-float', 'n01/b.JPEG 1.0',
+     ('line 2', "class index '1.0' is not an integer")),
+    ('label-negative', 'n01/b.JPEG -1',
+     ('meta/val.txt, line 2', 'class index -1 is out of range',
+      'allowed: 0..999 (1000 classes)')),
+    ('label-out-of-range', 'n01/b.JPEG 1000',
+     ('meta/val.txt, line 2', 'class index 1000 is out of range',
+      'allowed: 0..999')),
+]
 
 
 @case('data-list-label-out-of-range-of-classes', ValueError,
@@ -386,91 +381,113 @@ def _coco_list(tmp_path):
     build_coco(coco_json(tmp_path)[0], text='[]')
 
 
-_coco_missing_categories = case(
-    'data-coco-missing-categories', ValueError,
-    ('ann.json', 'the key "categories" is missing', "keys: ['annotations', "
-     "'images']"))(broken_coco(lambda coco: coco.pop('categories')))
-_coco_missing_images = case('data-coco-missing-images', ValueError,
-                            ('ann.json', 'the key "images" is missing'))(
-                                broken_coco(lambda coco: coco.pop('images')))
-_coco_missing_annotations = case(
-    'data-coco-missing-annotations', ValueError,
-    ('ann.json', 'the key "annotations" is missing'))(
-        broken_coco(lambda coco: coco.pop('annotations')))
-_coco_no_images = case(
-    'data-coco-no-images', ValueError,
-    ('ann.json lists no images', '"images" is empty'))(
-        broken_coco(lambda coco: coco.update(images=[], annotations=[])))
-_coco_annotation_without_category_id = case(
-    'data-coco-annotation-without-category_id', ValueError,
-    ('ann.json: annotations[0] (image_id=0)', "lacks the keys "
-     "['category_id']", 'required:'))(
-         broken_coco(lambda coco: coco['annotations'][0].pop('category_id')))
-_coco_image_without_width = case(
-    'data-coco-image-without-width', ValueError,
-    ("ann.json: images[1] (file_name='1.png')", "lacks the keys "
-     "['width']"))(broken_coco(lambda coco: coco['images'][1].pop('width')))
-_coco_image_size_zero = case(
-    'data-coco-image-size-zero', ValueError,
-    ("images[0] (file_name='0.png')", 'width=0', 'allowed: positive '
-     'numbers'))(broken_coco(lambda coco: coco['images'][0].update(width=0)))
-_coco_duplicate_image_id = case(
-    'data-coco-duplicate-image-id', ValueError,
-    ("ann.json: images[1] (file_name='1.png') has the same id=0 as "
-     'images[0]', 'ids must be unique in "images"'))(
-         broken_coco(lambda coco: coco['images'][1].update(id=0)))
-_coco_duplicate_annotation_id = case(
-    'data-coco-duplicate-annotation-id', ValueError,
-    ('annotations[1] (image_id=1) has the same id=10 as annotations[0]', ))(
-        broken_coco(lambda coco: coco['annotations'][1].update(id=10)))
-_coco_dangling_image_id = case(
-    'data-coco-dangling-image-id', ValueError,
-    ('ann.json: annotation id=10 (image_id=555)',
-     'image_id is not an id in "images" (the file has 2 images)'))(
-         annotation(image_id=555))
-_coco_dangling_category_id = case(
-    'data-coco-dangling-category-id', ValueError,
-    ('annotation id=10', 'category_id=42 is not an id in "categories"',
-     'allowed: [1, 2]'))(annotation(category_id=42))
-_coco_bbox_three_numbers = case(
-    'data-coco-bbox-three-numbers', ValueError,
-    ('annotation id=10 (image_id=0)', 'bbox=[2, 3, 10]',
-     'is not [x, y, width, height] numbers'))(annotation(bbox=[2, 3, 10]))
-_coco_bbox_strings = case('data-coco-bbox-strings', ValueError,
-                          ('annotation id=10', "bbox=['2', '3', '10', '8']",
-                           'is not [x, y, width, height] numbers'))(
-                               annotation(bbox=['2', '3', '10', '8']))
-_coco_bbox_nan = case('data-coco-bbox-nan', ValueError,
-                      ('annotation id=10', 'bbox=[2, 3, nan, 8]',
-                       'NaN or infinite', 'allowed: finite numbers'))(
-                           annotation(bbox=[2, 3, float('nan'), 8]))
-_coco_bbox_negative_width = case(
-    'data-coco-bbox-negative-width', ValueError,
-    ('annotation id=10', 'bbox=[12, 3, -10, 8]', 'negative width or '
-     'height', '[x1, y1, x2, y2] must be converted'))(
-         annotation(bbox=[12, 3, -10, 8]))
-_coco_unknown_class_name = case(
-    'data-coco-unknown-class-name', ValueError,
-    ("classes ['b'] are not category names", "allowed: ['a', 'c']"))(
-        broken_coco(lambda coco: coco['categories'][1].update(name='c')))
-
-_coco_file_name_outside = case(
-    'data-coco-file-name-outside-the-folder', FileNotFoundError,
-    ('ann.json: image id=0', "img/../../0.png' does not exist"))(
-        broken_coco(lambda coco: coco['images'][0].update(
-            file_name='../../0.png')))
-_coco_file_name_empty = case(
-    'data-coco-file-name-empty', FileNotFoundError,
-    ('ann.json: image id=1', "img/' is a directory, not an image file"))(
-        broken_coco(lambda coco: coco['images'][1].update(file_name='')))
-_coco_image_id_string = case(
-    'data-coco-image-id-a-string', ValueError,
-    ("ann.json: annotations[0] (image_id='0')", "image_id='0' is a str",
-     'allowed: an integer'))(annotation(image_id='0'))
-_coco_categories_empty = case(
-    'data-coco-categories-empty', ValueError,
-    ("classes ['a', 'b'] are not category names", 'allowed: []'))(
-        broken_coco(lambda coco: coco.update(categories=[])))
+# id, the exception, the annotation file's fault, words its message must
+# contain
+COCO = [
+    ('missing-categories', ValueError,
+     broken_coco(lambda coco: coco.pop('categories')),
+     ('ann.json',
+      'the key "categories" is missing',
+      "keys: ['annotations', 'images']")),
+    ('missing-images', ValueError,
+     broken_coco(lambda coco: coco.pop('images')),
+     ('ann.json', 'the key "images" is missing')),
+    ('missing-annotations', ValueError,
+     broken_coco(lambda coco: coco.pop('annotations')),
+     ('ann.json', 'the key "annotations" is missing')),
+    ('no-images', ValueError,
+     broken_coco(lambda coco: coco.update(images=[], annotations=[])),
+     ('ann.json lists no images', '"images" is empty')),
+    ('annotation-without-category_id', ValueError,
+     broken_coco(lambda coco: coco['annotations'][0].pop('category_id')),
+     ('ann.json: annotations[0] (image_id=0)',
+      "lacks the keys ['category_id']",
+      'required:')),
+    ('image-without-width', ValueError,
+     broken_coco(lambda coco: coco['images'][1].pop('width')),
+     ("ann.json: images[1] (file_name='1.png')", "lacks the keys ['width']")),
+    ('image-size-zero', ValueError,
+     broken_coco(lambda coco: coco['images'][0].update(width=0)),
+     ("images[0] (file_name='0.png')",
+      'width=0',
+      'allowed: positive numbers')),
+    ('duplicate-image-id', ValueError,
+     broken_coco(lambda coco: coco['images'][1].update(id=0)),
+     ("ann.json: images[1] (file_name='1.png') has the same id=0 as "
+      "images[0]",
+      'ids must be unique in "images"')),
+    ('duplicate-annotation-id', ValueError,
+     broken_coco(lambda coco: coco['annotations'][1].update(id=10)),
+     ('annotations[1] (image_id=1) has the same id=10 as annotations[0]',)),
+    ('dangling-image-id', ValueError,
+     annotation(image_id=555),
+     ('ann.json: annotation id=10 (image_id=555)',
+      'image_id is not an id in "images" (the file has 2 images)')),
+    ('dangling-category-id', ValueError,
+     annotation(category_id=42),
+     ('annotation id=10',
+      'category_id=42 is not an id in "categories"',
+      'allowed: [1, 2]')),
+    ('bbox-three-numbers', ValueError,
+     annotation(bbox=[2, 3, 10]),
+     ('annotation id=10 (image_id=0)',
+      'bbox=[2, 3, 10]',
+      'is not [x, y, width, height] numbers')),
+    ('bbox-strings', ValueError,
+     annotation(bbox=['2', '3', '10', '8']),
+     ('annotation id=10',
+      "bbox=['2', '3', '10', '8']",
+      'is not [x, y, width, height] numbers')),
+    ('bbox-nan', ValueError,
+     annotation(bbox=[2, 3, float('nan'), 8]),
+     ('annotation id=10',
+      'bbox=[2, 3, nan, 8]',
+      'NaN or infinite',
+      'allowed: finite numbers')),
+    ('bbox-negative-width', ValueError,
+     annotation(bbox=[12, 3, -10, 8]),
+     ('annotation id=10',
+      'bbox=[12, 3, -10, 8]',
+      'negative width or height',
+      '[x1, y1, x2, y2] must be converted')),
+    ('unknown-class-name', ValueError,
+     broken_coco(lambda coco: coco['categories'][1].update(name='c')),
+     ("classes ['b'] are not category names", "allowed: ['a', 'c']")),
+    ('file-name-outside-the-folder', FileNotFoundError,
+     broken_coco(
+         lambda coco: coco['images'][0].update(file_name='../../0.png')),
+     ('ann.json: image id=0', "img/../../0.png' does not exist")),
+    ('file-name-empty', FileNotFoundError,
+     broken_coco(lambda coco: coco['images'][1].update(file_name='')),
+     ('ann.json: image id=1', "img/' is a directory, not an image file")),
+    ('image-id-a-string', ValueError,
+     annotation(image_id='0'),
+     ("ann.json: annotations[0] (image_id='0')",
+      "image_id='0' is a str",
+      'allowed: an integer')),
+    ('categories-empty', ValueError,
+     broken_coco(lambda coco: coco.update(categories=[])),
+     ("classes ['a', 'b'] are not category names", 'allowed: []')),
+    ('iscrowd-a-string', ValueError,
+     annotation(iscrowd='0'),
+     ('ann.json: annotations[0] (image_id=0)',
+      "iscrowd='0'",
+      'allowed: 0 or 1')),
+    ('image-id-a-float', ValueError,
+     broken_coco(lambda coco: coco['images'][1].update(id=1.5)),
+     ("ann.json: images[1] (file_name='1.png')",
+      'id=1.5 is a float',
+      'allowed: an integer')),
+    ('all-crowd-training-set', ValueError,
+     broken_coco(
+         lambda coco: [a.update(iscrowd=1) for a in coco['annotations']]),
+     ('ann.json: no box to train on',
+      '2 of them iscrowd=1',
+      'needs annotations with iscrowd=0')),
+    ('annotation-free-training-set', ValueError,
+     broken_coco(lambda coco: coco.update(annotations=[])),
+     ('ann.json: no box to train on', '(0 kept annotations')),
+]
 
 
 @case('data-coco-box-partly-outside-is-clipped',
@@ -551,26 +568,6 @@ def _detection_config(tmp_path):
                        data_prefix=dict(img='img/'),
                        serialize_data=False)
     DATASETS.build(dataset_cfg)
-
-
-_coco_iscrowd_string = case(
-    'data-coco-iscrowd-a-string', ValueError,
-    ('ann.json: annotations[0] (image_id=0)', "iscrowd='0'",
-     'allowed: 0 or 1'))(annotation(iscrowd='0'))
-_coco_image_id_float = case(
-    'data-coco-image-id-a-float', ValueError,
-    ("ann.json: images[1] (file_name='1.png')", 'id=1.5 is a float',
-     'allowed: an integer'))(
-         broken_coco(lambda coco: coco['images'][1].update(id=1.5)))
-_coco_all_crowd = case(
-    'data-coco-all-crowd-training-set', ValueError,
-    ('ann.json: no box to train on', '2 of them iscrowd=1',
-     'needs annotations with iscrowd=0'))(broken_coco(
-         lambda coco: [a.update(iscrowd=1) for a in coco['annotations']]))
-_coco_no_annotations = case(
-    'data-coco-annotation-free-training-set', ValueError,
-    ('ann.json: no box to train on', '(0 kept annotations'))(
-        broken_coco(lambda coco: coco.update(annotations=[])))
 
 
 @case('data-coco-annotation-free-test-set-is-allowed')
@@ -663,4 +660,10 @@ def _test_image_one_size(tmp_path):
     assert sized_test_set(tmp_path, 16) == [(3, 16, 16)] * 3
 
 
-CASES = collect(globals())
+CASES = collect(globals()) + [
+    Case(f'data-list-{id}', list_line(line), ValueError, words)
+    for id, line, words in LIST_LINES
+] + [
+    Case(f'data-coco-{id}', action, raises, words)
+    for id, raises, action, words in COCO
+]

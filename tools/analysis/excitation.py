@@ -33,14 +33,13 @@ def parse_args(argv=None):
     parser.add_argument(
         '--classes', nargs='+',
         help='classes to plot, by index or name (default: all)')
-    parser.add_argument(
-        '--per-class', type=int, default=50,
-        help='images per class, the first in dataset order; 0 for all '
-        '(default: 50, as the paper)')
-    parser.add_argument('--channels', type=int, default=50,
-                        help='channels sampled per block (default: 50)')
-    parser.add_argument('--seed', type=int, default=0,
-                        help='seed of the channel sample')
+    for flag, default, text in (
+        ('--per-class', 50, 'images per class, the first in dataset order; '
+         '0 for all (default: 50, as the paper)'),
+        ('--channels', 50, 'channels sampled per block (default: 50)'),
+        ('--seed', 0, 'seed of the channel sample'),
+    ):
+        parser.add_argument(flag, type=int, default=default, help=text)
     parser.add_argument('--split', choices=('test', 'val'), default='test',
                         help='which dataloader of the config to read')
     parser.add_argument('--batch-size', type=int, default=32)

@@ -10,8 +10,7 @@ import argparse
 from se_plugin.datasets.digits import SPLITS, prepare_digits
 from se_plugin.datasets.image_check import add_check_args, check_splits
 from se_plugin.engine.errors import report_user_errors
-from se_plugin.engine.outputs import (check_output_dir, remove_written,
-                                      write_manifest)
+from se_plugin.engine.outputs import write_dir
 
 
 def parse_args(argv=None):
@@ -53,14 +52,10 @@ def main(argv=None):
     if args.check_images:
         check(args.root, args.nproc)
         return
-    check_output_dir(args.root, overwrite=args.overwrite)
-    remove_written(args.root)
-    counts = prepare_digits(
-        args.root,
-        val_ratio=args.val_ratio,
-        seed=args.seed,
-        image_size=args.image_size)
-    write_manifest(args.root)
+    counts = write_dir(
+        args.root, lambda: prepare_digits(
+            args.root, val_ratio=args.val_ratio, seed=args.seed,
+            image_size=args.image_size), overwrite=args.overwrite)
     print(f'Wrote {counts["train"]} train and {counts["val"]} val images '
           f'of {counts["classes"]} classes to {args.root}')
 

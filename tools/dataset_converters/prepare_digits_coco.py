@@ -13,8 +13,7 @@ import argparse
 from se_plugin.datasets.digits_coco import CLASSES, SPLITS, make_digits_coco
 from se_plugin.datasets.image_check import add_check_args, check_splits
 from se_plugin.engine.errors import report_user_errors
-from se_plugin.engine.outputs import (check_output_dir, remove_written,
-                                      write_manifest)
+from se_plugin.engine.outputs import write_dir
 
 
 def check(root: str, nproc: int):
@@ -55,13 +54,11 @@ def main(argv=None):
     if args.check_images:
         check(args.root, args.nproc)
         return
-    check_output_dir(args.root, overwrite=args.overwrite)
-    remove_written(args.root)
-    counts = make_digits_coco(
-        args.root,
-        num_images=dict(zip(('train', 'val'), args.num_images)),
-        seed=args.seed)
-    write_manifest(args.root)
+    num_images = dict(zip(('train', 'val'), args.num_images))
+    counts = write_dir(
+        args.root, lambda: make_digits_coco(
+            args.root, num_images=num_images, seed=args.seed),
+        overwrite=args.overwrite)
     print(f'Wrote {counts["train"]} train images ({counts["train_boxes"]} '
           f'boxes) and {counts["val"]} val images ({counts["val_boxes"]} '
           f'boxes) to {args.root}')

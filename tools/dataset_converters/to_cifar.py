@@ -18,8 +18,7 @@ import os.path as osp
 
 from se_plugin.datasets.cifar import LAYOUTS, write_cifar
 from se_plugin.engine.errors import report_user_errors
-from se_plugin.engine.outputs import (check_output_dir, remove_written,
-                                      write_manifest)
+from se_plugin.engine.outputs import write_dir
 
 
 def parse_args(argv=None):
@@ -43,13 +42,14 @@ def main(argv=None):
     args = parse_args(argv)
     folder = osp.join(args.out, LAYOUTS[args.layout][0])
     splits = [osp.join(args.src, d) for d in (args.train_dir, args.test_dir)]
-    check_output_dir(folder, splits, args.overwrite, option='out')
-    remove_written(folder)
-    if osp.isdir(folder) and not any(os.scandir(folder)):
-        os.rmdir(folder)  # write_cifar creates it
-    counts = write_cifar(args.src, args.out, args.layout, args.train_dir,
-                         args.test_dir)
-    write_manifest(folder)
+
+    def write():
+        if osp.isdir(folder) and not any(os.scandir(folder)):
+            os.rmdir(folder)  # write_cifar creates it
+        return write_cifar(args.src, args.out, args.layout, args.train_dir,
+                           args.test_dir)
+
+    counts = write_dir(folder, write, splits, args.overwrite, option='out')
     print(f'Wrote {counts["train"]} train and {counts["test"]} test images '
           f'of {counts["classes"]} classes to {args.out} ({args.layout})')
 

@@ -20,6 +20,10 @@ from se_plugin.engine.outputs import check_output
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument(
+        '--overwrite', '--force', action='store_true',
+        help='replace existing outputs (never the source); --force is the '
+        'old name')
     parser.add_argument('source', help="'timm', 'torchvision' or "
                         "'mmpretrain'")
     parser.add_argument(
@@ -30,11 +34,6 @@ def parse_args(argv=None):
     parser.add_argument(
         'dst', help='converted checkpoint (.pth); its config goes next to '
         'it with the suffix .py')
-    parser.add_argument(
-        '--overwrite', '--force',
-        action='store_true',
-        help='replace existing outputs (never the source); --force is the '
-        'old name')
     return parser.parse_args(argv)
 
 

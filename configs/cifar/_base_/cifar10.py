@@ -38,8 +38,7 @@ val_dataloader = dict(
     num_workers=2,
     sampler=dict(type='DefaultSampler', shuffle=False),
     dataset=dict(
-        type='se_plugin.CheckedCIFAR10', data_root=data_root, split='test',
-        pipeline=test_pipeline))
+        train_dataloader['dataset'], split='test', pipeline=test_pipeline))
 val_evaluator = dict(type='Accuracy', topk=(1, ))
 test_dataloader = val_dataloader
 test_evaluator = val_evaluator

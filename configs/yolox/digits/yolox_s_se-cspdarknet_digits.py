@@ -66,9 +66,7 @@ train_dataloader = dict(
             data_prefix=dict(img='train/'),
             filter_cfg=dict(filter_empty_gt=False, min_size=8))))
 val_dataloader = dict(
-    batch_size=4,
-    num_workers=0,
-    persistent_workers=False,
+    train_dataloader,
     dataset=dict(
         data_root=data_root,
         metainfo=metainfo,
