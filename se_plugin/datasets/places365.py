@@ -52,7 +52,7 @@ class Places365(CheckedListMixin, CustomDataset):
         ann_file (str): File list relative to ``data_root``; defaults to the
             split's official list.
         **kwargs: ``check_files`` and ``bad_images`` (see
-            :class:`~.checked_list.CheckedListMixin`) and the arguments of
+            :class:`~.image_check.DecodeCheckMixin`) and the arguments of
             :class:`mmpretrain.datasets.BaseDataset` (``pipeline``,
             ``indices``, ``test_mode``...).
     """
