@@ -143,7 +143,6 @@ def write_cifar(src, out, layout: str = 'cifar10', train_dir: str = 'train',
     """Write ``src/<split>/<class>/<image>`` (classes: the sorted folders,
     alike in both splits) in CIFAR's layout under ``out`` at 32x32 RGB,
     never over an existing folder; images per split and classes."""
-
     if layout not in LAYOUTS:
         raise DataError(f'layout={layout!r} is not supported; allowed: '
                         f'{tuple(LAYOUTS)}')

@@ -54,7 +54,6 @@ class ConversionError(UserInputError, ValueError):
 def report_user_errors(main):
     """Turn our errors about the user's input into one line on stderr and
     exit status 1; other exceptions keep their traceback."""
-
     @functools.wraps(main)
     def wrapper(argv=None):
         try:

@@ -26,12 +26,11 @@ def check_output(path, inputs=(), overwrite=False, option='--out',
                  flag='--overwrite'):
     """OutputExistsError where file ``path`` is one of ``inputs`` (always)
     or exists (unless ``overwrite``)."""
-
-    for name in inputs:
-        if name and same_file(name, path):
-            raise OutputExistsError(
-                f'{option} {str(path)!r} is one of the inputs ({name}); the '
-                f'tool never writes over its inputs, give another {option}')
+    name = next((n for n in inputs if n and same_file(n, path)), None)
+    if name:
+        raise OutputExistsError(
+            f'{option} {str(path)!r} is one of the inputs ({name}); the '
+            f'tool never writes over its inputs, give another {option}')
     if osp.lexists(path) and not overwrite:
         raise OutputExistsError(
             f'{option} {str(path)!r} exists; pass {flag} to replace it, or '

@@ -290,7 +290,6 @@ def dump_predictions(runner, cfg, path):
 def init_cpu_distributed(cfg):
     """Start the process group of ``--launcher pytorch`` without CUDA
     (mmengine's ``init_dist`` needs CUDA; docs/architecture.md)."""
-
     if (cfg.launcher != 'pytorch' or torch.cuda.is_available()
             or torch.distributed.is_initialized()):
         return
