@@ -15,13 +15,14 @@ from .image_check import DecodeCheckMixin
 
 GUIDE = 'docs/user_guides/datasets.md'
 INTEGER = re.compile('-?[0-9]+')
+ENCODINGS = ('allowed: UTF-8 (or UTF-16 with a byte-order mark): save the '
+             'list as UTF-8')
 LINE_FORMAT = ('"<image path> <class index>" (two fields separated by '
                'white space; image paths with spaces are not supported)')
 
 
 def require_path(path: str, what: str, section: str) -> None:
-    """Raise FileNotFoundError naming ``what`` and the data guide's
-    ``section`` when ``path`` is missing."""
+    """DataNotFoundError naming a missing ``path`` and the guide's section."""
     if not exists(path):
         raise DataNotFoundError(
             f'{what} {path!r} does not exist; see the section '
@@ -66,19 +67,17 @@ def read_list(path: str) -> List[str]:
         text = data.decode('utf-16')
     elif b'\0' in data:
         lineno = data.count(b'\n', 0, data.index(b'\0')) + 1
-        raise DataError(
-            f'{path}, line {lineno}: holds NUL bytes: UTF-16 without a '
-            'byte-order mark, or not a text file; allowed: UTF-8 (or UTF-16 '
-            'with a byte-order mark): save the list as UTF-8')
+        raise DataError(f'{path}, line {lineno}: holds NUL bytes: UTF-16 '
+                        'without a byte-order mark, or not a text file; '
+                        + ENCODINGS)
     else:
         try:
             text = data.decode('utf-8')
         except UnicodeDecodeError as error:
             lineno = data.count(b'\n', 0, error.start) + 1
-            raise DataError(
-                f'{path}, line {lineno}: byte {data[error.start]:#04x} is '
-                'not UTF-8 text; allowed: UTF-8 (or UTF-16 with a byte-order '
-                'mark): save the list as UTF-8') from None
+            raise DataError(f'{path}, line {lineno}: byte '
+                            f'{data[error.start]:#04x} is not UTF-8 text; '
+                            + ENCODINGS) from None
     lines = [line.rstrip('\n\r') for line in io.StringIO(text)]
     if lines:
         lines[0] = lines[0].lstrip('\ufeff')
@@ -87,8 +86,7 @@ def read_list(path: str) -> List[str]:
 
 def parse_line(ann_file: str, lineno: int, line: str,
                num_classes: int) -> Tuple[str, int]:
-    """``(image path without a leading /, class index)`` of one non-blank
-    line, checked against ``num_classes``."""
+    """``(path without a leading /, class index)`` of a non-blank line."""
     fields = line.split()
     allowed = f'allowed: 0..{num_classes - 1} ({num_classes} classes)'
     if len(fields) != 2:
@@ -165,21 +163,17 @@ class CheckedListMixin(DecodeCheckMixin):
             require_images(entries, self.img_prefix,
                            lambda line: f'{self.ann_file}, line {line}: image',
                            self.GUIDE_SECTION, 'listed images')
-        return [
-            dict(img_path=backend.join_path(self.img_prefix, path),
-                 gt_label=label)
-            for (_, path), label in zip(entries, labels)
-        ]
+        return [dict(img_path=backend.join_path(self.img_prefix, path),
+                     gt_label=label)
+                for (_, path), label in zip(entries, labels)]
 
     def describe_images(self, infos: List[dict]) -> List[str]:
         """The list file and line of each info's image (the list read again:
         only bad images need it)."""
         if not self.ann_file:
             return [f'found in {self.img_prefix}'] * len(infos)
-        paths = [
-            info['img_path'][len(self.img_prefix):].lstrip('/')
-            for info in infos
-        ]
+        paths = [info['img_path'][len(self.img_prefix):].lstrip('/')
+                 for info in infos]
         lines = dict.fromkeys(paths)
         for lineno, line in enumerate(read_list(self.ann_file), 1):
             fields = line.split()

@@ -88,10 +88,9 @@ class CheckedCOCO(COCO):
                 if not isinstance(item, dict):
                     raise DataError(f'{name} = {item!r} is not an object '
                                     f'with the keys {required}')
-                if 'file_name' in item:
-                    name += f' (file_name={item["file_name"]!r})'
-                elif 'image_id' in item:
-                    name += f' (image_id={item["image_id"]!r})'
+                tag = next((k for k in ('file_name', 'image_id')
+                            if k in item), None)
+                name += f' ({tag}={item[tag]!r})' if tag else ''
                 missing = [k for k in required if k not in item]
                 if missing:
                     raise DataError(f'{name} lacks the keys {missing}; '
@@ -182,8 +181,7 @@ class CheckedCOCO(COCO):
         self.skipped[kind].append(ann['id'])
 
     def box_report(self) -> str:
-        """One line on the clipped and skipped boxes, '' when there are
-        none."""
+        """One line on the clipped and skipped boxes; '' if there are none."""
         parts = [
             f'{done} {len(ids)} {what} (first annotation ids: {ids[:5]})'
             for done, ids, what in (
@@ -231,8 +229,7 @@ class CheckedCocoDataset(DecodeCheckMixin, CocoDataset):
             *args, check_files=check_files, bad_images=bad_images, **kwargs)
 
     def load_data_list(self) -> List[dict]:
-        """Load the annotations through :class:`CheckedCOCO`, then check
-        that the images exist."""
+        """Load through :class:`CheckedCOCO`, then check the images."""
         require_path(self.ann_file, 'COCO annotation file', GUIDE_SECTION)
         # mmdet builds its COCO API as self.COCOAPI(path) inside
         # load_data_list; an instance attribute gives it our arguments.
@@ -288,8 +285,7 @@ class CheckedCocoDataset(DecodeCheckMixin, CocoDataset):
                 'needs annotations with iscrowd=0')
 
     def _check_sizes(self, data_list: List[dict]) -> None:
-        """Refuse images whose size (from the file's header) is not the
-        JSON's width and height."""
+        """Refuse images whose header size is not the JSON's width, height."""
         wrong = []
         for info in data_list:
             try:

@@ -47,15 +47,9 @@ def prepare_digits(root: Union[str, Path],
                                          'an int >= 8 (the originals are 8x8)')
     ), dict(val_ratio=val_ratio, image_size=image_size))
     digits, pixels = load_digit_images()
-    indices = np.arange(len(digits.target))
-    split_indices = dict(
-        zip(
-            SPLITS,
-            train_test_split(
-                indices,
-                test_size=val_ratio,
-                random_state=seed,
-                stratify=digits.target)))
+    split_indices = dict(zip(SPLITS, train_test_split(
+        np.arange(len(digits.target)), test_size=val_ratio,
+        random_state=seed, stratify=digits.target)))
     classes = [str(c) for c in digits.target_names]
 
     root = Path(root)
@@ -68,12 +62,10 @@ def prepare_digits(root: Union[str, Path],
             name = osp.join(classes[label], f'{i:04d}.png')
             path = root / split / name
             path.parent.mkdir(parents=True, exist_ok=True)
-            Image.fromarray(pixels[i]).resize(
-                (image_size, image_size),
-                Image.BILINEAR).convert('RGB').save(path)
+            image = Image.fromarray(pixels[i]).resize(
+                (image_size, image_size), Image.BILINEAR)
+            image.convert('RGB').save(path)
             lines.append(f'{name} {label}\n')
         (root / 'meta' / f'{split}.txt').write_text(''.join(lines))
-
-    counts = {split: len(idx) for split, idx in split_indices.items()}
-    counts['classes'] = len(classes)
-    return counts
+    return dict({split: len(idx) for split, idx in split_indices.items()},
+                classes=len(classes))

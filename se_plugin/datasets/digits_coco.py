@@ -111,10 +111,8 @@ def make_digits_coco(root: Union[str, Path],
     order = rng.permutation(len(images))
     num_val = int(round(len(images) * val_ratio))
     pools = dict(train=order[num_val:], val=order[:num_val])
-    categories = [
-        dict(id=i + 1, name=name, supercategory='digit')
-        for i, name in enumerate(CLASSES)
-    ]
+    categories = [dict(id=i + 1, name=name, supercategory='digit')
+                  for i, name in enumerate(CLASSES)]
 
     root = Path(root)
     (root / 'annotations').mkdir(parents=True, exist_ok=True)
@@ -128,24 +126,15 @@ def make_digits_coco(root: Union[str, Path],
             file_name = f'{img_id:06d}.png'
             Image.fromarray(canvas).convert('RGB').save(root / split /
                                                         file_name)
-            coco['images'].append(
-                dict(
-                    id=img_id,
-                    file_name=file_name,
-                    width=canvas_size,
-                    height=canvas_size))
+            coco['images'].append(dict(id=img_id, file_name=file_name,
+                                       width=canvas_size, height=canvas_size))
             for index, (x, y, w, h) in placed:
-                coco['annotations'].append(
-                    dict(
-                        id=len(coco['annotations']) + 1,
-                        image_id=img_id,
-                        category_id=int(digits.target[index]) + 1,
-                        bbox=[x, y, w, h],
-                        area=w * h,
-                        iscrowd=0))
-        with open(root / 'annotations' / f'instances_{split}.json',
-                  'w') as f:
-            json.dump(coco, f)
+                coco['annotations'].append(dict(
+                    id=len(coco['annotations']) + 1, image_id=img_id,
+                    category_id=int(digits.target[index]) + 1,
+                    bbox=[x, y, w, h], area=w * h, iscrowd=0))
+        (root / 'annotations' / f'instances_{split}.json').write_text(
+            json.dumps(coco))
         counts[split] = num_images[split]
         counts[f'{split}_boxes'] = len(coco['annotations'])
     return counts

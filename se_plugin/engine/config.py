@@ -13,6 +13,7 @@ from .checkpoint_hook import SafeCheckpointHook
 from .errors import ConfigError
 
 SAFE_HOOK = 'se_plugin.SafeCheckpointHook'
+LOADERS = ('train_dataloader', 'val_dataloader', 'test_dataloader')
 # What Config.fromfile reads.
 CONFIG_SUFFIXES = ('.py', '.json', '.yaml', '.yml')
 
@@ -147,8 +148,7 @@ def warn_new_keys(cfg, options):
 
 
 def safe_checkpoint_hook(cfg):
-    """The config's ``default_hooks.checkpoint`` dict if it is
-    SafeCheckpointHook (by name or class), else None."""
+    """``default_hooks.checkpoint`` if it is SafeCheckpointHook, else None."""
     hook = (cfg.get('default_hooks') or {}).get('checkpoint')
     if isinstance(hook, dict) and \
             hook.get('type') in (SAFE_HOOK, SafeCheckpointHook):
@@ -230,7 +230,7 @@ def check_data_config(cfg):
     classes (it would fail when that class is first drawn)."""
     heads = [(key, value) for key, value in leaves(cfg.get('model'), 'model')
              if key.endswith('.num_classes') and isinstance(value, int)]
-    for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
+    for loader in LOADERS:
         top = (cfg.get(loader) or {}).get('dataset')
         for key, dataset in _leaf_datasets(top, f'{loader}.dataset'):
             if loader != 'train_dataloader':

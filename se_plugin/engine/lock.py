@@ -38,6 +38,5 @@ def lock_work_dir(work_dir):
 
 
 def is_rank_zero():
-    """Rank 0 of a distributed launch (torchrun / mmengine's launchers set
-    RANK), or a single process."""
+    """Rank 0 of a distributed launch (RANK), or a single process."""
     return int(os.environ.get('RANK', '0')) == 0

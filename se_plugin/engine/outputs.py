@@ -79,8 +79,7 @@ def check_output_dir(root, inputs=(), overwrite=False, option='root',
 
 
 def remove_written(root):
-    """Remove the files the manifest of ``root`` lists (the tool's own
-    earlier output, after :func:`check_output_dir` allowed replacing it)."""
+    """Remove the files the manifest of ``root`` lists (an earlier output)."""
     path = osp.join(root, MANIFEST)
     if not osp.exists(path):
         return

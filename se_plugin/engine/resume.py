@@ -87,8 +87,7 @@ def _replanned_keys(saved, longer):
 
 
 def _saved_config(checkpoint):
-    """The config a checkpoint was trained with; None for checkpoints not
-    saved by mmengine's Runner."""
+    """The config a checkpoint was trained with (None: not mmengine's)."""
     text = (checkpoint.get('meta') or {}).get('cfg')
     return Config.fromstring(text, '.py') if isinstance(text, str) else None
 
@@ -129,8 +128,7 @@ def check_resume_config(path, checkpoint, cfg):
 
 
 def _final_validation_pending(path, cfg, by_epoch):
-    """Whether the last step's validation did not complete and
-    SafeCheckpointHook will run it on resume."""
+    """Whether SafeCheckpointHook will run the last step's lost validation."""
     hook = safe_checkpoint_hook(cfg)
     if hook is None or hook.get('by_epoch', True) != by_epoch:
         return False
