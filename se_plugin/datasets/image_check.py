@@ -71,13 +71,11 @@ def report_bad_images(dataset, name: str, nproc: int = 8) -> int:
 def add_check_args(parser, what: str) -> None:
     """Add ``--check-images`` (``what`` it does besides decoding) and
     ``--nproc`` to a prepare tool's parser."""
-    parser.add_argument(
-        '--check-images', action='store_true',
-        help=f'{what}, and decode every image in parallel and list the bad '
-        'ones')
-    parser.add_argument(
-        '--nproc', type=int, default=8,
-        help='decoding processes of --check-images')
+    parser.add_argument('--check-images', action='store_true', help=f'{what},'
+                        ' and decode every image in parallel and list the '
+                        'bad ones')
+    parser.add_argument('--nproc', type=int, default=8,
+                        help='decoding processes of --check-images')
 
 
 def check_splits(build: Callable[..., Any],

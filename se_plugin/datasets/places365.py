@@ -73,8 +73,6 @@ class Places365(CheckedListMixin, CustomDataset):
         self.split = split
         kwargs.setdefault('metainfo',
                           dict(classes=load_categories(categories)))
-        super().__init__(
-            data_root=data_root,
-            data_prefix=data_prefix or default_folder,
-            ann_file=ann_file or default_list,
-            **kwargs)
+        super().__init__(data_root=data_root, ann_file=ann_file or
+                         default_list, data_prefix=data_prefix or
+                         default_folder, **kwargs)

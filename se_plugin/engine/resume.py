@@ -10,6 +10,8 @@ from .checkpoint_hook import was_validated
 from .config import SAFE_HOOK, leaves as _leaves, safe_checkpoint_hook
 from .errors import ConfigError
 
+#: What a config needs to validate.
+LOOP_KEYS = ('val_cfg', 'val_dataloader', 'val_evaluator')
 #: Config parts the checkpoint's state overrides on resume.
 COMPARED = ('optim_wrapper', 'param_scheduler', 'train_cfg',
             'train_dataloader.batch_size', 'train_dataloader.dataset',
@@ -119,22 +121,16 @@ def check_resume_config(path, checkpoint, cfg):
     for key, done in (('max_epochs', meta.get('epoch')),
                       ('max_iters', meta.get('iter'))):
         if key in loop and isinstance(done, int) and done >= loop[key]:
-            if _final_validation_pending(path, cfg, key == 'max_epochs'):
-                return None  # the checkpoint hook runs it, then stops
+            hook = safe_checkpoint_hook(cfg)
+            if hook and hook.get('by_epoch', True) == (key == 'max_epochs') \
+                    and all(cfg.get(k) is not None for k in LOOP_KEYS) \
+                    and not was_validated(path):
+                # SafeCheckpointHook runs the lost last validation, then stops.
+                return None
             return (f'{path}: the run is finished ({key.split("_")[1]} '
                     f'{done} of train_cfg.{key}={loop[key]}); nothing to '
                     'train')
     return None
-
-
-def _final_validation_pending(path, cfg, by_epoch):
-    """Whether SafeCheckpointHook will run the last step's lost validation."""
-    hook = safe_checkpoint_hook(cfg)
-    if hook is None or hook.get('by_epoch', True) != by_epoch:
-        return False
-    validates = all(cfg.get(key) is not None for key in
-                    ('val_cfg', 'val_dataloader', 'val_evaluator'))
-    return validates and not was_validated(path)
 
 
 def replan_schedules(checkpoint, runner):

@@ -48,10 +48,9 @@ def runner_parser(description):
     """An ArgumentParser with the options both tools share."""
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument('config', help='config file path')
-    parser.add_argument(
-        '--work-dir',
-        help='folder for logs and checkpoints (default: the config\'s '
-        'work_dir, else work_dirs/<config name>)')
+    parser.add_argument('--work-dir', help="folder for logs and checkpoints "
+                        "(default: the config's work_dir, else "
+                        'work_dirs/<config name>)')
     parser.add_argument(
         '--cfg-options', nargs='+', action=CfgOptionsAction,
         help='override config entries, e.g. train_cfg.max_epochs=1 '
