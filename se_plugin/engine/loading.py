@@ -114,12 +114,9 @@ def check_resumable(path, checkpoint):
     """CheckpointError for a checkpoint without ``meta.epoch``/``meta.iter``
     or optimizer state (``best_*.pth``, published or converted files)."""
     meta = checkpoint.get('meta')
-    lacks = [
-        name for name, present in (
-            ('meta.epoch', isinstance(meta, dict) and 'epoch' in meta),
-            ('meta.iter', isinstance(meta, dict) and 'iter' in meta),
-            ('optimizer', 'optimizer' in checkpoint)) if not present
-    ]
+    lacks = [f'meta.{key}' for key in ('epoch', 'iter')
+             if not isinstance(meta, dict) or key not in meta]
+    lacks += ['optimizer'] if 'optimizer' not in checkpoint else []
     if lacks:
         raise CheckpointError(
             f'{path}: cannot be resumed, it has no {", ".join(lacks)} (a '
