@@ -6,7 +6,7 @@ import io
 import os.path as osp
 import re
 from collections import defaultdict
-from typing import Dict, List, Tuple
+from typing import Any, Callable, Dict, List, Tuple
 
 from mmengine.fileio import exists, get, get_file_backend
 
@@ -15,27 +15,30 @@ from .image_check import DecodeCheckMixin
 
 GUIDE = 'docs/user_guides/datasets.md'
 INTEGER = re.compile('-?[0-9]+')
+ENCODINGS = ('allowed: UTF-8 (or UTF-16 with a byte-order mark): save the '
+             'list as UTF-8')
 LINE_FORMAT = ('"<image path> <class index>" (two fields separated by '
                'white space; image paths with spaces are not supported)')
 
 
 def require_path(path: str, what: str, section: str) -> None:
-    """Raise FileNotFoundError naming ``what`` and the data guide's
-    ``section`` when ``path`` is missing."""
+    """DataNotFoundError naming a missing ``path`` and the guide's section."""
     if not exists(path):
         raise DataNotFoundError(
             f'{what} {path!r} does not exist; see the section '
             f'"{section}" of {GUIDE} for how to prepare it')
 
 
-def find_missing_files(entries: List[Tuple[int, str]],
-                       img_prefix: str) -> List[Tuple[int, str]]:
-    """The ``(line number, relative path)`` entries whose image does not
-    exist, by line; one directory listing per folder, not a stat per image."""
+def require_images(entries: List[Tuple[Any, str]], img_prefix: str,
+                   where: Callable[[Any], str], section: str,
+                   images: str = 'images', error=DataError) -> None:
+    """Raise ``error`` for the first missing image of ``entries`` (``(key,
+    relative path)``, ``where(key)`` names it); one directory listing per
+    folder, not a stat per image."""
     backend = get_file_backend(img_prefix, enable_singleton=True)
-    by_folder: Dict[str, List[Tuple[int, str]]] = defaultdict(list)
-    for lineno, path in entries:
-        by_folder[osp.dirname(path)].append((lineno, osp.basename(path)))
+    by_folder: Dict[str, List[Tuple[Any, str]]] = defaultdict(list)
+    for key, path in entries:
+        by_folder[osp.dirname(path)].append((key, osp.basename(path)))
     missing = []
     for folder, names in by_folder.items():
         folder_path = backend.join_path(img_prefix, folder)
@@ -44,9 +47,16 @@ def find_missing_files(entries: List[Tuple[int, str]],
                 backend.list_dir_or_file(folder_path, list_dir=False))
         except FileNotFoundError:
             present = set()
-        missing.extend((lineno, osp.join(folder, name))
-                       for lineno, name in names if name not in present)
-    return sorted(missing)
+        missing.extend((key, osp.join(folder, name))
+                       for key, name in names if name not in present)
+    if missing:
+        key, path = min(missing)
+        full = backend.join_path(img_prefix, path)
+        what = ('is a directory, not an image file'
+                if backend.isdir(full) else 'does not exist')
+        raise error(f'{where(key)} {full!r} {what} ({len(missing)} of '
+                    f'{len(entries)} {images} are missing); see "{section}" '
+                    f'in {GUIDE}')
 
 
 def read_list(path: str) -> List[str]:
@@ -57,43 +67,26 @@ def read_list(path: str) -> List[str]:
         text = data.decode('utf-16')
     elif b'\0' in data:
         lineno = data.count(b'\n', 0, data.index(b'\0')) + 1
-        raise DataError(
-            f'{path}, line {lineno}: holds NUL bytes: UTF-16 without a '
-            'byte-order mark, or not a text file; allowed: UTF-8 (or UTF-16 '
-            'with a byte-order mark): save the list as UTF-8')
+        raise DataError(f'{path}, line {lineno}: holds NUL bytes: UTF-16 '
+                        'without a byte-order mark, or not a text file; '
+                        + ENCODINGS)
     else:
         try:
             text = data.decode('utf-8')
         except UnicodeDecodeError as error:
             lineno = data.count(b'\n', 0, error.start) + 1
-            raise DataError(
-                f'{path}, line {lineno}: byte {data[error.start]:#04x} is '
-                'not UTF-8 text; allowed: UTF-8 (or UTF-16 with a byte-order '
-                'mark): save the list as UTF-8') from None
+            raise DataError(f'{path}, line {lineno}: byte '
+                            f'{data[error.start]:#04x} is not UTF-8 text; '
+                            + ENCODINGS) from None
     lines = [line.rstrip('\n\r') for line in io.StringIO(text)]
     if lines:
         lines[0] = lines[0].lstrip('\ufeff')
     return lines
 
 
-def first_missing(entries: List[Tuple[int, str]], img_prefix: str):
-    """``(key, full path, what is wrong, number missing)`` of the first
-    missing image, or None."""
-    missing = find_missing_files(entries, img_prefix)
-    if not missing:
-        return None
-    key, path = missing[0]
-    backend = get_file_backend(img_prefix, enable_singleton=True)
-    full = backend.join_path(img_prefix, path)
-    what = ('is a directory, not an image file'
-            if backend.isdir(full) else 'does not exist')
-    return key, full, what, len(missing)
-
-
 def parse_line(ann_file: str, lineno: int, line: str,
                num_classes: int) -> Tuple[str, int]:
-    """``(image path without a leading /, class index)`` of one non-blank
-    line, checked against ``num_classes``."""
+    """``(path without a leading /, class index)`` of a non-blank line."""
     fields = line.split()
     allowed = f'allowed: 0..{num_classes - 1} ({num_classes} classes)'
     if len(fields) != 2:
@@ -113,29 +106,10 @@ def parse_line(ann_file: str, lineno: int, line: str,
 
 class CheckedListMixin(DecodeCheckMixin):
     """Reads ``<path> <label>`` annotation lists of a mmpretrain
-    ``CustomDataset`` with checks; set ``GUIDE_SECTION`` in the subclass.
-    The checks: docs/user_guides/datasets.md.
-
-    Args:
-        check_files (bool): Check that every listed image exists when the
-            dataset is built (one directory listing per image folder).
-            Defaults to True.
-        bad_images (str): ``'error'`` or ``'skip'`` (training only) for an
-            image that cannot be decoded when it is loaded. Defaults to
-            ``'error'``.
-        *args: The arguments of the mmpretrain dataset.
-        **kwargs: Its keyword arguments.
-    """
+    ``CustomDataset`` with checks (docs/user_guides/datasets.md); set
+    ``GUIDE_SECTION`` in the subclass. ``check_files`` and ``bad_images``:
+    see :class:`~se_plugin.datasets.image_check.DecodeCheckMixin`."""
     GUIDE_SECTION = ''
-
-    def __init__(self,
-                 *args,
-                 check_files: bool = True,
-                 bad_images: str = 'error',
-                 **kwargs):
-        self.check_files = check_files
-        self._init_bad_images(bad_images, kwargs.get('test_mode', False))
-        super().__init__(*args, **kwargs)
 
     def prepare_data(self, idx: int):
         """The pipeline's output; in test mode an input of another size than
@@ -186,28 +160,20 @@ class CheckedListMixin(DecodeCheckMixin):
                 f'in {GUIDE}')
         backend = get_file_backend(self.img_prefix, enable_singleton=True)
         if self.check_files:
-            missing = first_missing(entries, self.img_prefix)
-            if missing:
-                lineno, full, what, count = missing
-                raise DataError(
-                    f'{self.ann_file}, line {lineno}: image {full!r} {what} '
-                    f'({count} of {len(entries)} listed images are '
-                    f'missing); see "{self.GUIDE_SECTION}" in {GUIDE}')
-        return [
-            dict(img_path=backend.join_path(self.img_prefix, path),
-                 gt_label=label)
-            for (_, path), label in zip(entries, labels)
-        ]
+            require_images(entries, self.img_prefix,
+                           lambda line: f'{self.ann_file}, line {line}: image',
+                           self.GUIDE_SECTION, 'listed images')
+        return [dict(img_path=backend.join_path(self.img_prefix, path),
+                     gt_label=label)
+                for (_, path), label in zip(entries, labels)]
 
     def describe_images(self, infos: List[dict]) -> List[str]:
         """The list file and line of each info's image (the list read again:
         only bad images need it)."""
         if not self.ann_file:
             return [f'found in {self.img_prefix}'] * len(infos)
-        paths = [
-            info['img_path'][len(self.img_prefix):].lstrip('/')
-            for info in infos
-        ]
+        paths = [info['img_path'][len(self.img_prefix):].lstrip('/')
+                 for info in infos]
         lines = dict.fromkeys(paths)
         for lineno, line in enumerate(read_list(self.ann_file), 1):
             fields = line.split()

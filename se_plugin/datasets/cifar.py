@@ -118,8 +118,7 @@ class CheckedCIFAR10(CheckedCIFARMixin, CIFAR10):
 
 @DATASETS.register_module()
 class CheckedCIFAR100(CheckedCIFARMixin, CIFAR100):
-    """mmpretrain's ``CIFAR100`` with the checks of
-    :class:`CheckedCIFAR10` (fine labels)."""
+    """mmpretrain's ``CIFAR100`` with :class:`CheckedCIFAR10`'s checks."""
     layout = 'cifar100'
     METAINFO = {}
 
@@ -143,7 +142,6 @@ def write_cifar(src, out, layout: str = 'cifar10', train_dir: str = 'train',
     """Write ``src/<split>/<class>/<image>`` (classes: the sorted folders,
     alike in both splits) in CIFAR's layout under ``out`` at 32x32 RGB,
     never over an existing folder; images per split and classes."""
-
     if layout not in LAYOUTS:
         raise DataError(f'layout={layout!r} is not supported; allowed: '
                         f'{tuple(LAYOUTS)}')
@@ -164,22 +162,17 @@ def write_cifar(src, out, layout: str = 'cifar10', train_dir: str = 'train',
         raise DataError(f'{src}: the class folders of {train_dir!r} '
                         f'({classes}) and {test_dir!r} '
                         f'({splits[test_dir]}) must be the same, non-empty')
-    batches = {}
-    for split, names in ((train_dir, train), (test_dir, test)):
-        data, labels = _folder_images(src / split, classes)
+    files, counts = {meta: {names_key: list(classes)}}, {}
+    for split, sub, names in (('train', train_dir, train),
+                              ('test', test_dir, test)):
+        data, labels = _folder_images(src / sub, classes)
+        counts[split] = len(data)
         for i, part in enumerate(np.array_split(np.arange(len(data)),
                                                 len(names))):
-            batches[names[i]] = {
-                'batch_label': f'{names[i]} of {src.name}',
-                key: [labels[j] for j in part],
-                'data': data[part],
-            }
+            files[names[i]] = {'batch_label': f'{names[i]} of {src.name}',
+                               key: [labels[j] for j in part],
+                               'data': data[part]}
     target.mkdir(parents=True)
-    for name, entry in batches.items():
-        with open(target / name, 'wb') as f:
-            pickle.dump(entry, f)
-    with open(target / meta, 'wb') as f:
-        pickle.dump({names_key: list(classes)}, f)
-    return {'train': sum(len(batches[n]['data']) for n in train),
-            'test': sum(len(batches[n]['data']) for n in test),
-            'classes': len(classes)}
+    for name, entry in files.items():
+        (target / name).write_bytes(pickle.dumps(entry))
+    return dict(counts, classes=len(classes))

@@ -12,8 +12,9 @@ from mmdet.datasets.api_wrappers import COCO
 from mmengine.logging import MMLogger
 
 from ..engine.errors import DataError, DataNotFoundError
+from ..models.checks import is_int
 from se_plugin.registry import DATASETS
-from .checked_list import GUIDE, first_missing, require_path
+from .checked_list import require_images, require_path
 from .image_check import DecodeCheckMixin
 
 GUIDE_SECTION = 'Detection: prepare COCO'
@@ -32,18 +33,10 @@ COCO_FORMAT = ('a COCO JSON object with the lists "images", "annotations" '
 
 class CheckedCOCO(COCO):
     """mmdet's COCO API that checks the file when indexing it (the rules:
-    docs/user_guides/datasets.md); partly outside boxes are clipped.
-
-    Args:
-        annotation_file (str): Path of the COCO json file.
-        classes (Sequence[str]): Class names the dataset uses; each must be
-            the name of a category of the file.
-        degenerate (str): ``'skip'`` degenerate and outside boxes (counted in
-            ``self.skipped``) or raise an ``'error'``.
-        require_annotations (bool): Whether the ``annotations`` key must be
-            present (image-info files for testing have none). Defaults to
-            True.
-    """
+    docs/user_guides/datasets.md); partly outside boxes are clipped, the
+    ``degenerate`` ones (:data:`DEGENERATE`) skipped or refused; ``classes``
+    must be category names; image-info files (``require_annotations``
+    False) may lack ``annotations``."""
 
     def __init__(self,
                  annotation_file: str,
@@ -61,16 +54,18 @@ class CheckedCOCO(COCO):
             super().__init__(annotation_file)
         except json.JSONDecodeError as error:
             empty = 'the file is empty; ' if not error.doc.strip() else ''
-            raise DataError(f'{self.path} is not valid JSON ({empty}{error})'
-                            f'; allowed: {COCO_FORMAT}') from error
+            raise self._bad(f' is not valid JSON ({empty}{error})') from error
         except UnicodeDecodeError as error:  # UTF-16, Latin-1, ...
-            raise DataError(
-                f'{self.path}: byte {error.object[error.start]:#04x} at '
-                f'position {error.start} is not UTF-8 text; allowed: '
-                f'{COCO_FORMAT} in UTF-8 (save the file as UTF-8)') from error
+            raise self._bad(
+                f': byte {error.object[error.start]:#04x} at position '
+                f'{error.start} is not UTF-8 text', ' in UTF-8 (save the file '
+                'as UTF-8)') from error
         except AssertionError as error:  # pycocotools: not a JSON object
-            raise DataError(f'{self.path}: {error}; allowed: '
-                            f'{COCO_FORMAT}') from error
+            raise self._bad(f': {error}') from error
+
+    def _bad(self, what: str, suffix: str = '') -> DataError:
+        """The file is not in COCO's format: ``what`` is wrong with it."""
+        return DataError(f'{self.path}{what}; allowed: {COCO_FORMAT}{suffix}')
 
     def _fail(self, ann: dict, what: str):
         raise DataError(f'{self.path}: annotation id={ann.get("id")!r} '
@@ -82,23 +77,20 @@ class CheckedCOCO(COCO):
             if key not in data:
                 if key == 'annotations' and not self.require_annotations:
                     continue
-                raise DataError(f'{self.path}: the key "{key}" is missing '
-                                f'(keys: {sorted(data)}); allowed: '
-                                f'{COCO_FORMAT}')
+                raise self._bad(f': the key "{key}" is missing (keys: '
+                                f'{sorted(data)})')
             if not isinstance(data[key], list):
-                raise DataError(f'{self.path}: "{key}" is a '
-                                f'{type(data[key]).__name__}, not a list; '
-                                f'allowed: {COCO_FORMAT}')
+                raise self._bad(f': "{key}" is a {type(data[key]).__name__}'
+                                ', not a list')
             first_index = {}
             for index, item in enumerate(data[key]):
                 name = f'{self.path}: {key}[{index}]'
                 if not isinstance(item, dict):
                     raise DataError(f'{name} = {item!r} is not an object '
                                     f'with the keys {required}')
-                if 'file_name' in item:
-                    name += f' (file_name={item["file_name"]!r})'
-                elif 'image_id' in item:
-                    name += f' (image_id={item["image_id"]!r})'
+                tag = next((k for k in ('file_name', 'image_id')
+                            if k in item), None)
+                name += f' ({tag}={item[tag]!r})' if tag else ''
                 missing = [k for k in required if k not in item]
                 if missing:
                     raise DataError(f'{name} lacks the keys {missing}; '
@@ -110,7 +102,7 @@ class CheckedCOCO(COCO):
                         f'"{key}"')
                 first_index[item['id']] = index
                 for k in ('id', 'image_id', 'category_id'):
-                    if k in item and not _is_int(item[k]):
+                    if k in item and not is_int(item[k]):
                         raise DataError(
                             f'{name}: {k}={item[k]!r} is a '
                             f'{type(item[k]).__name__}; allowed: an integer '
@@ -128,8 +120,7 @@ class CheckedCOCO(COCO):
                         f'{name}: width={item["width"]!r}, height='
                         f'{item["height"]!r}; allowed: positive numbers')
         if not data['images']:
-            raise DataError(f'{self.path} lists no images ("images" is '
-                            f'empty); allowed: {COCO_FORMAT}')
+            raise self._bad(' lists no images ("images" is empty)')
 
     def createIndex(self):
         self._check_structure()
@@ -190,25 +181,17 @@ class CheckedCOCO(COCO):
         self.skipped[kind].append(ann['id'])
 
     def box_report(self) -> str:
-        """One line on the clipped and skipped boxes, '' when there are
-        none."""
-        parts = []
-        if self.clipped:
-            parts.append(f'clipped {len(self.clipped)} boxes partly outside '
-                         f'their image to it (first annotation ids: '
-                         f'{self.clipped[:5]})')
-        for kind, what in (('degenerate', 'degenerate boxes (width or '
-                            'height < 1 or area <= 0)'),
-                           ('outside', 'boxes outside their image')):
-            ids = self.skipped[kind]
-            if ids:
-                parts.append(f'skipped {len(ids)} {what}, as mmdet does '
-                             f'(first annotation ids: {ids[:5]})')
+        """One line on the clipped and skipped boxes; '' if there are none."""
+        parts = [
+            f'{done} {len(ids)} {what} (first annotation ids: {ids[:5]})'
+            for done, ids, what in (
+                ('clipped', self.clipped, 'boxes partly outside their image '
+                 'to it'),
+                ('skipped', self.skipped['degenerate'], 'degenerate boxes '
+                 '(width or height < 1 or area <= 0), as mmdet does'),
+                ('skipped', self.skipped['outside'], 'boxes outside their '
+                 'image, as mmdet does')) if ids]
         return f'{self.path}: ' + '; '.join(parts) if parts else ''
-
-
-def _is_int(value) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _is_number(value) -> bool:
@@ -226,11 +209,8 @@ class CheckedCocoDataset(DecodeCheckMixin, CocoDataset):
             area <= 0 or no overlap with their image, as mmdet does, with
             one warning giving their number; ``'error'`` raises instead.
             Defaults to ``'skip'``.
-        check_files (bool): Check that every image file exists (one
-            directory listing per image folder). Defaults to True.
-        bad_images (str): ``'error'`` or ``'skip'`` (training only) for an
-            image that cannot be decoded when loaded. Defaults to
-            ``'error'``.
+        check_files, bad_images: As in
+            :class:`~se_plugin.datasets.image_check.DecodeCheckMixin`.
         **kwargs: The arguments of :class:`mmdet.datasets.CocoDataset`.
     """
 
@@ -245,13 +225,11 @@ class CheckedCocoDataset(DecodeCheckMixin, CocoDataset):
                 f'CheckedCocoDataset.degenerate_boxes={degenerate_boxes!r} '
                 f'is not supported; allowed: {DEGENERATE}')
         self.degenerate_boxes = degenerate_boxes
-        self.check_files = check_files
-        self._init_bad_images(bad_images, kwargs.get('test_mode', False))
-        super().__init__(*args, **kwargs)
+        super().__init__(
+            *args, check_files=check_files, bad_images=bad_images, **kwargs)
 
     def load_data_list(self) -> List[dict]:
-        """Load the annotations through :class:`CheckedCOCO`, then check
-        that the images exist."""
+        """Load through :class:`CheckedCOCO`, then check the images."""
         require_path(self.ann_file, 'COCO annotation file', GUIDE_SECTION)
         # mmdet builds its COCO API as self.COCOAPI(path) inside
         # load_data_list; an instance attribute gives it our arguments.
@@ -268,6 +246,15 @@ class CheckedCocoDataset(DecodeCheckMixin, CocoDataset):
         self._check_resizable(data_list)
         return data_list
 
+    def _refuse(self, bad, data_list, what, fix):
+        """Refuse the first of ``bad`` ``(info, (w, h))`` images, counted."""
+        if bad:
+            info, (w, h) = bad[0]
+            raise DataError(
+                f'{self.ann_file}: image id={info["img_id"]} '
+                f'{info["img_path"]!r} is {what(info, w, h)} ({len(bad)} of '
+                f'{len(data_list)} images{fix}')
+
     def _check_resizable(self, data_list: List[dict]) -> None:
         """Refuse images the first keep-ratio ``Resize`` brings to 0 px on a
         side (by the JSON's sizes)."""
@@ -277,16 +264,13 @@ class CheckedCocoDataset(DecodeCheckMixin, CocoDataset):
             return
         bad = [(info, rescale_size((info['width'], info['height']),
                                    resize.scale)) for info in data_list]
-        bad = [(info, size) for info, size in bad if min(size) < 1]
-        if bad:
-            info, (w, h) = bad[0]
-            raise DataError(
-                f'{self.ann_file}: image id={info["img_id"]} '
-                f'{info["img_path"]!r} is {info["width"]}x{info["height"]}: '
-                f'the pipeline\'s {type(resize).__name__}(scale='
-                f'{resize.scale}, keep_ratio=True) makes it {w}x{h} pixels '
-                f'({len(bad)} of {len(data_list)} images); remove such '
-                'images from the JSON, or resize without keep_ratio')
+        self._refuse(
+            [(info, size) for info, size in bad if min(size) < 1], data_list,
+            lambda info, w, h: f'{info["width"]}x{info["height"]}: the '
+            f"pipeline's {type(resize).__name__}(scale={resize.scale}, "
+            f'keep_ratio=True) makes it {w}x{h} pixels',
+            '); remove such images from the JSON, or resize without '
+            'keep_ratio')
 
     def _check_has_boxes(self, data_list: List[dict]) -> None:
         """Refuse a training set without one box to learn from (no
@@ -301,9 +285,7 @@ class CheckedCocoDataset(DecodeCheckMixin, CocoDataset):
                 'needs annotations with iscrowd=0')
 
     def _check_sizes(self, data_list: List[dict]) -> None:
-        """Refuse images whose size (from the file's header) is not the
-        JSON's width and height."""
-
+        """Refuse images whose header size is not the JSON's width, height."""
         wrong = []
         for info in data_list:
             try:
@@ -316,14 +298,10 @@ class CheckedCocoDataset(DecodeCheckMixin, CocoDataset):
                 continue  # not decodable: named when it is loaded
             if size != (info['width'], info['height']):
                 wrong.append((info, size))
-        if wrong:
-            info, (w, h) = wrong[0]
-            raise DataError(
-                f'{self.ann_file}: image id={info["img_id"]} '
-                f'{info["img_path"]!r} is {w}x{h} but the file gives '
-                f'width={info["width"]}, height={info["height"]} '
-                f'({len(wrong)} of {len(data_list)} images disagree); fix '
-                'the width and height in the JSON')
+        self._refuse(
+            wrong, data_list, lambda info, w, h: f'{w}x{h} but the file '
+            f'gives width={info["width"]}, height={info["height"]}',
+            ' disagree); fix the width and height in the JSON')
 
     def _make_coco(self, path: str) -> CheckedCOCO:
         coco = CheckedCOCO(
@@ -340,13 +318,9 @@ class CheckedCocoDataset(DecodeCheckMixin, CocoDataset):
         # data_prefix is already joined into img_path; check relative names.
         entries = [(info['img_id'], info['img_path'][len(prefix):].lstrip(
             '/')) for info in data_list]
-        missing = first_missing(entries, prefix)
-        if missing:
-            img_id, full, what, count = missing
-            raise DataNotFoundError(
-                f'{self.ann_file}: image id={img_id} {full!r} {what} '
-                f'({count} of {len(entries)} images are missing); '
-                f'see "{GUIDE_SECTION}" in {GUIDE}')
+        require_images(entries, prefix,
+                       lambda img_id: f'{self.ann_file}: image id={img_id}',
+                       GUIDE_SECTION, error=DataNotFoundError)
 
     def describe_images(self, infos: List[dict]) -> List[str]:
         """The annotation file and image id of each data info's image."""

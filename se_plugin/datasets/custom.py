@@ -8,15 +8,9 @@ from .checked_list import CheckedListMixin
 @DATASETS.register_module()
 class CheckedCustomDataset(CheckedListMixin, CustomDataset):
     """mmpretrain's ``CustomDataset`` with its list checked line by line when
-    built (class names required with a labelled list); a drop-in.
-
-    Args:
-        check_files (bool): Check that every listed image exists. Defaults
-            to True.
-        bad_images (str): ``'error'`` or ``'skip'`` (training only) for an
-            image that cannot be decoded when loaded. Defaults to
-            ``'error'``.
-        **kwargs: The arguments of :class:`mmpretrain.datasets.CustomDataset`.
+    built (class names required with a labelled list); a drop-in;
+    ``check_files`` and ``bad_images``: see
+    :class:`~.image_check.DecodeCheckMixin`.
 
     Example:
         >>> dataset = CheckedCustomDataset(

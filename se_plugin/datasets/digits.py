@@ -7,7 +7,19 @@ from typing import Dict, Union
 import numpy as np
 from PIL import Image
 
+from ..models.checks import Num, Rule, check_options, is_int
+
 SPLITS = ('train', 'val')
+#: A fraction of the images for validation.
+RATIO = Num(0, 1, low_open=True, high_open=True)
+
+
+def load_digit_images():
+    """scikit-learn's digits and their 8x8 images as uint8 (0..16 scaled to
+    0..255); scikit-learn is a demo/test dependency, not a core one."""
+    from sklearn.datasets import load_digits
+    digits = load_digits()
+    return digits, (digits.images * (255 / 16)).round().astype(np.uint8)
 
 
 def prepare_digits(root: Union[str, Path],
@@ -29,35 +41,20 @@ def prepare_digits(root: Union[str, Path],
         dict: Number of images per split and of classes, e.g.
         ``{'train': 1437, 'val': 360, 'classes': 10}``.
     """
-    # Imported here: scikit-learn is a demo/test dependency, not a core one.
-    from sklearn.datasets import load_digits
     from sklearn.model_selection import train_test_split
-
-    if not 0 < val_ratio < 1:
-        raise ValueError(f'prepare_digits: val_ratio={val_ratio!r} is not '
-                         'allowed; it must lie strictly between 0 and 1')
-    if not isinstance(image_size, int) or image_size < 8:
-        raise ValueError(f'prepare_digits: image_size={image_size!r} is not '
-                         'allowed; it must be an int >= 8 (the originals '
-                         'are 8x8)')
-
-    digits = load_digits()
-    indices = np.arange(len(digits.target))
-    split_indices = dict(
-        zip(
-            SPLITS,
-            train_test_split(
-                indices,
-                test_size=val_ratio,
-                random_state=seed,
-                stratify=digits.target)))
+    check_options('prepare_digits', dict(
+        val_ratio=RATIO, image_size=Rule(lambda v, o: is_int(v) and v >= 8,
+                                         'an int >= 8 (the originals are 8x8)')
+    ), dict(val_ratio=val_ratio, image_size=image_size))
+    digits, pixels = load_digit_images()
+    split_indices = dict(zip(SPLITS, train_test_split(
+        np.arange(len(digits.target)), test_size=val_ratio,
+        random_state=seed, stratify=digits.target)))
     classes = [str(c) for c in digits.target_names]
 
     root = Path(root)
     (root / 'meta').mkdir(parents=True, exist_ok=True)
     (root / 'meta' / 'classes.txt').write_text('\n'.join(classes) + '\n')
-    # Pixel values run 0..16 in the originals.
-    pixels = (digits.images * (255 / 16)).round().astype(np.uint8)
     for split, idx in split_indices.items():
         lines = []
         for i in sorted(idx):
@@ -65,12 +62,10 @@ def prepare_digits(root: Union[str, Path],
             name = osp.join(classes[label], f'{i:04d}.png')
             path = root / split / name
             path.parent.mkdir(parents=True, exist_ok=True)
-            Image.fromarray(pixels[i]).resize(
-                (image_size, image_size),
-                Image.BILINEAR).convert('RGB').save(path)
+            image = Image.fromarray(pixels[i]).resize(
+                (image_size, image_size), Image.BILINEAR)
+            image.convert('RGB').save(path)
             lines.append(f'{name} {label}\n')
         (root / 'meta' / f'{split}.txt').write_text(''.join(lines))
-
-    counts = {split: len(idx) for split, idx in split_indices.items()}
-    counts['classes'] = len(classes)
-    return counts
+    return dict({split: len(idx) for split, idx in split_indices.items()},
+                classes=len(classes))

@@ -8,18 +8,28 @@ from typing import Dict, Optional, Sequence, Tuple, Union
 import numpy as np
 from PIL import Image
 
+from ..models.checks import Rule, check_options, is_int
+from .digits import RATIO, SPLITS, load_digit_images
+
 #: Class names, in label order; pass as ``metainfo=dict(classes=CLASSES)``.
 CLASSES = tuple(str(i) for i in range(10))
-SPLITS = ('train', 'val')
 
 
-def _check_range(key: str, value: Sequence[int], low: int) -> Tuple[int, int]:
-    if (not isinstance(value, Sequence) or len(value) != 2
-            or not all(isinstance(v, int) for v in value)
-            or not low <= value[0] <= value[1]):
-        raise ValueError(f'{key}={value!r} is not allowed; it must be '
-                         f'(min, max) ints with {low} <= min <= max')
-    return value[0], value[1]
+def _span(low):
+    return Rule(lambda v, o: isinstance(v, Sequence) and len(v) == 2 and all(
+        map(is_int, v)) and low <= v[0] <= v[1],
+                f'(min, max) ints with {low} <= min <= max')
+
+
+OPTIONS = dict(
+    num_images=Rule(lambda v, o: isinstance(v, dict) and set(v) == set(
+        SPLITS) and all(is_int(n) and n >= 1 for n in v.values()),
+                    f'an int >= 1 for each of {SPLITS}'),
+    digits_per_image=_span(1), digit_size=_span(8),
+    canvas_size=Rule(lambda v, o: is_int(v) and v >= o['digit_size'][1],
+                     lambda o: 'an int >= the largest digit_size '
+                     f'({o["digit_size"][1]})'),
+    val_ratio=RATIO)
 
 
 def _tight_box(patch: np.ndarray) -> Tuple[int, int, int, int]:
@@ -92,35 +102,17 @@ def make_digits_coco(root: Union[str, Path],
         dict: ``{'train': n_images, 'val': n_images, 'train_boxes': n,
         'val_boxes': n}``.
     """
-    # scikit-learn is a demo/test dependency, not a core one.
-    from sklearn.datasets import load_digits
-
-    num_images = dict(train=400, val=100) if num_images is None else dict(
-        num_images)
-    if set(num_images) != set(SPLITS) or not all(
-            isinstance(n, int) and n >= 1 for n in num_images.values()):
-        raise ValueError(f'num_images={num_images!r} is not allowed; it must '
-                         f'give an int >= 1 for each of {SPLITS}')
-    per_image = _check_range('digits_per_image', digits_per_image, 1)
-    sizes = _check_range('digit_size', digit_size, 8)
-    if not isinstance(canvas_size, int) or canvas_size < sizes[1]:
-        raise ValueError(f'canvas_size={canvas_size!r} is not allowed; it '
-                         f'must be an int >= the largest digit_size '
-                         f'({sizes[1]})')
-    if not 0 < val_ratio < 1:
-        raise ValueError(f'val_ratio={val_ratio!r} is not allowed; it must '
-                         'lie strictly between 0 and 1')
-
-    digits = load_digits()
-    images = (digits.images * (255 / 16)).round().astype(np.uint8)
+    if num_images is None:
+        num_images = dict(train=400, val=100)
+    check_options('make_digits_coco', OPTIONS, locals())
+    per_image, sizes = tuple(digits_per_image), tuple(digit_size)
+    digits, images = load_digit_images()
     rng = np.random.default_rng(seed)
     order = rng.permutation(len(images))
     num_val = int(round(len(images) * val_ratio))
     pools = dict(train=order[num_val:], val=order[:num_val])
-    categories = [
-        dict(id=i + 1, name=name, supercategory='digit')
-        for i, name in enumerate(CLASSES)
-    ]
+    categories = [dict(id=i + 1, name=name, supercategory='digit')
+                  for i, name in enumerate(CLASSES)]
 
     root = Path(root)
     (root / 'annotations').mkdir(parents=True, exist_ok=True)
@@ -134,24 +126,15 @@ def make_digits_coco(root: Union[str, Path],
             file_name = f'{img_id:06d}.png'
             Image.fromarray(canvas).convert('RGB').save(root / split /
                                                         file_name)
-            coco['images'].append(
-                dict(
-                    id=img_id,
-                    file_name=file_name,
-                    width=canvas_size,
-                    height=canvas_size))
+            coco['images'].append(dict(id=img_id, file_name=file_name,
+                                       width=canvas_size, height=canvas_size))
             for index, (x, y, w, h) in placed:
-                coco['annotations'].append(
-                    dict(
-                        id=len(coco['annotations']) + 1,
-                        image_id=img_id,
-                        category_id=int(digits.target[index]) + 1,
-                        bbox=[x, y, w, h],
-                        area=w * h,
-                        iscrowd=0))
-        with open(root / 'annotations' / f'instances_{split}.json',
-                  'w') as f:
-            json.dump(coco, f)
+                coco['annotations'].append(dict(
+                    id=len(coco['annotations']) + 1, image_id=img_id,
+                    category_id=int(digits.target[index]) + 1,
+                    bbox=[x, y, w, h], area=w * h, iscrowd=0))
+        (root / 'annotations' / f'instances_{split}.json').write_text(
+            json.dumps(coco))
         counts[split] = num_images[split]
         counts[f'{split}_boxes'] = len(coco['annotations'])
     return counts

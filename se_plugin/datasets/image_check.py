@@ -3,8 +3,7 @@
 (docs/user_guides/datasets.md); start-up checks only existence."""
 import os
 import sys
-from typing import (Any, Callable, Dict, List, Optional, Sequence, Set,
-                    Tuple)
+from typing import Any, Callable, Dict, Optional, Sequence, Set
 
 import mmcv
 from mmengine.fileio import get
@@ -45,27 +44,22 @@ def image_problem(path: str) -> Optional[str]:
     return None
 
 
-def find_bad_images(paths: Sequence[str],
-                    nproc: int = 8) -> List[Tuple[int, str]]:
-    """``(index, problem)`` of each image of ``paths`` that cannot be
-    loaded, decoded in ``nproc`` processes (1: this one)."""
+def report_bad_images(dataset, name: str, nproc: int = 8) -> int:
+    """Decode every image of ``dataset`` (a :class:`DecodeCheckMixin`) in
+    ``nproc`` processes (1: this one), print the bad ones under ``name``;
+    returns their number."""
+    infos = [dataset.get_data_info(i) for i in range(len(dataset))]
+    print(f'{name}: decoding {len(infos):,} images with {nproc} processes')
+    paths = [info['img_path'] for info in infos]
     # mmengine binds its default output at import; print where stdout is now.
     if nproc > 1:
         problems = track_parallel_progress(
-            image_problem, list(paths), nproc,
+            image_problem, paths, nproc,
             chunksize=max(1, min(256, len(paths) // (nproc * 4))),
             file=sys.stdout)
     else:
-        problems = track_progress(image_problem, list(paths), file=sys.stdout)
-    return [(i, p) for i, p in enumerate(problems) if p is not None]
-
-
-def report_bad_images(dataset, name: str, nproc: int = 8) -> int:
-    """Decode every image of ``dataset`` (a :class:`DecodeCheckMixin`),
-    print the bad ones under ``name``; returns their number."""
-    infos = [dataset.get_data_info(i) for i in range(len(dataset))]
-    print(f'{name}: decoding {len(infos):,} images with {nproc} processes')
-    bad = find_bad_images([info['img_path'] for info in infos], nproc)
+        problems = track_progress(image_problem, paths, file=sys.stdout)
+    bad = [(i, p) for i, p in enumerate(problems) if p is not None]
     wheres = dataset.describe_images([infos[i] for i, _ in bad])
     print(f'{name}: {len(bad):,} of {len(infos):,} images cannot be loaded'
           + (':' if bad else ''))
@@ -77,13 +71,11 @@ def report_bad_images(dataset, name: str, nproc: int = 8) -> int:
 def add_check_args(parser, what: str) -> None:
     """Add ``--check-images`` (``what`` it does besides decoding) and
     ``--nproc`` to a prepare tool's parser."""
-    parser.add_argument(
-        '--check-images', action='store_true',
-        help=f'{what}, and decode every image in parallel and list the bad '
-        'ones')
-    parser.add_argument(
-        '--nproc', type=int, default=8,
-        help='decoding processes of --check-images')
+    parser.add_argument('--check-images', action='store_true', help=f'{what},'
+                        ' and decode every image in parallel and list the '
+                        'bad ones')
+    parser.add_argument('--nproc', type=int, default=8,
+                        help='decoding processes of --check-images')
 
 
 def check_splits(build: Callable[..., Any],
@@ -109,26 +101,31 @@ def check_splits(build: Callable[..., Any],
 class DecodeCheckMixin:
     """When the pipeline fails on an image, decode it again: a bad one is a
     :class:`BadImageError` naming it (or skipped and counted), else the
-    pipeline's error is raised unchanged. Subclasses call
-    :meth:`_init_bad_images` and may refine :meth:`describe_images`."""
+    pipeline's error is raised unchanged. Subclasses define
+    ``describe_images(infos)``: where each info's image is listed.
 
-    def _init_bad_images(self, bad_images: str, test_mode: bool) -> None:
+    Args:
+        check_files (bool): Check that every listed image exists when the
+            dataset is built (one directory listing per image folder).
+            Defaults to True.
+        bad_images (str): ``'error'`` or ``'skip'`` (training only) for an
+            image that cannot be decoded when it is loaded. Defaults to
+            ``'error'``.
+    """
+
+    def __init__(self, *args, check_files: bool = True,
+                 bad_images: str = 'error', **kwargs):
         if bad_images not in BAD_IMAGES:
             raise DataError(f'{type(self).__name__}.bad_images='
                             f'{bad_images!r} is not supported; allowed: '
                             f'{BAD_IMAGES}')
-        if bad_images == 'skip' and test_mode:
+        if bad_images == 'skip' and kwargs.get('test_mode', False):
             raise DataError(
                 f"{type(self).__name__}.bad_images='skip' needs "
                 'test_mode=False: a test set must not lose images')
-        self.bad_images = bad_images
+        self.check_files, self.bad_images = check_files, bad_images
         self.skipped_images: Set[str] = set()
-
-    def describe_images(self, infos: List[dict]) -> List[str]:
-        """Where the image of each data info is listed, for messages."""
-
-        source = self.ann_file or self.data_root
-        return [f'listed in {source}'] * len(infos)
+        super().__init__(*args, **kwargs)
 
     def prepare_data(self, idx: int):
         """The pipeline's output, with bad images named or skipped."""

@@ -8,18 +8,9 @@ from .checked_list import CheckedListMixin, require_path
 @DATASETS.register_module()
 class ImageNet(CheckedListMixin, MMPretrainImageNet):
     """mmpretrain's ImageNet (same layouts and arguments) that fails early,
-    naming the file and line of bad data (docs/user_guides/datasets.md).
-
-    Args:
-        data_root (str): Root of the dataset. Defaults to ''.
-        split (str): ``'train'``, ``'val'`` or ``'test'``. Defaults to ''.
-        check_files (bool): Check that every listed image exists when the
-            dataset is built (one directory listing per image folder).
-            Defaults to True.
-        bad_images (str): ``'error'`` or ``'skip'`` (training only) for an
-            image that cannot be decoded when loaded. Defaults to
-            ``'error'``.
-        **kwargs: The arguments of :class:`mmpretrain.datasets.ImageNet`.
+    naming the file and line of bad data (docs/user_guides/datasets.md);
+    ``check_files`` and ``bad_images``: see
+    :class:`~.image_check.DecodeCheckMixin`.
 
     Example:
         >>> dataset = ImageNet(data_root='data/imagenet', split='val')

@@ -52,7 +52,7 @@ class Places365(CheckedListMixin, CustomDataset):
         ann_file (str): File list relative to ``data_root``; defaults to the
             split's official list.
         **kwargs: ``check_files`` and ``bad_images`` (see
-            :class:`~.checked_list.CheckedListMixin`) and the arguments of
+            :class:`~.image_check.DecodeCheckMixin`) and the arguments of
             :class:`mmpretrain.datasets.BaseDataset` (``pipeline``,
             ``indices``, ``test_mode``...).
     """
@@ -73,8 +73,6 @@ class Places365(CheckedListMixin, CustomDataset):
         self.split = split
         kwargs.setdefault('metainfo',
                           dict(classes=load_categories(categories)))
-        super().__init__(
-            data_root=data_root,
-            data_prefix=data_prefix or default_folder,
-            ann_file=ann_file or default_list,
-            **kwargs)
+        super().__init__(data_root=data_root, ann_file=ann_file or
+                         default_list, data_prefix=data_prefix or
+                         default_folder, **kwargs)

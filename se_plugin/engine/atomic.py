@@ -6,11 +6,9 @@ import os.path as osp
 
 
 def temporary_name(path):
-    """The temporary file that :func:`atomic_path` writes ``path`` through.
-
-    Hidden and with a suffix no tool globs for (``*.pth``, ``*.py``), so a
-    left-over one from a killed process is never taken for a result.
-    """
+    """The temporary file :func:`atomic_path` writes ``path`` through:
+    hidden, with a suffix no tool globs for (``*.pth``, ``*.py``), so a
+    left-over one from a killed process is never taken for a result."""
     folder, name = osp.split(osp.abspath(path))
     return osp.join(folder, f'.{name}.{os.getpid()}.tmp')
 

@@ -96,13 +96,9 @@ class _AtomicSaves:
         return getattr(self._runner, name)
 
 
-def _check_count(key, value, minus_one):
-    """``value`` is -1 or an int >= 1."""
-    if isinstance(value, bool) or not isinstance(value, int) or (
-            value < 1 and value != -1):
-        raise OptionError(
-            f'default_hooks.checkpoint.{key}={value!r} is not supported; '
-            f'allowed: an int >= 1, or -1 ({minus_one})')
+def _count(value):
+    return isinstance(value, int) and not isinstance(value, bool) and (
+        value >= 1 or value == -1)
 
 
 @HOOKS.register_module()
@@ -119,15 +115,18 @@ class SafeCheckpointHook(CheckpointHook):
     """
 
     def __init__(self, interval=-1, *args, strict_load=True, **kwargs):
-        _check_count('interval', interval, 'never, but the last one with '
-                     'save_last=True')
-        _check_count('max_keep_ckpts', kwargs.get('max_keep_ckpts', -1),
-                     'keep all')
+        for key, value, ok, allowed in (
+                ('interval', interval, _count, 'an int >= 1, or -1 (never, '
+                 'but the last one with save_last=True)'),
+                ('max_keep_ckpts', kwargs.get('max_keep_ckpts', -1), _count,
+                 'an int >= 1, or -1 (keep all)'),
+                ('strict_load', strict_load, lambda v: isinstance(v, bool),
+                 'True or False')):
+            if not ok(value):
+                raise OptionError(
+                    f'default_hooks.checkpoint.{key}={value!r} is not '
+                    f'supported; allowed: {allowed}')
         super().__init__(interval, *args, **kwargs)
-        if not isinstance(strict_load, bool):
-            raise OptionError(
-                f'default_hooks.checkpoint.strict_load={strict_load!r}: '
-                'must be True or False')
         self.strict_load = strict_load
         self._saving = None
         # (checkpoint path, step) of the newest save or the resumed one.
@@ -199,7 +198,6 @@ class SafeCheckpointHook(CheckpointHook):
             return
         # Every rank defers removals; only the main process (ranks share the
         # work dir) stages, publishes and removes.
-
         main = is_main_process()
         removals = self.file_backend = _DeferredRemovals(self.file_backend)
         self._saving = _AtomicSaves(

@@ -13,6 +13,7 @@ from .checkpoint_hook import SafeCheckpointHook
 from .errors import ConfigError
 
 SAFE_HOOK = 'se_plugin.SafeCheckpointHook'
+LOADERS = ('train_dataloader', 'val_dataloader', 'test_dataloader')
 # What Config.fromfile reads.
 CONFIG_SUFFIXES = ('.py', '.json', '.yaml', '.yml')
 
@@ -33,9 +34,15 @@ def _local_bases(path, tree):
     return []
 
 
-def _syntax_error_in(path):
-    """The first file among ``path`` and its local ``_base_`` files that
-    does not compile, as ``(file, SyntaxError)``; None if all do."""
+def _base_problem(path, chain=()):
+    """``(file, SyntaxError)`` for the first of the Python config ``path``
+    and its local ``_base_`` files that does not compile, or the list of
+    files of a ``_base_`` cycle; None if there is neither."""
+    path = osp.normpath(path)
+    if path in chain:
+        return list(chain[chain.index(path):]) + [path]
+    if not (path.endswith('.py') and osp.isfile(path)):
+        return None
     with open(path, encoding='utf-8') as f:
         text = f.read()
     try:
@@ -43,24 +50,7 @@ def _syntax_error_in(path):
     except SyntaxError as error:
         return path, error
     for base in _local_bases(path, tree):
-        found = _syntax_error_in(base)
-        if found:
-            return found
-    return None
-
-
-def _base_cycle(path, chain=()):
-    """The chain of Python ``_base_`` files that leads back to one of its
-    files, as a list of paths; None if there is no cycle."""
-    path = osp.normpath(path)
-    if path in chain:
-        return list(chain[chain.index(path):]) + [path]
-    if not (path.endswith('.py') and osp.isfile(path)):
-        return None
-    with open(path, encoding='utf-8') as f:
-        tree = ast.parse(f.read())
-    for base in _local_bases(path, tree):
-        found = _base_cycle(base, chain + (path, ))
+        found = _base_problem(base, chain + (path, ))
         if found:
             return found
     return None
@@ -77,8 +67,8 @@ def read_config(path):
     try:
         return Config.fromfile(path)
     except RecursionError:
-        cycle = _base_cycle(path)
-        if cycle is None:
+        cycle = _base_problem(path)
+        if not isinstance(cycle, list):
             raise
         raise ConfigError(f'{path}: circular _base_: '
                           f'{" -> ".join(cycle)}; a config cannot be its '
@@ -93,8 +83,8 @@ def read_config(path):
         raise ConfigError(f'{path}{where}: YAML syntax error: {what}') \
             from None
     except SyntaxError as error:
-        found = _syntax_error_in(path) or (path, error)
-        where, error = found
+        found = _base_problem(path)
+        where, error = found if isinstance(found, tuple) else (path, error)
         raise ConfigError(
             f'{where}, line {error.lineno}: syntax error: {error.msg}'
             + (f': {error.text.strip()}' if error.text else '')) from None
@@ -106,30 +96,15 @@ def _keys(node):
     return [f'0..{len(node) - 1}'] if node else []
 
 
+#: The kinds of config values a ``--cfg-options`` value must keep (None and
+#: other values: anything may replace them).
+KINDS = ((bool, 'a bool'), ((int, float), 'a number'), (str, 'a string'),
+         ((list, tuple), 'a list or tuple'), (dict, 'a dict'))
+
+
 def _kind(value):
-    """The kind of a config value, for ``--cfg-options`` type checks."""
-    if isinstance(value, bool):
-        return 'a bool'
-    if isinstance(value, (int, float)):
-        return 'a number'
-    if isinstance(value, str):
-        return 'a string'
-    if isinstance(value, (list, tuple)):
-        return 'a list or tuple'
-    if isinstance(value, dict):
-        return 'a dict'
-    return None  # None and other values: anything may replace them
-
-
-def _check_type(key, old, new):
-    """Refuse a ``--cfg-options`` value of another kind than the value it
-    replaces (None is always allowed: it turns an option off)."""
-    kind = _kind(old)
-    if kind is None or new is None or _kind(new) == kind:
-        return
-    raise ConfigError(
-        f'--cfg-options {key}={new!r}: the config has {old!r}, {kind}; '
-        f'allowed: {kind} or None')
+    return next((name for types, name in KINDS if isinstance(value, types)),
+                None)
 
 
 def warn_new_keys(cfg, options):
@@ -163,13 +138,17 @@ def warn_new_keys(cfg, options):
                     f'--cfg-options {key}: {where}; it is added as a new '
                     'key, check its spelling', UserWarning, stacklevel=2)
                 break
-        else:
-            _check_type(key, node, value)
+        else:  # a value of another kind than the old one (None: turn off)
+            kind = _kind(node)
+            if kind is not None and value is not None and \
+                    _kind(value) != kind:
+                raise ConfigError(
+                    f'--cfg-options {key}={value!r}: the config has '
+                    f'{node!r}, {kind}; allowed: {kind} or None')
 
 
 def safe_checkpoint_hook(cfg):
-    """The config's ``default_hooks.checkpoint`` dict if it is
-    SafeCheckpointHook (by name or class), else None."""
+    """``default_hooks.checkpoint`` if it is SafeCheckpointHook, else None."""
     hook = (cfg.get('default_hooks') or {}).get('checkpoint')
     if isinstance(hook, dict) and \
             hook.get('type') in (SAFE_HOOK, SafeCheckpointHook):
@@ -193,10 +172,6 @@ def warn_unsafe_checkpoint_hook(cfg):
         'user_guides/checkpoints.md)', UserWarning, stacklevel=2)
 
 
-#: The dataloaders whose data a metric is computed on.
-EVAL_LOADERS = ('val_dataloader', 'test_dataloader')
-
-
 def _leaf_datasets(node, key):
     """``(dotted key, dataset dict)`` of each dataset below a dataset
     config, through wrappers (``dataset=`` / ``datasets=[...]``)."""
@@ -211,37 +186,17 @@ def _leaf_datasets(node, key):
         yield key, node
 
 
-def force_test_mode(cfg):
-    """Set ``test_mode=True`` on every val/test dataset; ConfigError at
-    start-up for ``test_mode=False`` or ``bad_images='skip'`` there."""
-    for loader in EVAL_LOADERS:
-        top = (cfg.get(loader) or {}).get('dataset')
-        for key, dataset in _leaf_datasets(top, f'{loader}.dataset'):
-            if dataset.get('test_mode', True) is not True:
-                raise ConfigError(
-                    f'{key}.test_mode={dataset["test_mode"]!r}: a val/test '
-                    'set is always in test mode (no image filtered or '
-                    'skipped); allowed: True, or leave it out')
-            if dataset.get('bad_images') == 'skip':
-                raise ConfigError(
-                    f"{key}.bad_images='skip': a val/test set must not "
-                    "lose images (the metric would count another image in "
-                    "its place); allowed: 'error'")
-            dataset['test_mode'] = True
-
-
-def _num_classes(node, key):
-    """``(dotted key, value)`` of each int ``num_classes`` in a model
-    config."""
+def leaves(node, prefix):
+    """``(dotted key, value)`` of each value in a config below ``prefix``
+    that is not a dict, list or tuple (dict keys sorted)."""
     if isinstance(node, dict):
-        for name, value in node.items():
-            if name == 'num_classes' and isinstance(value, int):
-                yield f'{key}.{name}', value
-            else:
-                yield from _num_classes(value, f'{key}.{name}')
+        for key in sorted(node):
+            yield from leaves(node[key], f'{prefix}.{key}')
     elif isinstance(node, (list, tuple)):
-        for i, value in enumerate(node):
-            yield from _num_classes(value, f'{key}.{i}')
+        for i, item in enumerate(node):
+            yield from leaves(item, f'{prefix}[{i}]')
+    else:
+        yield prefix, node
 
 
 def _dataset_classes(cfg, dataset):
@@ -268,28 +223,32 @@ def _dataset_classes(cfg, dataset):
         return None
 
 
-def check_num_classes(cfg):
-    """ConfigError when a ``num_classes`` is below a dataset's number of
+def check_data_config(cfg):
+    """The tools' start-up data checks: ``test_mode=True`` on every val/test
+    dataset (ConfigError for ``test_mode=False`` or ``bad_images='skip'``
+    there); ConfigError for a ``num_classes`` below a dataset's number of
     classes (it would fail when that class is first drawn)."""
-    heads = list(_num_classes(cfg.get('model'), 'model'))
-    if not heads:
-        return
-    for loader in ('train_dataloader', ) + EVAL_LOADERS:
+    heads = [(key, value) for key, value in leaves(cfg.get('model'), 'model')
+             if key.endswith('.num_classes') and isinstance(value, int)]
+    for loader in LOADERS:
         top = (cfg.get(loader) or {}).get('dataset')
         for key, dataset in _leaf_datasets(top, f'{loader}.dataset'):
-            classes = _dataset_classes(cfg, dataset)
-            if not classes:
-                continue
-            for head, number in heads:
+            if loader != 'train_dataloader':
+                if dataset.get('test_mode', True) is not True:
+                    raise ConfigError(
+                        f'{key}.test_mode={dataset["test_mode"]!r}: a '
+                        'val/test set is always in test mode (no image '
+                        'filtered or skipped); allowed: True, or leave it out')
+                if dataset.get('bad_images') == 'skip':
+                    raise ConfigError(
+                        f"{key}.bad_images='skip': a val/test set must not "
+                        'lose images (the metric would count another image '
+                        "in its place); allowed: 'error'")
+                dataset['test_mode'] = True
+            classes = _dataset_classes(cfg, dataset) if heads else None
+            for head, number in heads if classes else ():
                 if number < len(classes):
                     raise ConfigError(
                         f'{head}={number} but {key} has {len(classes)} '
                         f'classes ({dataset.get("type")}); allowed: '
                         f'{head} >= {len(classes)}')
-
-
-def check_data_config(cfg):
-    """The tools' start-up data checks."""
-
-    force_test_mode(cfg)
-    check_num_classes(cfg)

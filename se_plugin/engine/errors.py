@@ -15,8 +15,7 @@ class CheckpointError(UserInputError):
 
 
 class CheckpointMismatchError(CheckpointError, ValueError):
-    """A checkpoint's weights do not fit the model (missing, unexpected or
-    mis-shaped keys)."""
+    """A checkpoint's weights do not fit the model (keys or shapes)."""
 
 
 class InputNotFoundError(UserInputError, FileNotFoundError):
@@ -24,13 +23,11 @@ class InputNotFoundError(UserInputError, FileNotFoundError):
 
 
 class OutputExistsError(UserInputError, FileExistsError):
-    """A tool would overwrite an existing file; it never does unless
-    told to."""
+    """A tool would overwrite a file; it never does unless told to."""
 
 
 class ConfigError(UserInputError, ValueError):
-    """A config file, a config value or a ``--cfg-options`` item is
-    malformed."""
+    """A malformed config file, config value or ``--cfg-options`` item."""
 
 
 class DataError(UserInputError, ValueError):
@@ -54,7 +51,6 @@ class ConversionError(UserInputError, ValueError):
 def report_user_errors(main):
     """Turn our errors about the user's input into one line on stderr and
     exit status 1; other exceptions keep their traceback."""
-
     @functools.wraps(main)
     def wrapper(argv=None):
         try:

@@ -70,11 +70,11 @@ def _read_safetensors(path):
                               f'({error})') from None
 
 
-def _listed(keys):
-    keys = sorted(keys)
-    more = f' and {len(keys) - MAX_LISTED} more' if len(keys) > MAX_LISTED \
-        else ''
-    return ', '.join(keys[:MAX_LISTED]) + more
+def _listed(items, sep=', '):
+    items = sorted(items)
+    more = f' and {len(items) - MAX_LISTED} more' if len(items) > \
+        MAX_LISTED else ''
+    return sep.join(items[:MAX_LISTED]) + more
 
 
 def checkpoint_weights(checkpoint):
@@ -99,38 +99,24 @@ def state_mismatch(model_state, checkpoint):
     shapes = [
         f'{k} {tuple(weights[k].shape)} in the checkpoint, '
         f'{tuple(model_state[k].shape)} in the model'
-        for k in sorted(model_state.keys() & weights.keys())
+        for k in model_state.keys() & weights.keys()
         if isinstance(weights[k], torch.Tensor)
         and weights[k].shape != model_state[k].shape
     ]
-    lines = []
-    if missing:
-        lines.append(f'{len(missing)} missing keys: {_listed(missing)}')
-    if unexpected:
-        lines.append(
-            f'{len(unexpected)} unexpected keys: {_listed(unexpected)}')
-    if shapes:
-        more = f' and {len(shapes) - MAX_LISTED} more' if len(shapes) > \
-            MAX_LISTED else ''
-        lines.append(f'{len(shapes)} mis-shaped keys: '
-                     + '; '.join(shapes[:MAX_LISTED]) + more)
-    return '\n'.join(lines)
+    return '\n'.join(
+        f'{len(keys)} {what} keys: {_listed(keys, sep)}'
+        for what, keys, sep in (('missing', missing, ', '), (
+            'unexpected', unexpected, ', '), ('mis-shaped', shapes, '; '))
+        if keys)
 
 
 def check_resumable(path, checkpoint):
-    """Refuse a checkpoint that holds weights but no training state.
-
-    Raises:
-        CheckpointError: ``meta.epoch``/``meta.iter`` or the optimizer state
-            is missing, as in ``best_*.pth``, published or converted files.
-    """
+    """CheckpointError for a checkpoint without ``meta.epoch``/``meta.iter``
+    or optimizer state (``best_*.pth``, published or converted files)."""
     meta = checkpoint.get('meta')
-    lacks = [
-        name for name, present in (
-            ('meta.epoch', isinstance(meta, dict) and 'epoch' in meta),
-            ('meta.iter', isinstance(meta, dict) and 'iter' in meta),
-            ('optimizer', 'optimizer' in checkpoint)) if not present
-    ]
+    lacks = [f'meta.{key}' for key in ('epoch', 'iter')
+             if not isinstance(meta, dict) or key not in meta]
+    lacks += ['optimizer'] if 'optimizer' not in checkpoint else []
     if lacks:
         raise CheckpointError(
             f'{path}: cannot be resumed, it has no {", ".join(lacks)} (a '

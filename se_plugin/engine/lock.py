@@ -18,7 +18,6 @@ class WorkDirBusyError(UserInputError, RuntimeError):
 def lock_work_dir(work_dir):
     """Take the work dir's lock (held while the returned file is open) or
     raise :class:`WorkDirBusyError` naming the holder."""
-
     os.makedirs(work_dir, exist_ok=True)
     path = osp.join(work_dir, LOCK_NAME)
     handle = open(path, 'a+')
@@ -39,6 +38,5 @@ def lock_work_dir(work_dir):
 
 
 def is_rank_zero():
-    """Rank 0 of a distributed launch (torchrun / mmengine's launchers set
-    RANK), or a single process."""
+    """Rank 0 of a distributed launch (RANK), or a single process."""
     return int(os.environ.get('RANK', '0')) == 0

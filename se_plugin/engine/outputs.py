@@ -26,12 +26,11 @@ def check_output(path, inputs=(), overwrite=False, option='--out',
                  flag='--overwrite'):
     """OutputExistsError where file ``path`` is one of ``inputs`` (always)
     or exists (unless ``overwrite``)."""
-
-    for name in inputs:
-        if name and same_file(name, path):
-            raise OutputExistsError(
-                f'{option} {str(path)!r} is one of the inputs ({name}); the '
-                f'tool never writes over its inputs, give another {option}')
+    name = next((n for n in inputs if n and same_file(n, path)), None)
+    if name:
+        raise OutputExistsError(
+            f'{option} {str(path)!r} is one of the inputs ({name}); the '
+            f'tool never writes over its inputs, give another {option}')
     if osp.lexists(path) and not overwrite:
         raise OutputExistsError(
             f'{option} {str(path)!r} exists; pass {flag} to replace it, or '
@@ -80,8 +79,7 @@ def check_output_dir(root, inputs=(), overwrite=False, option='root',
 
 
 def remove_written(root):
-    """Remove the files the manifest of ``root`` lists (the tool's own
-    earlier output, after :func:`check_output_dir` allowed replacing it)."""
+    """Remove the files the manifest of ``root`` lists (an earlier output)."""
     path = osp.join(root, MANIFEST)
     if not osp.exists(path):
         return

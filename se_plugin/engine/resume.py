@@ -7,9 +7,11 @@ import torch
 from mmengine.config import Config
 
 from .checkpoint_hook import was_validated
-from .config import SAFE_HOOK, safe_checkpoint_hook
+from .config import SAFE_HOOK, leaves as _leaves, safe_checkpoint_hook
 from .errors import ConfigError
 
+#: What a config needs to validate.
+LOOP_KEYS = ('val_cfg', 'val_dataloader', 'val_evaluator')
 #: Config parts the checkpoint's state overrides on resume.
 COMPARED = ('optim_wrapper', 'param_scheduler', 'train_cfg',
             'train_dataloader.batch_size', 'train_dataloader.dataset',
@@ -23,17 +25,6 @@ def _get(cfg, dotted):
             return None
         node = node[part]
     return node
-
-
-def _leaves(node, prefix):
-    if isinstance(node, dict):
-        for key in sorted(node):
-            yield from _leaves(node[key], f'{prefix}.{key}')
-    elif isinstance(node, (list, tuple)):
-        for i, item in enumerate(node):
-            yield from _leaves(item, f'{prefix}[{i}]')
-    else:
-        yield prefix, node
 
 
 def config_differences(saved, current, allowed=None):
@@ -97,14 +88,19 @@ def _replanned_keys(saved, longer):
     return allowed
 
 
+def _saved_config(checkpoint):
+    """The config a checkpoint was trained with (None: not mmengine's)."""
+    text = (checkpoint.get('meta') or {}).get('cfg')
+    return Config.fromstring(text, '.py') if isinstance(text, str) else None
+
+
 def check_resume_config(path, checkpoint, cfg):
     """ConfigError for a config that changes what the checkpoint's state
     overrides; a message if the run has already finished, else None."""
     meta = checkpoint.get('meta') or {}
-    text = meta.get('cfg')
-    if not isinstance(text, str):
-        return None  # checkpoints not saved by mmengine's Runner
-    saved = Config.fromstring(text, '.py')
+    saved = _saved_config(checkpoint)
+    if saved is None:
+        return None
     longer = longer_run(saved, cfg)
     allowed = {}
     if longer and safe_checkpoint_hook(cfg):
@@ -125,45 +121,35 @@ def check_resume_config(path, checkpoint, cfg):
     for key, done in (('max_epochs', meta.get('epoch')),
                       ('max_iters', meta.get('iter'))):
         if key in loop and isinstance(done, int) and done >= loop[key]:
-            if _final_validation_pending(path, cfg, key == 'max_epochs'):
-                return None  # the checkpoint hook runs it, then stops
+            hook = safe_checkpoint_hook(cfg)
+            if hook and hook.get('by_epoch', True) == (key == 'max_epochs') \
+                    and all(cfg.get(k) is not None for k in LOOP_KEYS) \
+                    and not was_validated(path):
+                # SafeCheckpointHook runs the lost last validation, then stops.
+                return None
             return (f'{path}: the run is finished ({key.split("_")[1]} '
                     f'{done} of train_cfg.{key}={loop[key]}); nothing to '
                     'train')
     return None
 
 
-def _final_validation_pending(path, cfg, by_epoch):
-    """Whether the last step's validation did not complete and
-    SafeCheckpointHook will run it on resume."""
-    hook = safe_checkpoint_hook(cfg)
-    if hook is None or hook.get('by_epoch', True) != by_epoch:
-        return False
-    validates = all(cfg.get(key) is not None for key in
-                    ('val_cfg', 'val_dataloader', 'val_evaluator'))
-    return validates and not was_validated(path)
-
-
 def replan_schedules(checkpoint, runner):
     """Re-plan a checkpoint's schedule for a longer run in place, replaying
     the schedulers from step 0 as ParamSchedulerHook steps them; a line for
     the log, None if not longer; ConfigError if it cannot be replayed."""
-
-    meta = checkpoint.get('meta') or {}
-    text = meta.get('cfg')
-    if not isinstance(text, str) or 'param_schedulers' not in checkpoint:
-        return None
-    longer = longer_run(Config.fromstring(text, '.py'), runner.cfg)
-    if longer is None:
+    saved = _saved_config(checkpoint)
+    longer = saved and 'param_schedulers' in checkpoint and longer_run(
+        saved, runner.cfg)
+    if not longer:
         return None
     key, old, new = longer
+    head = f'train_cfg.{key}: {old} in the checkpoint, now {new}'
     states = checkpoint['param_schedulers']
     groups = (checkpoint.get('optimizer') or {}).get('param_groups')
     if not isinstance(states, list) or groups is None:
         raise ConfigError(
-            f'train_cfg.{key}: {old} in the checkpoint, now {new}; a longer '
-            'run is re-planned only for one optimizer and its list of '
-            'param_scheduler; resume with the checkpoint\'s value')
+            f'{head}; a longer run is re-planned only for one optimizer and '
+            "its list of param_scheduler; resume with the checkpoint's value")
     epoch_length = len(runner.train_dataloader)
     by_epoch = key == 'max_epochs'
     moved = []
@@ -174,18 +160,17 @@ def replan_schedules(checkpoint, runner):
                           ('total_steps', 'plans its phases once')):
             if state.get(attr):
                 raise ConfigError(
-                    f'train_cfg.{key}: {old} in the checkpoint, now {new}; '
-                    f'param_scheduler[{i}] ({state.get("param_name")}) '
-                    f'{why} and cannot be re-planned; resume with the '
-                    'checkpoint\'s value')
+                    f'{head}; param_scheduler[{i}] '
+                    f'({state.get("param_name")}) {why} and cannot be '
+                    "re-planned; resume with the checkpoint's value")
         # Lengths in the scheduler's unit: iterations for an iteration
         # scheduler in an epoch loop (convert_to_iter_based too).
         scale = epoch_length if by_epoch and not state['by_epoch'] else 1
         if _replan(state, old * scale, new * scale):
             moved.append(i)
     if not moved:
-        return (f'train_cfg.{key}: {old} in the checkpoint, now {new}; no '
-                'scheduler ran to the old end, the schedule is kept')
+        return (f'{head}; no scheduler ran to the old end, the schedule is '
+                'kept')
     # The checkpoint's parameter groups, one stand-in parameter each.
     optimizer = torch.optim.Optimizer(
         [dict(g, params=[torch.zeros(1)]) for g in groups], {})
@@ -200,7 +185,7 @@ def replan_schedules(checkpoint, runner):
                                state['base_values']):
             group[name] = group[f'initial_{name}'] = base
         schedulers.append(scheduler)
-    done = meta['epoch'] if by_epoch else meta['iter']
+    done = checkpoint['meta']['epoch' if by_epoch else 'iter']
     with warnings.catch_warnings():  # the optimizer never steps here
         warnings.simplefilter('ignore', UserWarning)
         for scheduler in schedulers:  # each steps once when built
@@ -216,13 +201,13 @@ def replan_schedules(checkpoint, runner):
     for i, (state, scheduler) in enumerate(zip(states, schedulers)):
         if scheduler._global_step != state['_global_step']:
             raise ConfigError(
-                f'train_cfg.{key}: {old} in the checkpoint, now {new}; '
-                f'param_scheduler[{i}] was stepped {state["_global_step"]} '
-                f'times, a replay {scheduler._global_step}; the schedule '
-                'cannot be re-planned, resume with the checkpoint\'s value')
+                f'{head}; param_scheduler[{i}] was stepped '
+                f'{state["_global_step"]} times, a replay '
+                f'{scheduler._global_step}; the schedule cannot be '
+                "re-planned, resume with the checkpoint's value")
         state.update(scheduler.state_dict())
         for group, replayed in zip(groups, optimizer.param_groups):
             group[state['param_name']] = replayed[state['param_name']]
-    return (f'train_cfg.{key}: {old} in the checkpoint, now {new}: '
-            f'param_scheduler {moved} re-planned to end at {new}, values '
-            'continue as in an uninterrupted run of that length')
+    return (f'{head}: param_scheduler {moved} re-planned to end at '
+            f'{new}, values continue as in an uninterrupted run of that '
+            'length')

@@ -15,7 +15,7 @@ from mmengine.logging import MMLogger
 from mmengine.registry import RUNNERS
 from mmengine.runner import Runner
 
-from .config import (SAFE_HOOK, check_data_config, read_config,
+from .config import (LOADERS, SAFE_HOOK, check_data_config, read_config,
                      safe_checkpoint_hook, warn_new_keys,
                      warn_unsafe_checkpoint_hook)
 from .errors import ConfigError
@@ -30,8 +30,7 @@ OUT_SUFFIXES = dict(pred=('.pkl', '.pickle'),
 
 
 class CfgOptionsAction(DictAction):
-    """DictAction that names a malformed item instead of failing to unpack
-    it."""
+    """DictAction that names a malformed item instead of failing to unpack."""
 
     def __call__(self, parser, namespace, values, option_string=None):
         for item in values:
@@ -49,17 +48,15 @@ def runner_parser(description):
     """An ArgumentParser with the options both tools share."""
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument('config', help='config file path')
-    parser.add_argument(
-        '--work-dir',
-        help='folder for logs and checkpoints (default: the config\'s '
-        'work_dir, else work_dirs/<config name>)')
+    parser.add_argument('--work-dir', help="folder for logs and checkpoints "
+                        "(default: the config's work_dir, else "
+                        'work_dirs/<config name>)')
     parser.add_argument(
         '--cfg-options', nargs='+', action=CfgOptionsAction,
         help='override config entries, e.g. train_cfg.max_epochs=1 '
         'model.backbone.se_cfg.ratio=8 (merged before the other options)')
-    parser.add_argument(
-        '--no-pin-memory', action='store_true',
-        help='pin_memory=False in the dataloaders')
+    parser.add_argument('--no-pin-memory', action='store_true',
+                        help='pin_memory=False in the dataloaders')
     parser.add_argument(
         '--launcher', choices=LAUNCHERS, default='none', help='job launcher')
     # torch.distributed.launch passes --local-rank; torchrun sets LOCAL_RANK.
@@ -68,8 +65,7 @@ def runner_parser(description):
 
 
 def load_config(args):
-    """The config with ``--cfg-options`` and ``--work-dir`` applied and
-    checked (ConfigError)."""
+    """The config with ``--cfg-options``/``--work-dir`` applied, checked."""
     os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
     cfg = read_config(args.config)
     if args.cfg_options is not None:
@@ -146,8 +142,7 @@ def merge_train_args(cfg, args):
             f'config; {args.config} has auto_scale_lr='
             f'{cfg.get("auto_scale_lr")!r}')
     if not is_mmdet(cfg):
-        loaders = ('train_dataloader', 'val_dataloader', 'test_dataloader')
-        kept = {f: cfg[f].get('persistent_workers', False) for f in loaders
+        kept = {f: cfg[f].get('persistent_workers', False) for f in LOADERS
                 if cfg.get(f) is not None}
         cfg = _toolbox_merge(cfg, args, 'train.py', resume=None)
         for field, persistent in kept.items():
@@ -167,8 +162,7 @@ def merge_train_args(cfg, args):
             cfg.auto_scale_lr.enable = True
         if args.no_validate:
             cfg.val_cfg = cfg.val_dataloader = cfg.val_evaluator = None
-        _no_pin_memory(cfg, args, ('train_dataloader', 'val_dataloader',
-                                   'test_dataloader'), persistent=True)
+        _no_pin_memory(cfg, args, LOADERS, persistent=True)
     if args.resume is not None:
         path = args.resume
         if path == 'auto':
@@ -184,8 +178,7 @@ def merge_train_args(cfg, args):
 
 
 def tool_inputs(cfg, args):
-    """The files tools/test.py reads: config, checkpoint and the test
-    set's annotation files."""
+    """tools/test.py's inputs: config, checkpoint, test annotation files."""
     inputs = [args.config, args.checkpoint]
 
     def visit(node, root):
@@ -266,8 +259,7 @@ def merge_test_args(cfg, args):
 
 
 def allow_partial(cfg):
-    """``tools/test.py --allow-partial``: load what fits (needs the safe
-    checkpoint hook)."""
+    """``--allow-partial``: load what fits (needs SafeCheckpointHook)."""
     hook = safe_checkpoint_hook(cfg)
     if hook is None:
         raise ConfigError(
@@ -278,8 +270,7 @@ def allow_partial(cfg):
 
 
 def dump_predictions(runner, cfg, path):
-    """Add the toolbox's dump of the predictions to ``path`` (.pkl) to the
-    runner's test evaluator."""
+    """Add the toolbox's dump of the predictions to ``path`` (.pkl)."""
     if is_mmdet(cfg):
         from mmdet.evaluation import DumpDetResults as Dump
     else:
@@ -290,7 +281,6 @@ def dump_predictions(runner, cfg, path):
 def init_cpu_distributed(cfg):
     """Start the process group of ``--launcher pytorch`` without CUDA
     (mmengine's ``init_dist`` needs CUDA; docs/architecture.md)."""
-
     if (cfg.launcher != 'pytorch' or torch.cuda.is_available()
             or torch.distributed.is_initialized()):
         return
