@@ -59,10 +59,8 @@ def _forward_backward(model, x):
 STEPS = dict(forward=_forward, forward_backward=_forward_backward)
 
 
-def time_models(models: Dict[str, nn.Module],
-                input_shape: Sequence[int],
-                batch_size: int = 1,
-                repeats: int = 10,
+def time_models(models: Dict[str, nn.Module], input_shape: Sequence[int],
+                batch_size: int = 1, repeats: int = 10,
                 warmup: int = 2) -> Dict[str, Tuple[float, float]]:
     """Name -> median (forward, forward+backward) seconds: forward in eval
     mode without autograd, the other in train mode, all timed interleaved."""
@@ -72,14 +70,11 @@ def time_models(models: Dict[str, nn.Module],
     fns = {f'{name}/{step}': functools.partial(fn, model, x)
            for name, model in models.items() for step, fn in STEPS.items()}
     times = time_interleaved(fns, repeats, warmup)
-    return {
-        name: tuple(times[f'{name}/{step}']['median'] for step in STEPS)
-        for name in models
-    }
+    return {name: tuple(times[f'{name}/{step}']['median'] for step in STEPS)
+            for name in models}
 
 
-def cost_rows(models: Dict[str, nn.Module],
-              baseline: str,
+def cost_rows(models: Dict[str, nn.Module], baseline: str,
               input_shape: Sequence[int],
               speed: Optional[dict] = None) -> List[dict]:
     """One row per model: its cost and ratios to ``baseline``'s; timed with
@@ -90,50 +85,39 @@ def cost_rows(models: Dict[str, nn.Module],
     costs = {name: model_cost(m, input_shape) for name, m in models.items()}
     times = time_models(models, input_shape, **speed) \
         if speed is not None else None
-    rows = []
+    rows, base = [], costs[baseline]
     for name, cost in costs.items():
-        base = costs[baseline]
-        row = dict(
-            model=name,
-            params=cost.params,
-            params_ratio=cost.params / base.params,
-            gflops=cost.flops / 1e9,
-            flops_ratio=cost.flops / base.flops,
-            uncounted=' '.join(op.replace('aten::', '')
-                               for op in cost.uncounted))
+        row = dict(model=name, params=cost.params,
+                   params_ratio=cost.params / base.params,
+                   gflops=cost.flops / 1e9,
+                   flops_ratio=cost.flops / base.flops,
+                   uncounted=' '.join(op.replace('aten::', '')
+                                      for op in cost.uncounted))
         if times is not None:
             (fwd, fwd_bwd), (base_fwd, base_fwd_bwd) = times[name], \
                 times[baseline]
-            row.update(
-                forward_ms=fwd * 1e3,
-                forward_ratio=fwd / base_fwd,
-                forward_backward_ms=fwd_bwd * 1e3,
-                forward_backward_ratio=fwd_bwd / base_fwd_bwd)
+            row.update(forward_ms=fwd * 1e3, forward_ratio=fwd / base_fwd,
+                       forward_backward_ms=fwd_bwd * 1e3,
+                       forward_backward_ratio=fwd_bwd / base_fwd_bwd)
         rows.append(row)
     return rows
 
 
-_FORMATS = dict(
-    params='{:,}',
-    gflops='{:.3f}',
-    forward_ms='{:.1f}',
-    forward_backward_ms='{:.1f}')
+_FORMATS = dict(params='{:,}', gflops='{:.3f}', forward_ms='{:.1f}',
+                forward_backward_ms='{:.1f}')
 
 
 def _fmt(key, value):
-    if key.endswith('ratio'):
-        return f'{value:.4f}'
-    return _FORMATS.get(key, '{}').format(value)
+    return ('{:.4f}' if key.endswith('ratio') else _FORMATS.get(
+        key, '{}')).format(value)
 
 
 def to_markdown(rows: List[dict]) -> str:
     """The rows as a Markdown table."""
     keys = list(rows[0])
     lines = ['| ' + ' | '.join(keys) + ' |', '|' + '---|' * len(keys)]
-    lines += [
-        '| ' + ' | '.join(_fmt(k, row[k]) for k in keys) + ' |'
-        for row in rows
-    ]
+    lines += ['| ' + ' | '.join(_fmt(k, row[k]) for k in keys) + ' |'
+              for row in rows]
     return '\n'.join(lines) + '\n'
 
 

@@ -15,12 +15,9 @@ _RESNET_PATH = re.compile(r'(?:^|\.)layer(\d+)\.(\d+)\.se$')
 
 
 def block_name(path: str) -> str:
-    """The paper's name of the SE module at ``path``.
-
-    ``...layer{s}.{b}.se`` (SE-ResNet, SE-ResNeXt, SENet-154) becomes
-    ``SE_{s+1}_{b+1}``: ``layer1.2.se`` is SE_2_3, the last block of
-    conv2_x. Other backbones keep the module path.
-    """
+    """The paper's name of the SE module at ``path``: ``...layer{s}.{b}.se``
+    (SE-ResNet, SE-ResNeXt, SENet-154) is ``SE_{s+1}_{b+1}`` (``layer1.2.se``
+    is SE_2_3, conv2_x's last block); other paths stay."""
     match = _RESNET_PATH.search(path)
     if match is None:
         return path
@@ -69,7 +66,6 @@ class ExcitationRecorder:
         self._handles = []
 
     def _hook(self, name):
-
         def record(module, inputs, output):
             # NoSqueeze gates vary over positions: keep one value per channel.
             self._values[name].append(
@@ -78,10 +74,8 @@ class ExcitationRecorder:
         return record
 
     def __enter__(self):
-        self._handles = [
-            module.gate.register_forward_hook(self._hook(name))
-            for name, module in self.modules.items()
-        ]
+        self._handles = [module.gate.register_forward_hook(self._hook(name))
+                         for name, module in self.modules.items()]
         return self
 
     def __exit__(self, *exc):
@@ -91,10 +85,8 @@ class ExcitationRecorder:
 
     def gates(self) -> Dict[str, np.ndarray]:
         """Recorded gate values per block, ``N x C`` over all forwards."""
-        return {
-            name: torch.cat(values).numpy() if values else np.zeros((0, 0))
-            for name, values in self._values.items()
-        }
+        return {name: torch.cat(values).numpy() if values else
+                np.zeros((0, 0)) for name, values in self._values.items()}
 
 
 def sample_channels(num_channels: int, num: int, seed: int = 0) -> np.ndarray:
@@ -131,8 +123,7 @@ def select_images(labels: np.ndarray, per_class: Optional[int]) -> np.ndarray:
     if not isinstance(per_class, int) or per_class < 1:
         raise ValueError(f'per_class={per_class!r} must be an int >= 1 or '
                          'None (all images)')
-    taken = {}
-    keep = []
+    taken, keep = {}, []
     for i, label in enumerate(labels):
         if taken.get(int(label), 0) < per_class:
             taken[int(label)] = taken.get(int(label), 0) + 1
@@ -153,16 +144,12 @@ def record_dataset(model: nn.Module, loader,
             logits = model(data['inputs'], mode='tensor')
             predictions.append(logits.argmax(1).cpu())
             labels += [int(s.gt_label[0]) for s in data['data_samples']]
-    return dict(
-        gates=recorder.gates(),
-        labels=np.asarray(labels),
-        predictions=torch.cat(predictions).numpy())
+    return dict(gates=recorder.gates(), labels=np.asarray(labels),
+                predictions=torch.cat(predictions).numpy())
 
 
-def summarize(gates: Dict[str, np.ndarray],
-              labels: np.ndarray,
-              classes: Sequence[int],
-              num_channels: int = 50,
+def summarize(gates: Dict[str, np.ndarray], labels: np.ndarray,
+              classes: Sequence[int], num_channels: int = 50,
               seed: int = 0) -> List[dict]:
     """Fig. 5's rows: ``block``, ``class`` (index or ``'all'``), ``channel``,
     ``mean_activation``, ``num_images``."""
@@ -172,9 +159,7 @@ def summarize(gates: Dict[str, np.ndarray],
         for cls, mean in class_means(values, labels, classes).items():
             count = len(labels) if cls == 'all' else int(
                 (labels == int(cls)).sum())
-            rows += [
-                dict(block=block, cls=cls, channel=int(ch),
-                     mean_activation=float(mean[ch]), num_images=count)
-                for ch in channels
-            ]
+            rows += [dict(block=block, cls=cls, channel=int(ch),
+                          mean_activation=float(mean[ch]), num_images=count)
+                     for ch in channels]
     return rows

@@ -12,34 +12,26 @@ def write_numbers(out_dir: str, record: dict, rows: List[dict],
     """Save the recorded gates (npz) and the summary rows (CSV) in
     ``out_dir``; returns the two paths."""
     os.makedirs(out_dir, exist_ok=True)
-    arrays = dict(
-        labels=record['labels'],
-        predictions=record['predictions'],
-        indices=np.asarray(record['indices']))
+    arrays = dict(labels=record['labels'], predictions=record['predictions'],
+                  indices=np.asarray(record['indices']))
     for block, gates in record['gates'].items():
         arrays[f'gates_{block}'] = gates
         arrays[f'channels_{block}'] = np.asarray(
             sorted({r['channel'] for r in rows if r['block'] == block}))
-    paths = dict(
-        npz=osp.join(out_dir, 'excitation.npz'),
-        csv=osp.join(out_dir, 'excitation.csv'))
+    paths = dict(npz=osp.join(out_dir, 'excitation.npz'),
+                 csv=osp.join(out_dir, 'excitation.csv'))
     np.savez_compressed(paths['npz'], **arrays)
     with open(paths['csv'], 'w', newline='') as f:
         writer = csv.DictWriter(f, fieldnames=[
             'block', 'class', 'class_name', 'channel', 'mean_activation',
-            'num_images'
-        ])
+            'num_images'])
         writer.writeheader()
         for r in rows:
             writer.writerow({
-                'block': r['block'],
-                'class': r['cls'],
-                'class_name': 'all' if r['cls'] == 'all' else
-                class_names[int(r['cls'])],
-                'channel': r['channel'],
-                'mean_activation': repr(r['mean_activation']),
-                'num_images': r['num_images'],
-            })
+                'block': r['block'], 'class': r['cls'], 'class_name': 'all'
+                if r['cls'] == 'all' else class_names[int(r['cls'])],
+                'channel': r['channel'], 'num_images': r['num_images'],
+                'mean_activation': repr(r['mean_activation'])})
     return paths
 
 

@@ -18,14 +18,9 @@ ConfigLike = Union[str, os.PathLike, Config]
 
 
 def to_config(config: ConfigLike) -> Config:
-    """A copy of ``config``: a Config, a config file or a zoo model's name.
-
-    Raises:
-        InputNotFoundError: A path (it has a folder or a suffix) that does
-            not exist.
-        ConfigError: The file does not parse.
-        ValueError: A name that is not in the zoo.
-    """
+    """A copy of ``config``: a Config, a config file or a zoo model's name
+    (InputNotFoundError for a path, with a folder or suffix, that does not
+    exist)."""
     if isinstance(config, Config):
         return config.copy()
     path = os.fspath(config)
@@ -53,13 +48,8 @@ def build_model(config: ConfigLike,
 
     Returns:
         torch.nn.Module: The model in eval mode (an mmpretrain classifier,
-        an mmdet detector, ...), with its config as ``model.cfg``.
-
-    Raises:
-        OptionError: ``config`` or ``checkpoint`` of another type.
-        InputNotFoundError: The config or the checkpoint does not exist.
-        CheckpointError: The checkpoint cannot be read, or its weights do
-            not fit (:class:`CheckpointMismatchError`, a ValueError).
+        an mmdet detector, ...), with its config as ``model.cfg``; a
+        checkpoint that does not fit raises CheckpointMismatchError.
     """
     import se_plugin  # noqa: F401  (configs may inherit se_plugin::)
     for key, value, kinds in (('config', config, (str, os.PathLike, Config)),

@@ -42,15 +42,9 @@ def _zoo(model_index: str = MODEL_INDEX) -> Dict[str, Model]:
 
 
 def list_models(pattern: Optional[str] = None) -> List[str]:
-    """The names of the models in the zoo, sorted.
-
-    Args:
-        pattern (str, optional): A shell-style pattern (``*``, ``?``,
-            ``[...]``), matched case-insensitively; without a wildcard it
-            matches names that contain it, as in mmpretrain.
-
-    Returns:
-        list[str]: The matching names.
+    """The names of the zoo's models, sorted; ``pattern`` is a shell-style
+    pattern (``*``, ``?``, ``[...]``), case-insensitive, and without a
+    wildcard matches the names that contain it, as in mmpretrain.
 
     Examples:
         >>> list_models('se_resnet50_ratio*')
@@ -67,12 +61,8 @@ def list_models(pattern: Optional[str] = None) -> List[str]:
 
 
 def get_model_info(name: str) -> Model:
-    """The metafile entry of a model (a copy: ``Name``, ``Config``, ...).
-
-    Raises:
-        ValueError: The name is not in the zoo; the message lists the
-            closest names.
-    """
+    """The metafile entry of a model (a copy: ``Name``, ``Config``, ...);
+    ValueError naming the closest names if it is not in the zoo."""
     _require_str(name, 'get_model_info', 'name')
     zoo = _zoo()
     model = zoo.get(name.lower())
@@ -96,31 +86,21 @@ def get_config(name: str) -> Config:
     return Config.fromfile(path)
 
 
-def get_model(name: str,
-              pretrained: Union[None, str, os.PathLike] = None,
+def get_model(name: str, pretrained: Union[None, str, os.PathLike] = None,
               **overrides) -> torch.nn.Module:
-    """Build a model of the zoo, in its toolbox's scope.
+    """Build a model of the zoo (:func:`se_plugin.apis.build.build_model`).
 
     Args:
         name (str): A name from :func:`list_models` (case-insensitive).
-        pretrained (str | PathLike, optional): A checkpoint to load, e.g.
-            one from ``tools/train.py`` or from
-            ``tools/model_converters/to_se_plugin.py``. It must fit the model
-            exactly: a missing, unexpected or differently shaped weight
-            raises instead of loading the rest. The zoo publishes no
-            weights, so ``True`` is refused.
+        pretrained (str | PathLike, optional): A checkpoint (from
+            ``tools/train.py`` or ``tools/model_converters/to_se_plugin.py``)
+            that must fit exactly; the zoo publishes no weights, so ``True``
+            is refused.
         **overrides: Merged into the config's ``model`` before it is built,
             e.g. ``head=dict(num_classes=10)``.
 
     Returns:
-        torch.nn.Module: The model (an mmpretrain classifier or an mmdet
-        detector) in eval mode, with its config as ``model.cfg``; see
-        :func:`se_plugin.apis.build.build_model`.
-
-    Raises:
-        ValueError: Unknown name, ``pretrained`` neither None nor a path, or
-            a checkpoint that does not fit.
-        FileNotFoundError: ``pretrained`` does not exist.
+        torch.nn.Module: The model in eval mode, its config as ``model.cfg``.
     """
     if pretrained is not None and not isinstance(pretrained,
                                                  (str, os.PathLike)):
@@ -142,8 +122,7 @@ def get_model(name: str,
 
 
 def _require_str(value, function, arg, none=False):
-    """Refuse a non-string argument (it would fail deep in a string
-    method)."""
+    """Refuse a non-string (it would fail deep in a string method)."""
     if not isinstance(value, str) and not (none and value is None):
         allowed = 'a string or None' if none else 'a string'
         raise OptionError(f'{function}({arg}={value!r}): a '

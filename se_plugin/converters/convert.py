@@ -15,12 +15,8 @@ _NESTED = ('state_dict', 'model', 'state_dict_ema')
 
 
 class Converted(NamedTuple):
-    """A converted checkpoint.
-
-    Args:
-        state_dict (dict): Weights in se_plugin's ``ImageClassifier`` layout.
-        config (str): Text of a config that builds the matching model.
-    """
+    """A converted checkpoint: the ``state_dict`` in se_plugin's
+    ``ImageClassifier`` layout, the ``config`` text of the matching model."""
     state_dict: Dict[str, torch.Tensor]
     config: str
 
@@ -61,9 +57,7 @@ def check_weights_fit(model: torch.nn.Module,
             f'the checkpoint does not fit arch={arch!r}: {mismatch}')
 
 
-def convert(state_dict: Dict[str, torch.Tensor],
-            source: str,
-            arch: str,
+def convert(state_dict: Dict[str, torch.Tensor], source: str, arch: str,
             check: bool = True) -> Converted:
     """Convert a peer model's weights into se_plugin's layout.
 
@@ -77,11 +71,9 @@ def convert(state_dict: Dict[str, torch.Tensor],
             shape to match. Defaults to True.
 
     Returns:
-        Converted: The state dict and the config text of the matching model.
-
-    Raises:
-        ValueError: For an unknown source or arch, keys outside the
-            source's layout, or weights that do not fit the architecture.
+        Converted: The state dict and the config text of the matching model;
+        ConversionError for an unknown source or arch, keys outside the
+        layout or weights that do not fit.
     """
     spec = get_spec(source, arch)
     converted = rename_keys(state_dict, spec.layout, spec.backbone)

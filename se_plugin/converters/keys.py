@@ -82,10 +82,8 @@ def _regnet_rules(backbone: dict) -> Rules:
 
     b = r'^s(\d)\.b(\d+)\.'
     return [
-        (r'^stem\.conv\.', 'backbone.conv1.'),
-        (r'^stem\.bn\.', 'backbone.bn1.'),
-        (b + r'conv(\d)\.conv\.', block('conv{}.')),
-        (b + r'conv(\d)\.bn\.', block('bn{}.')),
+        (r'^stem\.(conv|bn)\.', r'backbone.\g<1>1.'),
+        (b + r'conv(\d)\.(conv|bn)\.', block('{1}{0}.')),
         (b + r'se\.(fc\d)\.', block('se.{}.')),
         (b + r'downsample\.conv\.', block('downsample.0.')),
         (b + r'downsample\.bn\.', block('downsample.1.')),

@@ -17,17 +17,10 @@ CAFFE_SE = dict(ratio=16)
 
 
 class Spec(NamedTuple):
-    """How to convert one peer model.
-
-    Args:
-        layout (str): Key layout of the peer's state dict, one of
-            :data:`LAYOUTS`.
-        backbone (dict): se_plugin backbone config.
-        base (str): Config that the emitted config inherits (data pipeline,
-            evaluator, schedule).
-        head (dict): Head options beyond the size, which the converted
-            classifier weights give.
-    """
+    """How to convert one peer model: its key ``layout`` (:data:`LAYOUTS`),
+    se_plugin's ``backbone`` config, the ``base`` config the emitted one
+    inherits (data, evaluator, schedule) and ``head`` options beyond the
+    size (which the weights give)."""
     layout: str
     backbone: dict
     base: str = 'mmpretrain::resnet/resnet50_8xb32_in1k.py'
@@ -53,14 +46,8 @@ def _seresnet(depth, layout='resnet', **kwargs):
 
 def _seresnext(depth, groups, width, layout='resnet', **kwargs):
     ported = depth < 50 or any(k in kwargs for k in _PORTED_ONLY)
-    return Spec(
-        layout,
-        dict(
-            type=_kind('SEResNeXt', ported),
-            depth=depth,
-            groups=groups,
-            width_per_group=width,
-            **kwargs))
+    return Spec(layout, dict(type=_kind('SEResNeXt', ported), depth=depth,
+                             groups=groups, width_per_group=width, **kwargs))
 
 
 def _cadene(build, *args, **kwargs):
@@ -119,13 +106,9 @@ def _attach(host: dict, **insert) -> dict:
 def _ecaresnet(depth):
     # timm's ResNet-D with ECA in each bottleneck's attention slot: after
     # the last BN of the residual branch, before the sum.
-    return Spec(
-        'resnet',
-        _attach(
-            dict(type='mmpretrain.ResNetV1d', depth=depth),
-            at='layer*.*',
-            after='bn3',
-            se_cfg=dict(type='se_plugin.ECALayer')))
+    return Spec('resnet', _attach(
+        dict(type='mmpretrain.ResNetV1d', depth=depth), at='layer*.*',
+        after='bn3', se_cfg=dict(type='se_plugin.ECALayer')))
 
 
 #: RegNetY's SE: after the 3x3 group conv (+BN+ReLU), i.e. on the input of
@@ -162,35 +145,26 @@ TIMM.update({
 })
 
 #: timm SE models whose architecture se_plugin cannot express, and why.
-TIMM_UNSUPPORTED = {
-    'seresnet50t': 'its tiered deep stem (24-32-64 channels)',
-    'seresnext26t_32x4d': 'its tiered deep stem (24-32-64 channels)',
-    'seresnetaa50d': 'its anti-aliasing average pools',
-    'seresnextaa101d_32x8d': 'its anti-aliasing average pools',
-    'seresnextaa201d_32x8d': 'its anti-aliasing average pools',
-    'seresnet33ts': 'it is a ByobNet, not a ResNet',
-    'seresnext26ts': 'it is a ByobNet, not a ResNet',
-    'ecaresnet26t': 'its tiered deep stem (24-32-64 channels)',
-    'ecaresnet50t': 'its tiered deep stem (24-32-64 channels)',
-    'ecaresnetlight': 'its stage depths (1, 1, 11, 3)',
-    'ecaresnet50d_pruned': 'its pruned channel widths',
-    'ecaresnet101d_pruned': 'its pruned channel widths',
-    'ecaresnet200d': 'its depth: mmpretrain\'s ResNet has no 200',
-    'ecaresnet269d': 'its depth: mmpretrain\'s ResNet has no 269',
-    'regnety_008_tv': 'its group widths (group_min_ratio=0.9)',
-    'regnety_080_tv': 'its group widths (group_min_ratio=0.9)',
-    'regnety_040_sgn': 'its pre-activation blocks and ScaledStd convs',
-}
+TIMM_UNSUPPORTED = {name: why for why, names in {
+    'its tiered deep stem (24-32-64 channels)': (
+        'seresnet50t', 'seresnext26t_32x4d', 'ecaresnet26t', 'ecaresnet50t'),
+    'its anti-aliasing average pools': (
+        'seresnetaa50d', 'seresnextaa101d_32x8d', 'seresnextaa201d_32x8d'),
+    'it is a ByobNet, not a ResNet': ('seresnet33ts', 'seresnext26ts'),
+    'its stage depths (1, 1, 11, 3)': ('ecaresnetlight', ),
+    'its pruned channel widths': ('ecaresnet50d_pruned',
+                                  'ecaresnet101d_pruned'),
+    "its depth: mmpretrain's ResNet has no 200": ('ecaresnet200d', ),
+    "its depth: mmpretrain's ResNet has no 269": ('ecaresnet269d', ),
+    'its group widths (group_min_ratio=0.9)': ('regnety_008_tv',
+                                               'regnety_080_tv'),
+    'its pre-activation blocks and ScaledStd convs': ('regnety_040_sgn', ),
+}.items() for name in names}
 
-TORCHVISION = {
-    f'resnet{depth}': _seresnet(depth, se_cfg=None)
-    for depth in (18, 34, 50, 101, 152)
-}
-TORCHVISION.update({
-    'resnext50_32x4d': _seresnext(50, 32, 4, se_cfg=None),
-    'resnext101_32x8d': _seresnext(101, 32, 8, se_cfg=None),
-    'resnext101_64x4d': _seresnext(101, 64, 4, se_cfg=None),
-})
+TORCHVISION = {f'resnet{d}': _seresnet(d, se_cfg=None)
+               for d in (18, 34, 50, 101, 152)}
+TORCHVISION.update({f'resnext{d}_{g}x{w}d': _seresnext(d, g, w, se_cfg=None)
+                    for d, g, w in ((50, 32, 4), (101, 32, 8), (101, 64, 4))})
 
 # mmpretrain backbone type -> (se_plugin type, options it implies).
 MMPRETRAIN_TYPES = {
@@ -221,12 +195,8 @@ def mmpretrain_spec(arch: str) -> Spec:
     target, implied = MMPRETRAIN_TYPES[kind]
     se_ratio = backbone.pop('se_ratio', 16)
     se_cfg = dict(ratio=16 if kind == 'SEResNeXt' else se_ratio, divisor=8)
-    backbone = {
-        'type': f'se_plugin.{target}',
-        'se_cfg': se_cfg,
-        **implied,
-        **backbone
-    }
+    backbone = {'type': f'se_plugin.{target}', 'se_cfg': se_cfg, **implied,
+                **backbone}
     return Spec('mmpretrain', backbone, base=cfg_path)
 
 

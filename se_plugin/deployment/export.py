@@ -13,12 +13,9 @@ EXPORTERS = ('torchscript', 'dynamo')
 
 
 class GraphModel(nn.Module):
-    """What an exported graph computes from a normalised batch: a detector's
-    ``extract_feat``, an mmengine model's ``mode='tensor'``, else forward.
-
-    Args:
-        model (nn.Module): The model to export.
-    """
+    """What an exported graph computes from a normalised batch, as a tuple:
+    a detector's ``extract_feat``, an mmengine model's ``mode='tensor'``,
+    else ``model``'s forward."""
 
     def __init__(self, model: nn.Module):
         super().__init__()
@@ -28,12 +25,11 @@ class GraphModel(nn.Module):
         self.kind = ('detector' if isinstance(model, BaseDetector) else
                      'mmengine' if isinstance(model, BaseModel) else 'module')
 
-    def forward(self, x: torch.Tensor):
-        if self.kind == 'detector':
-            return tuple(self.model.extract_feat(x))
-        if self.kind == 'mmengine':
-            return self.model(x, mode='tensor')
-        return self.model(x)
+    def forward(self, x: torch.Tensor) -> tuple:
+        out = (self.model.extract_feat(x) if self.kind == 'detector' else
+               self.model(x, mode='tensor') if self.kind == 'mmengine' else
+               self.model(x))
+        return tuple(out) if isinstance(out, (tuple, list)) else (out, )
 
 
 def _check_shape(shape: Sequence[int], key: str = 'shape') -> Tuple[int]:
@@ -45,11 +41,8 @@ def _check_shape(shape: Sequence[int], key: str = 'shape') -> Tuple[int]:
     return shape
 
 
-def export_onnx(model: nn.Module,
-                file: str,
-                shape: Sequence[int],
-                exporter: str = 'torchscript',
-                opset: Optional[int] = None,
+def export_onnx(model: nn.Module, file: str, shape: Sequence[int],
+                exporter: str = 'torchscript', opset: Optional[int] = None,
                 size_multiple: int = 1) -> List[str]:
     """Export ``GraphModel(model)`` to ``file`` with dynamic batch, height
     and width.
@@ -69,12 +62,10 @@ def export_onnx(model: nn.Module,
     Returns:
         list[str]: The output names, ``output0``, ``output1``, ...
     """
-    from se_plugin.models.checks import Choice
+    from se_plugin.models.checks import Choice, Int
     Choice(*EXPORTERS)('exporter', exporter, {})
     shape = _check_shape(shape)
-    if not isinstance(size_multiple, int) or size_multiple < 1:
-        raise OptionError(f'size_multiple={size_multiple!r} must be an int '
-                         '>= 1')
+    Int(1)('size_multiple', size_multiple, {})  # a bool is not a number
     if size_multiple != 1 and exporter != 'dynamo':
         raise OptionError(f'size_multiple={size_multiple} needs '
                          f"exporter='dynamo' (got {exporter!r}, whose "
@@ -87,7 +78,6 @@ def export_onnx(model: nn.Module,
     # One eager call names the outputs (autograd on: no CPU fast path).
     with torch.enable_grad():
         outputs = graph(x)
-    outputs = outputs if isinstance(outputs, (tuple, list)) else (outputs, )
     names = [f'output{i}' for i in range(len(outputs))]
     if exporter == 'torchscript':
         # Every output dim except the channels follows the input's.
@@ -136,8 +126,6 @@ def squeeze_to_gap(model) -> int:
     of a 4-d tensor in onnx ``model`` as ``GlobalAveragePool``, dropping
     unread axes constants; returns how many (see docs/user_guides/
     deployment.md)."""
-
-
     import onnx
     from onnx import helper
     graph = model.graph
@@ -169,15 +157,16 @@ def squeeze_to_gap(model) -> int:
     return count
 
 
-def onnx_session(file: str, threads: int = 1):
+def onnx_session(file: str, threads: int = 1, **options):
     """An ONNX Runtime CPU session for ``file`` with ``threads`` intra-op
-    threads."""
+    threads and other ``SessionOptions`` attributes."""
     import onnxruntime as ort
-    options = ort.SessionOptions()
-    options.intra_op_num_threads = threads
-    options.inter_op_num_threads = 1
+    opts = ort.SessionOptions()
+    for key, value in dict(intra_op_num_threads=threads,
+                           inter_op_num_threads=1, **options).items():
+        setattr(opts, key, value)
     return ort.InferenceSession(
-        file, options, providers=['CPUExecutionProvider'])
+        file, opts, providers=['CPUExecutionProvider'])
 
 
 #: ONNX Runtime may differ from PyTorch by ``max(ABS_FLOOR, FP32_FACTOR *
@@ -193,23 +182,19 @@ def scaled_bound(model: nn.Module, x: torch.Tensor,
     of an exported graph against PyTorch."""
     graph = GraphModel(model).eval()
     with torch.no_grad():
-        if ref is None:
-            ref = graph(x)
+        ref = graph(x) if ref is None else ref
         ref = ref if isinstance(ref, (tuple, list)) else (ref, )
         out64 = copy.deepcopy(graph).double()(x.double())
-    out64 = out64 if isinstance(out64, (tuple, list)) else (out64, )
     error = max(float((a.double() - b).abs().max())
                 for a, b in zip(ref, out64))
     return max(ABS_FLOOR, FP32_FACTOR * error)
 
 
-def compare_onnx(file: str, model: nn.Module,
-                 shapes: Sequence[Sequence[int]],
+def compare_onnx(file: str, model: nn.Module, shapes: Sequence[Sequence[int]],
                  bound: bool = True) -> List[Tuple[float, float]]:
     """``(largest |ONNX Runtime - PyTorch|, scaled_bound or nan)`` on a
     random input of each ``(N, C, H, W)`` in ``shapes``; AssertionError
     when the outputs differ in number or shape."""
-
     session = onnx_session(file)
     graph = GraphModel(model).eval()
     results = []
@@ -217,7 +202,6 @@ def compare_onnx(file: str, model: nn.Module,
         x = torch.randn(_check_shape(shape, f'shapes[{i}]'))
         with torch.no_grad():
             ref = graph(x)
-        ref = ref if isinstance(ref, (tuple, list)) else (ref, )
         got = session.run(None, {'input': x.numpy()})
         if len(got) != len(ref) or any(
                 g.shape != tuple(r.shape) for g, r in zip(got, ref)):

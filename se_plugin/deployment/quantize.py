@@ -32,8 +32,7 @@ class BatchReader:
 ACTIVATIONS = dict(uint8='QUInt8', int8='QInt8')
 
 
-def quantize_int8(fp32_file: str,
-                  int8_file: str,
+def quantize_int8(fp32_file: str, int8_file: str,
                   calibration: Iterable[np.ndarray],
                   activations: str = 'uint8') -> int:
     """Quantize ``fp32_file`` (input ``input``) to ``int8_file``: QDQ,
@@ -62,10 +61,8 @@ def quantize_int8(fp32_file: str,
     return rewritten
 
 
-def config_batches(config: str,
-                   split: str = 'train',
-                   num_images: Optional[int] = None,
-                   batch_size: int = 32,
+def config_batches(config: str, split: str = 'train',
+                   num_images: Optional[int] = None, batch_size: int = 32,
                    data_root: Optional[str] = None
                    ) -> Iterator[Tuple[np.ndarray, np.ndarray]]:
     """``(inputs, labels)`` batches of the first ``num_images`` (all if
@@ -94,9 +91,8 @@ def config_batches(config: str,
     total = len(dataset) if num_images is None else min(num_images,
                                                          len(dataset))
     for start in range(0, total, batch_size):
-        items = pseudo_collate([
-            dataset[i] for i in range(start, min(start + batch_size, total))
-        ])
+        items = pseudo_collate(
+            [dataset[i] for i in range(start, min(start + batch_size, total))])
         with torch.no_grad():
             data = preprocessor(items, False)
         labels = np.array([s.gt_label.item() for s in data['data_samples']])
@@ -116,11 +112,8 @@ def top1(file: str, batches: Iterable[Tuple[np.ndarray, np.ndarray]],
     return 100.0 * correct / total
 
 
-def time_files(files: Dict[str, str],
-               shape: Sequence[int],
-               repeats: int = 10,
-               warmup: int = 2,
-               threads: int = 1) -> Dict[str, dict]:
+def time_files(files: Dict[str, str], shape: Sequence[int], repeats: int = 10,
+               warmup: int = 2, threads: int = 1) -> Dict[str, dict]:
     """Time one ONNX Runtime CPU call of each file on a random ``shape``
     batch, interleaved (:func:`~se_plugin.utils.timing.time_interleaved`)."""
     x = torch.randn(*shape).numpy()
@@ -143,19 +136,14 @@ def profile_ops(files: Dict[str, str], shape: Sequence[int], runs: int = 3,
     profiler over ``runs`` interleaved calls after a warm-up; each node
     counts its median kernel time (a preempted kernel's wait drops out).
     The op types are the optimized graph's (``QLinearConv``, ...)."""
-    import onnxruntime as ort
     x = {'input': torch.randn(*shape).numpy()}
     out = {}
     with tempfile.TemporaryDirectory() as tmp:
         sessions = {}
         for i, (name, file) in enumerate(files.items()):
-            options = ort.SessionOptions()
-            options.intra_op_num_threads = threads
-            options.inter_op_num_threads = 1
-            options.enable_profiling = True
-            options.profile_file_prefix = osp.join(tmp, f'profile{i}')
-            sessions[name] = ort.InferenceSession(
-                file, options, providers=['CPUExecutionProvider'])
+            sessions[name] = onnx_session(
+                file, threads, enable_profiling=True,
+                profile_file_prefix=osp.join(tmp, f'profile{i}'))
             sessions[name].run(None, x)
         for _ in range(runs):
             for session in sessions.values():
@@ -183,7 +171,6 @@ def full_map_qdq(file: str) -> Tuple[int, Dict[str, int]]:
     """On full (4-d, not 1x1) feature maps of a QDQ file: the number of
     ``QuantizeLinear`` and the op types that read a dequantized map (each
     should have an int8 kernel; another means a float round trip)."""
-
     import onnx
     model = onnx.shape_inference.infer_shapes(onnx.load(file))
     graph = model.graph

@@ -29,14 +29,8 @@ def _numpy_dtype_classes():
 
 
 MMENGINE_CHECKPOINT_GLOBALS = [
-    HistoryBuffer,
-    (_history_buffer_statistic, 'builtins.getattr'),
-    np.ndarray,
-    np.dtype,
-    _reconstruct,
-    scalar,
-    *_numpy_dtype_classes(),
-]
+    HistoryBuffer, (_history_buffer_statistic, 'builtins.getattr'),
+    np.ndarray, np.dtype, _reconstruct, scalar, *_numpy_dtype_classes()]
 
 
 def allow_mmengine_checkpoints() -> None:

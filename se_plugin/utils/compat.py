@@ -12,13 +12,12 @@ def capturing() -> bool:
         return True
     compiler = torch.compiler
     if hasattr(compiler, 'is_compiling'):
-        if compiler.is_compiling():
-            return True
+        compiling = compiler.is_compiling()
     else:
         from torch._dynamo import is_compiling
-        if is_compiling():
-            return True
-    return bool(getattr(compiler, 'is_exporting', lambda: False)())
+        compiling = is_compiling()
+    exporting = getattr(compiler, 'is_exporting', lambda: False)()
+    return bool(compiling or exporting)
 
 
 def autocast_cpu() -> bool:
@@ -31,11 +30,8 @@ def autocast_cpu() -> bool:
 
 
 def missing_mmcv_ops() -> str:
-    """Why mmdet's models (RoIAlign, nms) cannot load, or '' if they can.
-
-    mmcv-lite, or an mmcv built without ops, has no ``mmcv._ext``; mmdet
-    itself is an optional part of a classification-only environment.
-    """
+    """Why mmdet's models (RoIAlign, nms) cannot load, or '' if they can
+    (mmdet is optional; mmcv-lite has no ``mmcv._ext``)."""
     if importlib.util.find_spec('mmdet') is None:
         return 'mmdet is not installed'
     if importlib.util.find_spec('mmcv._ext') is None:

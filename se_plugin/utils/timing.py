@@ -14,8 +14,7 @@ def _sync(device: str) -> None:
         torch.cuda.synchronize()
 
 
-def time_interleaved(fns: Dict[str, Callable[[], object]],
-                     repeats: int = 10,
+def time_interleaved(fns: Dict[str, Callable[[], object]], repeats: int = 10,
                      warmup: int = 2,
                      device: str = 'cpu') -> Dict[str, Dict[str, float]]:
     """Name -> ``median``, ``q1``, ``q3`` seconds and ``times`` of each

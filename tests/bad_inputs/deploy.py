@@ -45,6 +45,13 @@ def _multiple_torchscript(tmp_path):
     _export(tmp_path, (1, 16, 32, 32), size_multiple=32)
 
 
+@case('deploy-size-multiple-bool', OptionError,
+      ('size_multiple=True', 'an int >= 1'))
+def _multiple_bool(tmp_path):
+    # A bool is not a number (it was taken as 1).
+    _export(tmp_path, (1, 16, 32, 32), 'dynamo', size_multiple=True)
+
+
 @case('deploy-size-not-a-multiple', OptionError,
       ('height and width must be multiples of size_multiple=32', ))
 def _not_multiple(tmp_path):

@@ -59,11 +59,8 @@ class CBAM(Checked, BaseModule):
         spatial_kernel=Rule(lambda v, o: is_int(v) and v % 2 == 1,
                             'an odd int >= 1'))
 
-    def __init__(self,
-                 in_channels: int,
-                 ratio: float = 16,
-                 spatial_kernel: int = 7,
-                 init_cfg: Optional[dict] = None):
+    def __init__(self, in_channels: int, ratio: float = 16,
+                 spatial_kernel: int = 7, init_cfg: Optional[dict] = None):
         super().__init__(init_cfg=init_cfg)
         self.channel = ChannelGate(in_channels, ratio)
         self.spatial = SpatialGate(spatial_kernel)

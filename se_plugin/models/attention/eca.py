@@ -38,11 +38,8 @@ class ECALayer(Checked, BaseModule):
         kernel_size=Rule(lambda v, o: v is None or is_int(v) and v % 2 == 1,
                          'an odd int >= 1 or None (from in_channels)'))
 
-    def __init__(self,
-                 in_channels: int,
-                 kernel_size: Optional[int] = None,
-                 gamma: float = 2,
-                 beta: float = 1,
+    def __init__(self, in_channels: int, kernel_size: Optional[int] = None,
+                 gamma: float = 2, beta: float = 1,
                  init_cfg: Optional[dict] = None):
         super().__init__(init_cfg=init_cfg)
         if kernel_size is None:

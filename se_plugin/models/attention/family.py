@@ -53,12 +53,11 @@ class MultiSpectralAttention(SELayer):
     Args:
         in_channels (int): Channels, a multiple of ``num_freq``.
         ratio (float): SE's reduction ratio. Defaults to 16.
-        num_freq (int): How many of the top frequencies (the paper's
-            'top16'). Defaults to 16.
-        dct_size (int): The DCT grid (FcaNet's ResNets: 56, 28, 14, 7 in the
-            four stages), a multiple of 7. Defaults to 7.
-        **kwargs: Other :class:`SELayer` options (``bias``, ``gate``,
-            ``act_cfg``, ``squeeze_channels``, ``divisor``, ``init_cfg``).
+        num_freq (int): How many top frequencies ('top16'). Defaults to 16.
+        dct_size (int): The DCT grid, a multiple of 7 (FcaNet's ResNets: 56,
+            28, 14, 7 in the four stages). Defaults to 7.
+        **kwargs: Other :class:`SELayer` options but ``squeeze`` and
+            ``cpu_kernel``.
     """
     _abbr_ = 'fca'
     options = dict(
@@ -67,12 +66,8 @@ class MultiSpectralAttention(SELayer):
                       'an int >= 7, a multiple of 7 (the frequencies are on '
                       'a 7x7 grid)'))
 
-    def __init__(self,
-                 in_channels: int,
-                 ratio: float = 16,
-                 num_freq: int = 16,
-                 dct_size: int = 7,
-                 **kwargs):
+    def __init__(self, in_channels: int, ratio: float = 16, num_freq: int = 16,
+                 dct_size: int = 7, **kwargs):
         for key in ('squeeze', 'cpu_kernel'):
             if key in kwargs:
                 fail(f'MultiSpectralAttention.{key}', kwargs[key],
@@ -84,14 +79,12 @@ class MultiSpectralAttention(SELayer):
                  'per frequency)')
         self.squeeze = 'dct'
         self.num_freq, self.dct_size = num_freq, dct_size
-        group = in_channels // num_freq
-        scale = dct_size // 7
-        rows = [[dct_basis(f[axis] * scale, dct_size)] * group
-                for f in TOP_FREQUENCIES[:num_freq] for axis in (0, 1)]
-        self.register_buffer(
-            'basis_h', torch.stack(sum(rows[0::2], [])), persistent=False)
-        self.register_buffer(
-            'basis_w', torch.stack(sum(rows[1::2], [])), persistent=False)
+        group, scale = in_channels // num_freq, dct_size // 7
+        for axis, name in enumerate(('basis_h', 'basis_w')):
+            self.register_buffer(name, torch.stack([
+                dct_basis(f[axis] * scale, dct_size)
+                for f in TOP_FREQUENCIES[:num_freq] for _ in range(group)
+            ]), persistent=False)
 
     def excite(self, x: torch.Tensor) -> torch.Tensor:
         h, w = x.shape[2], x.shape[3]
@@ -116,10 +109,10 @@ class CoordAttention(Checked, BaseModule):
     Args:
         in_channels (int): Channels of the input (and output).
         ratio (float): Reduction ratio. Defaults to 32 (the paper's).
-        min_channels (int): The width is ``max(min_channels,
-            floor(C / ratio))`` (the paper's code). Defaults to 8.
-        bias (bool): Biases in the three convs (the paper's code has them,
-            timm's default not). Defaults to True.
+        min_channels (int): The width is ``max(min_channels, floor(C /
+            ratio))`` (the paper's code). Defaults to 8.
+        bias (bool): Biases in the three convs (the paper's code; not
+            timm's default). Defaults to True.
         act_cfg (dict): Activation after the BN. Defaults to h-swish.
         init_cfg (dict, optional): Initialisation config. Defaults to None.
     """
@@ -127,11 +120,8 @@ class CoordAttention(Checked, BaseModule):
     options = dict(in_channels=Int(1), ratio=Num(0, low_open=True),
                    min_channels=Int(1), bias=BOOL)
 
-    def __init__(self,
-                 in_channels: int,
-                 ratio: float = 32,
-                 min_channels: int = 8,
-                 bias: bool = True,
+    def __init__(self, in_channels: int, ratio: float = 32,
+                 min_channels: int = 8, bias: bool = True,
                  act_cfg: dict = dict(type='HSwish'),
                  init_cfg: Optional[dict] = None):
         super().__init__(init_cfg=init_cfg)
@@ -155,11 +145,6 @@ class CoordAttention(Checked, BaseModule):
         y_h, y_w = y[:, :, :h], y[:, :, h:]
         return (x * self.gate(self.conv_h(y_h)) *
                 self.gate(self.conv_w(y_w.transpose(2, 3))))
-
-
-def _feat_size(v):
-    """``feat_size`` as ``(h, w)`` (an int is a square)."""
-    return (v, v) if is_int(v) else tuple(v)
 
 
 @MODELS.register_module()
@@ -200,31 +185,24 @@ class GatherExcite(Checked, BaseModule):
                 'extra_params'] and not o['extent'] else
             'None (only the global parametric gather has a kernel size)'))
 
-    def __init__(self,
-                 in_channels: int,
-                 extent: int = 0,
-                 extra_params: bool = False,
-                 feat_size=None,
-                 use_mlp: bool = True,
-                 ratio: float = 16,
+    def __init__(self, in_channels: int, extent: int = 0,
+                 extra_params: bool = False, feat_size=None,
+                 use_mlp: bool = True, ratio: float = 16,
                  init_cfg: Optional[dict] = None):
         super().__init__(init_cfg=init_cfg)
         self.extent = extent
-        self.feat_size = None if feat_size is None else _feat_size(feat_size)
+        self.feat_size = None if feat_size is None else (feat_size, ) * 2 \
+            if is_int(feat_size) else tuple(feat_size)  # (h, w)
         self.gather = None
-        if extra_params:
-            c = in_channels
-            kernels = [self.feat_size] if extent == 0 else \
-                [3] * int(math.log2(extent))
+        if extra_params:  # depthwise conv-BN, one global or log2(extent) 3x3/2
+            c, n = in_channels, 1 if extent == 0 else int(math.log2(extent))
             layers = []
-            for i, k in enumerate(kernels, 1):
-                if i > 1:
-                    layers.append((f'act{i - 1}', nn.ReLU(inplace=True)))
-                layers += [
-                    (f'conv{i}', nn.Conv2d(c, c, k, 1 if extent == 0 else 2,
-                                           0 if extent == 0 else 1,
-                                           groups=c, bias=False)),
-                    (f'norm{i}', nn.BatchNorm2d(c))]
+            for i in range(1, n + 1):
+                layers += [(f'act{i - 1}', nn.ReLU(inplace=True))] * (i > 1)
+                layers += [(f'conv{i}', nn.Conv2d(
+                    c, c, *((self.feat_size, 1, 0) if extent == 0 else
+                            (3, 2, 1)), groups=c, bias=False)),
+                           (f'norm{i}', nn.BatchNorm2d(c))]
             self.gather = nn.Sequential(OrderedDict(layers))
         if use_mlp:
             width = squeeze_width(in_channels, ratio)
@@ -273,9 +251,7 @@ class EffectiveSE(Checked, BaseModule):
     _abbr_ = 'ese'
     options = dict(in_channels=Int(1), gate=Choice(*GATES))
 
-    def __init__(self,
-                 in_channels: int,
-                 gate: str = 'hsigmoid',
+    def __init__(self, in_channels: int, gate: str = 'hsigmoid',
                  init_cfg: Optional[dict] = None):
         super().__init__(init_cfg=init_cfg)
         self.fc = nn.Conv2d(in_channels, in_channels, 1)
@@ -290,10 +266,8 @@ class SimAM(Checked, nn.Module):
     """SimAM (Yang et al., ICML 2021): no parameters; each activation times
     the sigmoid of its inverse minimal energy (docs: se_anywhere.md).
 
-
     Args:
-        in_channels (int): Channels of the input (unused: SE's slot passes
-            it).
+        in_channels (int): Unused (SE's slot passes it).
         e_lambda (float): ``lambda``, > 0. Defaults to 1e-4 (the paper's).
     """
     _abbr_ = 'simam'
@@ -305,7 +279,6 @@ class SimAM(Checked, nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         # One position: t = mu and 1 / e = 1/2; max() keeps 0 / 0 out.
-
         n = max(x.shape[2] * x.shape[3] - 1, 1)
         d = (x - x.mean((2, 3), keepdim=True)).pow(2)
         y = d / (4 * (d.sum((2, 3), keepdim=True) / n + self.e_lambda)) + 0.5

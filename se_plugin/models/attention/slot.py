@@ -39,11 +39,9 @@ POSITIONS = ('after', 'before')
 
 
 def build_se(se_cfg: dict, in_channels: int) -> nn.Module:
-    """Build the attention module of ``se_cfg`` for ``in_channels``.
-
-    Without ``type`` it is :class:`SELayer`; with one, any registered module
-    whose first argument is ``in_channels`` (e.g. a user's own attention).
-    """
+    """Build the attention module of ``se_cfg`` for ``in_channels``: an
+    :class:`SELayer` without ``type``, else any registered module whose
+    first argument is ``in_channels`` (e.g. a user's own attention)."""
     cfg = dict(se_cfg)
     if 'type' not in cfg:
         return SELayer(in_channels, **cfg)
@@ -113,27 +111,22 @@ def _rehook(path: str, position: str, owner: nn.Module, args) -> None:
         hook_se(target, se, position)
 
 
-def attach_se(module: nn.Module,
-              se_cfg: Optional[dict],
-              channels: int,
+def attach_se(module: nn.Module, se_cfg: Optional[dict], channels: int,
               target: Optional[nn.Module] = None,
               position: str = 'after') -> nn.Module:
-    """Recalibrate a tensor of ``module`` with an attention module.
+    """Recalibrate a tensor of ``module`` (returned) with an attention
+    module.
 
     Args:
-        module (nn.Module): The owner: the attention module becomes its
-            child ``se``. Not a norm layer (SyncBN conversion replaces
+        module (nn.Module): The owner, whose child ``se`` the attention
+            module becomes; not a norm layer (SyncBN conversion replaces
             those, hooks and all).
         se_cfg (dict, optional): Options of :func:`build_se`; None leaves
             ``module`` as it is.
         channels (int): Channels of the recalibrated tensor.
-        target (nn.Module, optional): ``module`` or one of its descendants,
-            whose output (or input) is recalibrated. Defaults to ``module``.
-        position (str): ``'after'`` (the target's output) or ``'before'``
-            (its first input). Defaults to ``'after'``.
-
-    Returns:
-        nn.Module: ``module`` itself.
+        target (nn.Module, optional): ``module`` (the default) or a
+            descendant, whose output (``position='after'``) or first input
+            (``'before'``) is recalibrated.
     """
     if se_cfg is None:
         return module

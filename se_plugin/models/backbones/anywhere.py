@@ -48,17 +48,14 @@ def _owners(host: nn.Module, where: str, spec: dict) -> List[str]:
     patterns = spec['at']
     patterns = [patterns] if isinstance(patterns, str) else list(patterns)
     types = spec.get('module_type')
-    types = None if types is None else (
-        {types} if isinstance(types, str) else set(types))
+    types = {types} if isinstance(types, str) else types and set(types)
     paths = [p for p, _ in host.named_modules() if p]
     found = []
     for pattern in patterns:
         hits = [p for p in paths if match(pattern, p)]
         if types is not None:
-            hits = [
-                p for p in hits
-                if _type_names(host.get_submodule(p)) & types
-            ]
+            hits = [p for p in hits
+                    if _type_names(host.get_submodule(p)) & types]
         if not hits:
             kinds = '' if types is None else f' of module_type {sorted(types)}'
             fail(f'{where}.at', pattern,
@@ -171,8 +168,7 @@ def _se_cfg(spec: dict, block_in: Optional[int]) -> dict:
 
 
 @MODELS.register_module()
-def Attach(host: dict,
-           inserts: Union[dict, Sequence[dict]],
+def Attach(host: dict, inserts: Union[dict, Sequence[dict]],
            probe_shape: Sequence[int] = (3, 64, 64)) -> nn.Module:
     """Build ``host`` and attach attention modules where ``inserts`` say.
 
@@ -189,7 +185,7 @@ def Attach(host: dict,
             probe pass. Defaults to ``(3, 64, 64)``.
 
     Returns:
-        nn.Module: The host network itself, with the attention modules.
+        nn.Module: The host itself, with the attention modules.
     """
     check_options('Attach', OPTIONS, dict(host=host, inserts=inserts))
     inserts = [inserts] if isinstance(inserts, dict) else inserts

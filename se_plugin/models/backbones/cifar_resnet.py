@@ -30,21 +30,11 @@ class ZeroPadShortcut(nn.Module):
 
 
 class PreActBlock(nn.Module):
-    """A pre-activation residual unit (He et al., 2016b), basic or
-    bottleneck, SE on the branch's last conv output before the sum.
-
-    Args:
-        in_channels (int): Input channels.
-        out_channels (int): Output channels (4x the 3x3 width for a
-            bottleneck).
-        stride (int): Stride of the 3x3 conv (and the shortcut).
-        bottleneck (bool): 1x1-3x3-1x1 instead of 3x3-3x3.
-        shortcut (str): One of :data:`SHORTCUTS`, used when the width or
-            resolution changes; the projection reads the pre-activated
-            input, as in He et al.'s code.
-        se_cfg (dict, optional): SE options; None is the plain unit.
-        norm_cfg, act_cfg (dict): Norm and activation layers.
-    """
+    """A pre-activation residual unit (He et al., 2016b), 3x3-3x3 or (with
+    ``bottleneck``) 1x1-3x3-1x1 of width ``out_channels / 4``, SE (None: no
+    SE) on the branch's output before the sum; the ``shortcut`` (one of
+    :data:`SHORTCUTS`) projection reads the pre-activated input, as in He et
+    al.'s code."""
 
     def __init__(self, in_channels, out_channels, stride=1, bottleneck=False,
                  shortcut='B', se_cfg=None, norm_cfg=dict(type='BN'),
@@ -57,18 +47,13 @@ class PreActBlock(nn.Module):
         later = dict(
             bias=False, norm_cfg=norm_cfg, act_cfg=act_cfg,
             order=('norm', 'act', 'conv'))
-        if bottleneck:
-            layers = [
-                nn.Conv2d(in_channels, mid, 1, bias=False),
-                ConvModule(mid, mid, 3, stride, 1, **later),
-                ConvModule(mid, out_channels, 1, **later),
-            ]
-        else:
-            layers = [
+        self.branch = nn.Sequential(
+            nn.Conv2d(in_channels, mid, 1, bias=False),
+            ConvModule(mid, mid, 3, stride, 1, **later),
+            ConvModule(mid, out_channels, 1, **later)) if bottleneck else \
+            nn.Sequential(
                 nn.Conv2d(in_channels, mid, 3, stride, 1, bias=False),
-                ConvModule(mid, out_channels, 3, 1, 1, **later),
-            ]
-        self.branch = nn.Sequential(*layers)
+                ConvModule(mid, out_channels, 3, 1, 1, **later))
         self.shortcut = None
         if stride != 1 or in_channels != out_channels:
             self.shortcut = (
@@ -107,6 +92,18 @@ def depth_rule(bottleneck, extra_layers=2):
     return check
 
 
+def three_stages(channels, widths, num_blocks, make):
+    """Stages 1-3: ``num_blocks`` blocks ``make(stage, in, out, stride)``
+    each, the first of stages 2 and 3 with stride 2."""
+    stages = []
+    for i, out in enumerate(widths):
+        stages.append(nn.Sequential(*(
+            make(i, out if j else channels, out, 2 if i and not j else 1)
+            for j in range(num_blocks))))
+        channels = out
+    return stages
+
+
 def post_act_block(in_channels, out_channels, stride, bottleneck, shortcut,
                    se_cfg, norm_cfg, act_cfg):
     """He et al.'s (2016a) post-activation unit: the project's SE block
@@ -130,7 +127,6 @@ class CIFARResNet(StagedBackbone):
     block before the sum (configs/cifar/README.md).
 
     Args:
-
         depth (int): Weighted layers: ``6n + 2`` with basic blocks,
             ``9n + 2`` with bottlenecks (n blocks per stage). Defaults to
             110.
@@ -166,27 +162,18 @@ class CIFARResNet(StagedBackbone):
             stages = [ConvModule(in_channels, stem, 3, 1, 1, bias=False,
                                  norm_cfg=self.norm_cfg,
                                  act_cfg=self.act_cfg)]
-        channels = stem
-        for i in range(3):
-            out = 16 * 2**i * widen_factor * (4 if bottleneck else 1)
-            blocks = []
-            for j in range(self.num_blocks):
-                stride = 2 if i > 0 and j == 0 else 1
-                if preact:
-                    blocks.append(PreActBlock(
-                        channels, out, stride, bottleneck, shortcut,
-                        self.se_cfg, self.norm_cfg, self.act_cfg))
-                else:
-                    blocks.append(post_act_block(
-                        channels, out, stride, bottleneck, shortcut,
-                        self.se_cfg, self.norm_cfg, self.act_cfg))
-                channels = out
-            if preact and i == 2:
-                blocks += [build_norm_layer(self.norm_cfg, out)[1],
-                           build_activation_layer(self.act_cfg)]
-            stages.append(nn.Sequential(*blocks))
+        block = PreActBlock if preact else post_act_block
+        widths = [16 * 2**i * widen_factor * (4 if bottleneck else 1)
+                  for i in range(3)]
+        stages += three_stages(
+            stem, widths, self.num_blocks, lambda i, *a: block(
+                *a, bottleneck, shortcut, self.se_cfg, self.norm_cfg,
+                self.act_cfg))
+        if preact:
+            stages[-1].extend([build_norm_layer(self.norm_cfg, widths[-1])[1],
+                               build_activation_layer(self.act_cfg)])
         self._set_stages(stages)
-        self.out_channels = channels
+        self.out_channels = widths[-1]
 
 
 @MODELS.register_module()

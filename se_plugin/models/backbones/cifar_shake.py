@@ -7,7 +7,7 @@ from mmcv.cnn import ConvModule, build_activation_layer, build_norm_layer
 from se_plugin.registry import MODELS
 from ..blocks.residual import build_se
 from ..checks import Checked, Choice, Int
-from .cifar_resnet import depth_rule
+from .cifar_resnet import depth_rule, three_stages
 from .staged import StagedBackbone
 
 #: How a branch weight is drawn per image in training: 'shake' uniform in
@@ -114,8 +114,7 @@ class ShakeBlock(nn.Module):
         super().__init__()
         args = (in_channels, out_channels, stride, mid, groups, norm_cfg,
                 act_cfg)
-        self.branch1 = shake_branch(*args)
-        self.branch2 = shake_branch(*args)
+        self.branch1, self.branch2 = shake_branch(*args), shake_branch(*args)
         self.shake = Shake(**shake)
         self.shortcut = None
         if stride != 1 or in_channels != out_channels:
@@ -139,7 +138,6 @@ class ShakeResNet(StagedBackbone):
     Stages: 0: stem, 1-3: ``base_channels * 1, 2, 4`` channels.
 
     Args:
-
         depth (int): ``6n + 2`` with basic branches, ``9n + 2`` with
             bottleneck branches (``groups > 0``). Defaults to 26.
         base_channels (int): Output width of the first stage. Defaults
@@ -171,18 +169,11 @@ class ShakeResNet(StagedBackbone):
         shake = dict(forward_mode=forward_mode, backward_mode=backward_mode)
         stages = [ConvModule(in_channels, stem_channels, 3, 1, 1, bias=False,
                              norm_cfg=self.norm_cfg, act_cfg=None)]
-        channels = stem_channels
-        for i in range(3):
-            out = base_channels * 2**i
-            mid = groups * base_width * 2**i
-            blocks = []
-            for j in range(num_blocks):
-                stride = 2 if i > 0 and j == 0 else 1
-                blocks.append(ShakeBlock(channels, out, stride, mid, groups,
-                                         shake, self.se_cfg, self.norm_cfg,
-                                         self.act_cfg))
-                channels = out
-            stages.append(nn.Sequential(*blocks))
+        widths = [base_channels * 2**i for i in range(3)]
+        stages += three_stages(
+            stem_channels, widths, num_blocks, lambda i, *a: ShakeBlock(
+                *a, groups * base_width * 2**i, groups, shake, self.se_cfg,
+                self.norm_cfg, self.act_cfg))
         stages[-1].append(build_activation_layer(self.act_cfg))
         self._set_stages(stages)
-        self.out_channels = channels
+        self.out_channels = widths[-1]

@@ -47,11 +47,8 @@ def make_branch(in_channels: int, specs: Sequence[tuple], norm_cfg: dict,
 class Concat(nn.Module):
     """Runs every branch on the same input and concatenates the outputs."""
 
-    def __init__(self,
-                 in_channels: int,
-                 branches: Sequence[Sequence[tuple]],
-                 norm_cfg: dict,
-                 act_cfg: dict,
+    def __init__(self, in_channels: int, branches: Sequence[Sequence[tuple]],
+                 norm_cfg: dict, act_cfg: dict,
                  pool_cfg: Optional[dict] = None):
         super().__init__()
         self.branches = nn.ModuleList()
@@ -80,14 +77,9 @@ class InceptionResidual(nn.Module):
         with_act (bool): Apply ``act_cfg`` after the sum. Defaults to True.
     """
 
-    def __init__(self,
-                 channels: int,
-                 branches: Sequence[Sequence[tuple]],
-                 scale: float,
-                 se_cfg: Optional[dict],
-                 norm_cfg: dict,
-                 act_cfg: dict,
-                 with_act: bool = True):
+    def __init__(self, channels: int, branches: Sequence[Sequence[tuple]],
+                 scale: float, se_cfg: Optional[dict], norm_cfg: dict,
+                 act_cfg: dict, with_act: bool = True):
         super().__init__()
         self.scale = scale
         self.branches = Concat(channels, branches, norm_cfg, act_cfg)

@@ -1,8 +1,5 @@
-"""MobileNet v1 (Howard et al., 2017) and SE-MobileNet.
-
-mmpretrain has MobileNet v2 and v3 but not v1, so the network is built here
-from mmcv's ``ConvModule`` and ``DepthwiseSeparableConvModule``.
-"""
+"""MobileNet v1 (Howard et al., 2017) and SE-MobileNet from mmcv's
+``ConvModule`` and ``DepthwiseSeparableConvModule`` (mmpretrain lacks v1)."""
 from mmcv.cnn import ConvModule, DepthwiseSeparableConvModule
 from torch import nn
 
@@ -26,13 +23,8 @@ class SEMobileNetV1(StagedBackbone):
             for MobileNet v1 without SE, ``out_indices``, ...).
     """
     #: (output channels, stride) of the depthwise-separable blocks per stage.
-    arch = (
-        ((64, 1), ),
-        ((128, 2), (128, 1)),
-        ((256, 2), (256, 1)),
-        ((512, 2), ) + ((512, 1), ) * 5,
-        ((1024, 2), (1024, 1)),
-    )
+    arch = (((64, 1), ), ((128, 2), (128, 1)), ((256, 2), (256, 1)),
+            ((512, 2), ) + ((512, 1), ) * 5, ((1024, 2), (1024, 1)))
 
     num_stages = len(arch)
     # The 32-channel stem must keep at least one channel.

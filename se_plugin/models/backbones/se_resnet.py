@@ -9,6 +9,7 @@ from ..attention.slot import SECfg
 from ..blocks.residual import (SEBasicBlock, SEBottleneck,
                                SEResNeXtBottleneck, expansion, placement)
 from ..checks import BOOL, Bools, Checked, Choice, Indices, Int, Ints
+from .staged import ReturnsSelf
 
 #: mmpretrain's ``ResNet``/``ResNeXt`` options, checked where it asserts,
 #: raises AttributeError or ignores a value (e.g. out_indices=(-1, )).
@@ -22,7 +23,7 @@ RESNET_OPTIONS = dict(
     zero_init_residual=BOOL, frozen_stages=Int(-1, 'num_stages'))
 
 
-class SEBackboneMixin(Checked):
+class SEBackboneMixin(Checked, ReturnsSelf):
     """Adds the SE options to a ResNet-like backbone of mmpretrain.
 
     Args:
@@ -42,23 +43,15 @@ class SEBackboneMixin(Checked):
     options = dict(RESNET_OPTIONS, se_cfg=SECfg(), se_placement=placement,
                    se_stages=Bools('num_stages'))
 
-    def __init__(self,
-                 depth: int,
-                 se_cfg: Optional[dict] = dict(),
+    def __init__(self, depth: int, se_cfg: Optional[dict] = dict(),
                  se_placement: str = 'standard',
-                 se_stages: Optional[Sequence[bool]] = None,
-                 **kwargs):
+                 se_stages: Optional[Sequence[bool]] = None, **kwargs):
         # Set before super().__init__(), which calls make_res_layer().
         self.se_cfg = se_cfg
         self.se_placement = se_placement
         self.se_stages = tuple(se_stages
                                or (True, ) * kwargs.get('num_stages', 4))
         super().__init__(depth, **kwargs)
-
-    def train(self, mode: bool = True):
-        # mmpretrain's returns None; nn.Module's contract wants the module.
-        super().train(mode)
-        return self
 
     def make_res_layer(self, **kwargs):
         # mmpretrain appends each stage to res_layers once built.

@@ -21,33 +21,18 @@ class SENet154Bottleneck(SEResNeXtBottleneck):
         self.norm1_name, norm1 = build_norm_layer(
             self.norm_cfg, reduce_channels, postfix=1)
         self.conv1 = build_conv_layer(
-            self.conv_cfg,
-            self.in_channels,
-            reduce_channels,
-            kernel_size=1,
-            stride=self.conv1_stride,
-            bias=False)
+            self.conv_cfg, self.in_channels, reduce_channels, kernel_size=1,
+            stride=self.conv1_stride, bias=False)
         self.add_module(self.norm1_name, norm1)
         self.conv2 = build_conv_layer(
-            self.conv_cfg,
-            reduce_channels,
-            self.mid_channels,
-            kernel_size=3,
-            stride=self.conv2_stride,
-            padding=self.dilation,
-            dilation=self.dilation,
-            groups=self.groups,
-            bias=False)
+            self.conv_cfg, reduce_channels, self.mid_channels, kernel_size=3,
+            stride=self.conv2_stride, padding=self.dilation,
+            dilation=self.dilation, groups=self.groups, bias=False)
         if self.downsample is not None and self.stride != 1:
             self.downsample = nn.Sequential(
-                build_conv_layer(
-                    self.conv_cfg,
-                    self.in_channels,
-                    self.out_channels,
-                    kernel_size=3,
-                    stride=self.stride,
-                    padding=1,
-                    bias=False),
+                build_conv_layer(self.conv_cfg, self.in_channels,
+                                 self.out_channels, kernel_size=3,
+                                 stride=self.stride, padding=1, bias=False),
                 build_norm_layer(self.norm_cfg, self.out_channels)[1])
 
 
@@ -71,20 +56,12 @@ class SENet154(SEResNeXt):
     # SENet-154 down-samples its shortcuts with 3x3 stride-2 convs.
     options = dict(avg_down=Choice(False))
 
-    def __init__(self,
-                 depth: int = 152,
-                 groups: int = 64,
-                 width_per_group: int = 4,
-                 deep_stem: bool = True,
-                 stem_channels: int = 128,
-                 **kwargs):
-        super().__init__(
-            depth,
-            groups=groups,
-            width_per_group=width_per_group,
-            deep_stem=deep_stem,
-            stem_channels=stem_channels,
-            **kwargs)
+    def __init__(self, depth: int = 152, groups: int = 64,
+                 width_per_group: int = 4, deep_stem: bool = True,
+                 stem_channels: int = 128, **kwargs):
+        super().__init__(depth, groups=groups, width_per_group=width_per_group,
+                         deep_stem=deep_stem, stem_channels=stem_channels,
+                         **kwargs)
 
 
 @MODELS.register_module()

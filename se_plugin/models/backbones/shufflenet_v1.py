@@ -6,10 +6,11 @@ from mmpretrain.models.backbones import ShuffleNetV1
 from se_plugin.registry import MODELS
 from ..attention.slot import SECfg, attach_se
 from ..checks import Checked, Choice, Indices, Int, Num
+from .staged import ReturnsSelf
 
 
 @MODELS.register_module()
-class SEShuffleNetV1(Checked, ShuffleNetV1):
+class SEShuffleNetV1(Checked, ReturnsSelf, ShuffleNetV1):
     """mmpretrain's ShuffleNetV1 with SE on each unit's last grouped 1x1
     conv + BN, before the merge with the identity (see
     docs/user_guides/senet_family.md, "Where SE goes").
@@ -34,9 +35,3 @@ class SEShuffleNetV1(Checked, ShuffleNetV1):
             for unit in layer:
                 attach_se(unit.g_conv_1x1_expand, se_cfg,
                           unit.g_conv_1x1_expand.conv.out_channels)
-
-    def train(self, mode: bool = True):
-        # mmpretrain's ShuffleNetV1.train returns None; nn.Module's
-        # contract (and ``model.eval()(x)``) needs the module back.
-        super().train(mode)
-        return self

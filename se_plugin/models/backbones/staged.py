@@ -11,10 +11,18 @@ from ..attention.slot import SECfg
 from ..checks import Checked, Indices, Int
 
 #: He (MSRA) initialisation, as the paper trains every network from scratch.
-MSRA_INIT = [
-    dict(type='Kaiming', layer='Conv2d'),
-    dict(type='Constant', val=1, layer=['_BatchNorm'])
-]
+MSRA_INIT = [dict(type='Kaiming', layer='Conv2d'),
+             dict(type='Constant', val=1, layer=['_BatchNorm'])]
+
+
+class ReturnsSelf:
+    """Makes ``train()`` return the module, as nn.Module's contract says
+    (``model.eval()(x)``): mmpretrain's ResNet, VGG, ShuffleNetV1 return
+    None."""
+
+    def train(self, mode: bool = True):
+        super().train(mode)
+        return self
 
 
 class StagedBackbone(Checked, BaseBackbone):
@@ -43,13 +51,10 @@ class StagedBackbone(Checked, BaseBackbone):
         frozen_stages=Int(-1, lambda opts: opts['self'].num_stages),
         out_indices=Indices(lambda opts: opts['self'].num_stages, True))
 
-    def __init__(self,
-                 se_cfg: Optional[dict] = dict(),
-                 out_indices: Sequence[int] = (-1, ),
-                 frozen_stages: int = -1,
+    def __init__(self, se_cfg: Optional[dict] = dict(),
+                 out_indices: Sequence[int] = (-1, ), frozen_stages: int = -1,
                  norm_cfg: dict = dict(type='BN'),
-                 act_cfg: dict = dict(type='ReLU'),
-                 norm_eval: bool = False,
+                 act_cfg: dict = dict(type='ReLU'), norm_eval: bool = False,
                  init_cfg=MSRA_INIT):
         super().__init__(init_cfg)
         self.out_indices = tuple(i % self.num_stages for i in out_indices)

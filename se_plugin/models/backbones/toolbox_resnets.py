@@ -10,6 +10,7 @@ from ..attention.slot import SECfg
 from ..checks import BOOL, Bools, Checked, fail
 from .se_attach import attach_se
 from .se_resnet import RESNET_OPTIONS
+from .staged import ReturnsSelf
 
 
 def _pretrained(name, value, opts):
@@ -21,13 +22,12 @@ def _pretrained(name, value, opts):
              'the two)')
 
 
-class ToolboxSEMixin(Checked):
+class ToolboxSEMixin(Checked, ReturnsSelf):
     """Adds SE (standard placement) to every block of a toolbox's ResNet;
     a subclass names ``options_of`` (the host's ``__init__``) and
     ``fixed`` (options its host sets itself).
 
     Args:
-
         se_cfg (dict, optional): Options of every SE module (see
             :class:`se_plugin.models.SELayer`), or a ``type`` of another
             registered attention module. None is the host unchanged.
@@ -46,11 +46,8 @@ class ToolboxSEMixin(Checked):
         contract_dilation=BOOL, pretrained=_pretrained, se_cfg=SECfg(),
         se_stages=Bools('num_stages'))
 
-    def __init__(self,
-                 *args,
-                 se_cfg: Optional[dict] = dict(),
-                 se_stages: Optional[Sequence[bool]] = None,
-                 **kwargs):
+    def __init__(self, *args, se_cfg: Optional[dict] = dict(),
+                 se_stages: Optional[Sequence[bool]] = None, **kwargs):
         fixed = sorted(set(kwargs) & set(self.fixed))
         if fixed:
             fail(f'{type(self).__name__}.{fixed[0]}', kwargs[fixed[0]],
@@ -71,10 +68,6 @@ class ToolboxSEMixin(Checked):
                     block.norm2_name
                 target = getattr(block, norm)
                 attach_se(block, se_cfg, target.num_features, target)
-
-    def train(self, mode: bool = True):
-        super().train(mode)
-        return self
 
 
 def _lazy(name: str, module: str, extra: str, toolbox: str):

@@ -7,10 +7,11 @@ from mmpretrain.models.backbones import VGG
 from se_plugin.registry import MODELS
 from ..attention.slot import SECfg, attach_se
 from ..checks import BOOL, Cfg, Checked, Choice, Indices, Int, Ints
+from .staged import ReturnsSelf
 
 
 @MODELS.register_module()
-class SEVGG(Checked, VGG):
+class SEVGG(Checked, ReturnsSelf, VGG):
     """mmpretrain's VGG with SE on every conv-BN-ReLU ``ConvModule``'s
     output (see docs/user_guides/senet_family.md, "Where SE goes").
 
@@ -36,9 +37,3 @@ class SEVGG(Checked, VGG):
         for layer in getattr(self, self.module_name):
             if isinstance(layer, ConvModule):
                 attach_se(layer, se_cfg, layer.conv.out_channels)
-
-    def train(self, mode: bool = True):
-        # mmpretrain's VGG.train returns None; nn.Module's contract
-        # (``model.eval()(x)``) needs the module back.
-        super().train(mode)
-        return self

@@ -34,10 +34,8 @@ class MultiLevelSE(Checked, BaseModule):
             'an int >= 1 or a non-empty sequence of them'),
         se_cfg=NECK_SE_CFG)
 
-    def __init__(self,
-                 in_channels: Union[int, Sequence[int]],
-                 se_cfg: dict = dict(),
-                 init_cfg=None):
+    def __init__(self, in_channels: Union[int, Sequence[int]],
+                 se_cfg: dict = dict(), init_cfg=None):
         super().__init__(init_cfg=init_cfg)
         self.single = is_int(in_channels)
         channels = list([in_channels] if self.single else in_channels)

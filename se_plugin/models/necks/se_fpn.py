@@ -72,13 +72,9 @@ class SEFPN(Checked, FPN):
         se_positions=_positions,
         se_cfg=NECK_SE_CFG, **FPN_OPTIONS)
 
-    def __init__(self,
-                 in_channels: List[int],
-                 out_channels: int,
-                 num_outs: int,
-                 se_positions: Sequence[str] = ('output', ),
-                 se_cfg: dict = dict(),
-                 **kwargs):
+    def __init__(self, in_channels: List[int], out_channels: int,
+                 num_outs: int, se_positions: Sequence[str] = ('output', ),
+                 se_cfg: dict = dict(), **kwargs):
         super().__init__(in_channels, out_channels, num_outs, **kwargs)
         self.se_positions = tuple(se_positions)
         self.lateral_se = None

@@ -19,21 +19,17 @@ class SEResLayer(Checked, ResLayer):
     se_plugin classifier's checkpoint initialises it (``prefix='backbone.'``).
 
     Args:
-        depth (int): Depth of the ResNet, a key of
-            ``SEResNet.arch_settings``.
+        depth (int): Depth of the ResNet (``SEResNet.arch_settings``).
         stage (int): Index of the stage (0-based). Defaults to 3.
         stride (int): Stride of the stage's first block. Defaults to 2.
         dilation (int): Dilation of its 3x3 convs. Defaults to 1.
         style (str): ``'pytorch'`` or ``'caffe'``, as the backbone's.
             Defaults to ``'pytorch'``.
-        norm_cfg (dict): Norm layer config.
-            Defaults to ``dict(type='BN', requires_grad=True)``.
-        norm_eval (bool): Keep BN in eval mode while training.
-            Defaults to True.
+        norm_cfg (dict): Norm layer config. Defaults to BN.
+        norm_eval (bool): Keep BN in eval mode. Defaults to True.
         with_cp (bool): Gradient checkpointing. Defaults to False.
-        se_cfg (dict, optional): SE options as in :class:`SEResNet`;
-            ``None`` builds the plain stage (the baseline).
-            Defaults to ``dict()``.
+        se_cfg (dict, optional): SE options as in :class:`SEResNet`; None
+            builds the plain stage (the baseline). Defaults to ``dict()``.
         se_placement (str): As in :class:`SEResNet` (the blocks check it).
             Defaults to ``'standard'``.
         init_cfg (dict, optional): Initialisation config. Defaults to None.
@@ -43,42 +39,23 @@ class SEResLayer(Checked, ResLayer):
         stride=Int(1), dilation=Int(1), se_cfg=SECfg(),
         se_placement=Choice(*PLACEMENTS))
 
-    def __init__(self,
-                 depth: int,
-                 stage: int = 3,
-                 stride: int = 2,
-                 dilation: int = 1,
-                 style: str = 'pytorch',
+    def __init__(self, depth: int, stage: int = 3, stride: int = 2,
+                 dilation: int = 1, style: str = 'pytorch',
                  norm_cfg: dict = dict(type='BN', requires_grad=True),
-                 norm_eval: bool = True,
-                 with_cp: bool = False,
+                 norm_eval: bool = True, with_cp: bool = False,
                  se_cfg: Optional[dict] = dict(),
                  se_placement: str = 'standard',
                  init_cfg: Optional[dict] = None):
         block, stage_blocks = SEResNet.arch_settings[depth]
         # The stage options mmdet's ResLayer and the SE stage both take.
-        stage_cfg = dict(
-            stride=stride,
-            dilation=dilation,
-            style=style,
-            norm_cfg=norm_cfg,
-            with_cp=with_cp)
-        super().__init__(
-            depth,
-            stage=stage,
-            norm_eval=norm_eval,
-            init_cfg=init_cfg,
-            **stage_cfg)
+        stage_cfg = dict(stride=stride, dilation=dilation, style=style,
+                         norm_cfg=norm_cfg, with_cp=with_cp)
+        super().__init__(depth, stage=stage, norm_eval=norm_eval,
+                         init_cfg=init_cfg, **stage_cfg)
         out_channels = 64 * 2**stage * get_expansion(block)
         # mmdet's ResLayer hard-codes mmdet's Bottleneck; the SE stage
         # replaces it under the same name, so its keys are SEResNet's.
-        self.add_module(
-            f'layer{stage + 1}',
-            StageLayer(
-                block=block,
-                num_blocks=stage_blocks[stage],
-                in_channels=out_channels // 2,
-                out_channels=out_channels,
-                se_cfg=se_cfg,
-                se_placement=se_placement,
-                **stage_cfg))
+        self.add_module(f'layer{stage + 1}', StageLayer(
+            block=block, num_blocks=stage_blocks[stage],
+            in_channels=out_channels // 2, out_channels=out_channels,
+            se_cfg=se_cfg, se_placement=se_placement, **stage_cfg))
