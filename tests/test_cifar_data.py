@@ -50,4 +50,3 @@ def test_round_trip(tmp_path, layout, reader, capsys):
         assert (img == np.array(pixels[('train', label, n)])).all()
     # The 64x48 grey image: resized to 32x32, grey to RGB.
     assert (test[3]['img'] == 77).all() and test[3]['gt_label'] == 2
-
