@@ -1,17 +1,12 @@
 """to_cifar.py writes an image-folder dataset in CIFAR's python layout that
 CheckedCIFAR10/100 read back pixel for pixel (files that are not the
 official ones, so mmpretrain's md5-checked readers would refuse them)."""
-import subprocess
-import sys
-from pathlib import Path
-
 import numpy as np
 import pytest
 from PIL import Image
 
+from bad_inputs.tools import run_tool
 from se_plugin.datasets import CheckedCIFAR10, CheckedCIFAR100
-
-REPO = Path(__file__).resolve().parents[1]
 
 
 def image_folder(root):
@@ -31,19 +26,18 @@ def image_folder(root):
 
 
 def convert(src, out, *args):
-    return subprocess.run(
-        [sys.executable, str(REPO / 'tools' / 'dataset_converters' /
-                             'to_cifar.py'), str(src), str(out), *args],
-        capture_output=True, text=True, cwd=REPO)
+    """to_cifar.py's main in this process (its command line runs in
+    test_cifar_train.py's fixture)."""
+    run_tool('dataset_converters/to_cifar.py', [src, out, *args])
 
 
 @pytest.mark.parametrize('layout, reader', [('cifar10', CheckedCIFAR10),
                                             ('cifar100', CheckedCIFAR100)])
-def test_round_trip(tmp_path, layout, reader):
+def test_round_trip(tmp_path, layout, reader, capsys):
     pixels = image_folder(tmp_path / 'src')
-    result = convert(tmp_path / 'src', tmp_path / 'out', '--layout', layout)
-    assert result.returncode == 0, result.stderr
-    assert 'Wrote 6 train and 4 test images of 3 classes' in result.stdout
+    convert(tmp_path / 'src', tmp_path / 'out', '--layout', layout)
+    assert 'Wrote 6 train and 4 test images of 3 classes' in \
+        capsys.readouterr().out
     train = reader(data_root=str(tmp_path / 'out'), split='train',
                    pipeline=[])
     test = reader(data_root=str(tmp_path / 'out'), split='test', pipeline=[])
@@ -56,4 +50,3 @@ def test_round_trip(tmp_path, layout, reader):
         assert (img == np.array(pixels[('train', label, n)])).all()
     # The 64x48 grey image: resized to 32x32, grey to RGB.
     assert (test[3]['img'] == 77).all() and test[3]['gt_label'] == 2
-
