@@ -3,11 +3,14 @@
 """
 import ast
 import copy
+import inspect
 import os.path as osp
 import warnings
 
 import yaml
 from mmengine.config import Config
+from mmengine.runner import (EpochBasedTrainLoop, IterBasedTrainLoop,
+                             TestLoop, ValLoop)
 
 from .checkpoint_hook import SafeCheckpointHook
 from .errors import ConfigError
@@ -107,6 +110,16 @@ def _kind(value):
                 None)
 
 
+def _loop_arguments(name, node):
+    """The arguments of the loop mmengine builds from a ``type``-less
+    ``train_cfg``/``val_cfg``/``test_cfg`` (e.g. ``val_begin``)."""
+    loop = dict(val_cfg=ValLoop, test_cfg=TestLoop).get(name)
+    if name == 'train_cfg':
+        loop = EpochBasedTrainLoop if node.get('by_epoch') else \
+            IterBasedTrainLoop
+    return () if loop is None else inspect.signature(loop).parameters
+
+
 def warn_new_keys(cfg, options):
     """Warn for a ``--cfg-options`` key the config lacks (not below a dict
     with ``type``: the class checks its own arguments); ConfigError for a
@@ -129,7 +142,8 @@ def warn_new_keys(cfg, options):
                     raise ConfigError(
                         f'--cfg-options {key}: {parent!r} is a '
                         f'{type(node).__name__} ({node!r}), it has no keys')
-                if typed:
+                if typed or depth == 1 and isinstance(node, dict) and \
+                        part in _loop_arguments(parts[0], node):
                     break
                 where = (f'the config has no top-level key {part!r}'
                          if depth == 0 else f'{parent!r} has no {part!r} '

@@ -217,6 +217,12 @@ def _cfg_options_empty_key(tmp_path):
     run_tool('test.py', [DIGITS, 'x.pth', '--cfg-options', '=1'])
 
 
+@case('tools-cfg-options-loop-typo', warns=UserWarning,
+      words=("'train_cfg' has no 'val_begn'", 'added as a new key'))
+def _cfg_options_loop_typo(tmp_path):
+    train_config([DIGITS, '--cfg-options', 'train_cfg.val_begn=2'])
+
+
 @case('tools-cfg-options-new-top-key', warns=UserWarning,
       words=('--cfg-options no_such_key',
              "the config has no top-level key 'no_such_key'",
@@ -515,9 +521,10 @@ def _val_test_mode(tmp_path):
 
 @case('tools-cfg-options-class-arguments-do-not-warn')
 def _cfg_options_class_arguments(tmp_path):
-    # Valid arguments the config leaves out: below a dict with 'type'.
+    # Valid arguments the config leaves out: below a dict with 'type', or
+    # of the loop mmengine builds from a type-less train_cfg.
     options = ['model.backbone.se_cfg.ratio=8',
-               'train_dataloader.dataset.indices=2']
+               'train_dataloader.dataset.indices=2', 'train_cfg.val_begin=2']
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter('always')
         cfg = train_config([DIGITS, '--work-dir', tmp_path,
