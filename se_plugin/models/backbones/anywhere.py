@@ -150,8 +150,8 @@ def _inserts(name, value, opts):
         Cfg(typed=False)(where, spec, opts)
         check_keys(where, spec, tuple(INSERT))
         if 'at' not in spec:
-            fail(f'{where}.at', None, "a module path pattern, e.g. "
-                 "'layer*.*' for every block of a ResNet")
+            fail(f'{where}.at', None, "a module path pattern, e.g. 'layer*.*'"
+                 ' for every block of a ResNet')
         check_options(where, INSERT, spec)
 
 
@@ -208,10 +208,8 @@ def Attach(host: dict, inserts: Union[dict, Sequence[dict]],
     for where, spec, owner, rel, position, target in plans:
         shape = _checked_shape(where, owner, rel, position, target, seen)
         module = net.get_submodule(owner)
-        block_in = None
-        if spec.get('ratio_of') == 'block_input':
-            block_in = _checked_shape(where, owner, '', 'before', module,
-                                      seen)[1]
+        block_in = _checked_shape(where, owner, '', 'before', module, seen)[
+            1] if spec.get('ratio_of') == 'block_input' else None
         try:
             attach_se(module, _se_cfg(spec, block_in), shape[1], target,
                       position)
