@@ -66,11 +66,9 @@ TIMM = {
     'legacy_seresnext26_32x4d': _cadene(_seresnext, 26, 32, 4),
     'legacy_seresnext50_32x4d': _cadene(_seresnext, 50, 32, 4),
     'legacy_seresnext101_32x4d': _cadene(_seresnext, 101, 32, 4),
-    'legacy_senet154': Spec(
-        'cadene',
-        dict(type='se_plugin.PortedSENet154', deep_stem=True,
-             stem_pool='caffe', se_cfg=CAFFE_SE),
-        head=_SENET154_HEAD),
+    'legacy_senet154': Spec('cadene', dict(
+        type='se_plugin.PortedSENet154', deep_stem=True, stem_pool='caffe',
+        se_cfg=CAFFE_SE), head=_SENET154_HEAD),
     # timm's ResNet with attn_layer='se'.
     **{f'seresnet{d}': _seresnet(d, se_cfg=TIMM_SE)
        for d in (18, 34, 50, 101, 152)},
@@ -84,10 +82,8 @@ TIMM = {
     'seresnext101_64x4d': _seresnext(101, 64, 4, se_cfg=TIMM_SE),
     # timm's ResNet form of SENet-154: padded stem pooling, SE width
     # rounded to 8 (the same widths as the Caffe model's).
-    'senet154': Spec(
-        'resnet',
-        dict(type='se_plugin.SENet154', deep_stem=True, se_cfg=TIMM_SE),
-        head=_SENET154_HEAD),
+    'senet154': Spec('resnet', dict(type='se_plugin.SENet154', deep_stem=True,
+                                    se_cfg=TIMM_SE), head=_SENET154_HEAD),
 }
 
 
@@ -105,17 +101,14 @@ def _ecaresnet(depth):
 
 #: RegNetY's SE: after the 3x3 group conv (+BN+ReLU), i.e. on the input of
 #: conv3, with a squeeze width of 1/4 of the block's input channels.
-REGNETY_SE = dict(
-    at='layer*.*', before='conv3', ratio_of='block_input',
-    se_cfg=dict(ratio=4))
+REGNETY_SE = dict(at='layer*.*', before='conv3', ratio_of='block_input',
+                  se_cfg=dict(ratio=4))
 
 
 def _regnety(w0, wa, wm, group_w, depth):
-    arch = dict(w0=w0, wa=wa, wm=wm, group_w=group_w, depth=depth,
-                bot_mul=1.0)
-    return Spec('regnet',
-                _attach(dict(type='mmpretrain.RegNet', arch=arch),
-                        **REGNETY_SE))
+    arch = dict(w0=w0, wa=wa, wm=wm, group_w=group_w, depth=depth, bot_mul=1.0)
+    return Spec('regnet', _attach(dict(type='mmpretrain.RegNet', arch=arch),
+                                  **REGNETY_SE))
 
 
 TIMM.update({

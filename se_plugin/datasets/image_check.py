@@ -52,13 +52,10 @@ def report_bad_images(dataset, name: str, nproc: int = 8) -> int:
     print(f'{name}: decoding {len(infos):,} images with {nproc} processes')
     paths = [info['img_path'] for info in infos]
     # mmengine binds its default output at import; print where stdout is now.
-    if nproc > 1:
-        problems = track_parallel_progress(
-            image_problem, paths, nproc,
-            chunksize=max(1, min(256, len(paths) // (nproc * 4))),
-            file=sys.stdout)
-    else:
-        problems = track_progress(image_problem, paths, file=sys.stdout)
+    problems = track_parallel_progress(
+        image_problem, paths, nproc, file=sys.stdout,
+        chunksize=max(1, min(256, len(paths) // (nproc * 4)))) if nproc > 1 \
+        else track_progress(image_problem, paths, file=sys.stdout)
     bad = [(i, p) for i, p in enumerate(problems) if p is not None]
     wheres = dataset.describe_images([infos[i] for i, _ in bad])
     print(f'{name}: {len(bad):,} of {len(infos):,} images cannot be loaded'

@@ -112,13 +112,12 @@ def warn_new_keys(cfg, options):
         node, parts = cfg.to_dict(), key.split('.')
         typed = False  # below a dict with 'type': a class's arguments
         for depth, part in enumerate(parts):
-            index = int(part) if part.isdigit() else None
             typed = typed or (isinstance(node, dict) and 'type' in node)
             if isinstance(node, dict) and part in node:
                 node = node[part]
-            elif isinstance(node, (list, tuple)) and index is not None \
-                    and index < len(node):
-                node = node[index]
+            elif isinstance(node, (list, tuple)) and part.isdigit() \
+                    and int(part) < len(node):
+                node = node[int(part)]
             else:
                 parent = ".".join(parts[:depth])
                 if depth and not isinstance(node, (dict, list, tuple)):

@@ -199,8 +199,7 @@ def Attach(host: dict, inserts: Union[dict, Sequence[dict]],
             target = _target(net, owner, rel, where, position)
             plans.append((where, spec, owner, rel, position, target))
     owners = [p[2] for p in plans]
-    twice = sorted({o for o in owners if owners.count(o) > 1})
-    if twice:
+    if twice := sorted({o for o in owners if owners.count(o) > 1}):
         fail('Attach.inserts', inserts, f'inserts that put one attention '
              f'module into each owner (its child `se`), not two into {twice}')
     watched = {p[5] for p in plans} | {net.get_submodule(o) for o in owners}
