@@ -32,9 +32,8 @@ def _resnet_flags(backbone: dict) -> dict:
     """The stem / shortcut options of a backbone config, also when it is
     a ResNet wrapped by ``se_plugin.Attach``."""
     host = backbone.get('host', backbone)
-    if host.get('type', '').endswith('ResNetV1d'):
-        return dict(deep_stem=True, avg_down=True, **host)
-    return host
+    return dict(deep_stem=True, avg_down=True, **host) if host.get(
+        'type', '').endswith('ResNetV1d') else host
 
 
 def _resnet_rules(backbone: dict) -> Rules:

@@ -113,9 +113,8 @@ class DecodeCheckMixin:
     def __init__(self, *args, check_files: bool = True,
                  bad_images: str = 'error', **kwargs):
         if bad_images not in BAD_IMAGES:
-            raise DataError(f'{type(self).__name__}.bad_images='
-                            f'{bad_images!r} is not supported; allowed: '
-                            f'{BAD_IMAGES}')
+            raise DataError(f'{type(self).__name__}.bad_images={bad_images!r}'
+                            f' is not supported; allowed: {BAD_IMAGES}')
         if bad_images == 'skip' and kwargs.get('test_mode', False):
             raise DataError(
                 f"{type(self).__name__}.bad_images='skip' needs "

@@ -114,10 +114,9 @@ def time_files(files: Dict[str, str], shape: Sequence[int], repeats: int = 10,
     """Time one ONNX Runtime CPU call of each file on a random ``shape``
     batch, interleaved (:func:`~se_plugin.utils.timing.time_interleaved`)."""
     x = torch.randn(*shape).numpy()
-    sessions = {name: onnx_session(file, threads)
-                for name, file in files.items()}
-    calls = {name: functools.partial(s.run, None, {'input': x})
-             for name, s in sessions.items()}
+    calls = {name: functools.partial(onnx_session(file, threads).run, None,
+                                     {'input': x})
+             for name, file in files.items()}
     return time_interleaved(calls, repeats, warmup)
 
 

@@ -161,9 +161,8 @@ OPTIONS = dict(host=CFG, inserts=_inserts)
 def _se_cfg(spec: dict, block_in: Optional[int]) -> dict:
     cfg = dict(spec.get('se_cfg', dict()))
     if spec.get('ratio_of', 'channels') == 'block_input':
-        cfg['squeeze_channels'] = squeeze_width(block_in,
-                                                cfg.pop('ratio', 16), None,
-                                                cfg.pop('divisor', None))
+        cfg['squeeze_channels'] = squeeze_width(
+            block_in, cfg.pop('ratio', 16), None, cfg.pop('divisor', None))
     return cfg
 
 
