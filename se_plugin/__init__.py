@@ -8,7 +8,5 @@ from .version import __version__
 allow_mmengine_checkpoints()
 register_config_package()
 
-__all__ = [
-    '__version__', 'allow_mmengine_checkpoints', 'register_config_package',
-    'list_models', 'get_model'
-]
+__all__ = ['__version__', 'allow_mmengine_checkpoints',
+           'register_config_package', 'list_models', 'get_model']

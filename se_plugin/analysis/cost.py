@@ -21,11 +21,9 @@ class Cost(NamedTuple):
 
 def model_cost(model: nn.Module, input_shape: Sequence[int]) -> Cost:
     """The :class:`Cost` of ``model(x)`` for one ``(C, H, W)`` image."""
-    inputs = (torch.randn(1, *input_shape), )
-    analyzer = FlopAnalyzer(model.eval(), inputs)
+    analyzer = FlopAnalyzer(model.eval(), (torch.randn(1, *input_shape), ))
     analyzer.unsupported_ops_warnings(False).uncalled_modules_warnings(False)
-    flops = analyzer.total()
-    return Cost(parameter_count(model)[''], flops,
+    return Cost(parameter_count(model)[''], analyzer.total(),
                 tuple(sorted(analyzer.unsupported_ops())))
 
 

@@ -19,19 +19,16 @@ def block_name(path: str) -> str:
     (SE-ResNet, SE-ResNeXt, SENet-154) is ``SE_{s+1}_{b+1}`` (``layer1.2.se``
     is SE_2_3, conv2_x's last block); other paths stay."""
     match = _RESNET_PATH.search(path)
-    if match is None:
-        return path
-    stage, block = map(int, match.groups())
-    return f'SE_{stage + 1}_{block + 1}'
+    return path if match is None else \
+        f'SE_{int(match[1]) + 1}_{int(match[2]) + 1}'
 
 
 def se_blocks(model: nn.Module) -> Dict[str, SELayer]:
     """All SE modules of ``model`` by :func:`block_name`, in forward order
     of construction."""
-    blocks = OrderedDict()
-    for path, module in model.named_modules():
-        if isinstance(module, SELayer):
-            blocks[block_name(path)] = module
+    blocks = OrderedDict((block_name(path), module)
+                         for path, module in model.named_modules()
+                         if isinstance(module, SELayer))
     if not blocks:
         raise ValueError(f'{type(model).__name__} has no SE modules '
                          '(se_plugin.SELayer) to record')

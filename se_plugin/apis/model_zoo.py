@@ -28,8 +28,7 @@ def _zoo(model_index: str = MODEL_INDEX) -> Dict[str, Model]:
     index.build_models_with_collections()
     models = {}
     for model in index.models:
-        errors = model.check_errors
-        if errors:
+        if errors := model.check_errors:
             raise ValueError(f'{model.filepath}: model {model.name!r} is not '
                              f'valid model-index metadata: {sorted(errors)}')
         key = model.name.lower()
@@ -102,8 +101,7 @@ def get_model(name: str, pretrained: Union[None, str, os.PathLike] = None,
     Returns:
         torch.nn.Module: The model in eval mode, its config as ``model.cfg``.
     """
-    if pretrained is not None and not isinstance(pretrained,
-                                                 (str, os.PathLike)):
+    if not isinstance(pretrained, (str, os.PathLike, type(None))):
         raise ValueError(
             f'pretrained={pretrained!r}: expected None or the path of a '
             f'checkpoint (se_plugin publishes no weights; convert the '

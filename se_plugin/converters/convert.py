@@ -24,12 +24,11 @@ class Converted(NamedTuple):
 def load_weights(path: str) -> Dict[str, torch.Tensor]:
     """The state dict of a checkpoint file: raw (timm, torchvision,
     safetensors) or nested under ``state_dict``/``model``."""
-    ckpt = read_checkpoint(path)
+    ckpt = read_checkpoint(path)  # a dict
     for key in _NESTED:
-        if isinstance(ckpt, dict) and isinstance(ckpt.get(key), dict):
+        if isinstance(ckpt.get(key), dict):
             return ckpt[key]
-    if not (isinstance(ckpt, dict)
-            and all(isinstance(v, torch.Tensor) for v in ckpt.values())):
+    if not all(isinstance(v, torch.Tensor) for v in ckpt.values()):
         raise ConversionError(f'{path} holds no state dict (tensors by name, '
                               f'possibly under one of {_NESTED})')
     return ckpt
@@ -39,10 +38,8 @@ def config_text(spec: Spec, state_dict: Dict[str, torch.Tensor]) -> str:
     """The config that builds se_plugin's model for ``spec``: the base
     config with the backbone swapped and a head sized to the weights."""
     num_classes, in_channels = state_dict['head.fc.weight'].shape
-    model = dict(
-        backbone=dict(_delete_=True, **spec.backbone),
-        head=dict(
-            spec.head, num_classes=num_classes, in_channels=in_channels))
+    model = dict(backbone=dict(_delete_=True, **spec.backbone), head=dict(
+        spec.head, num_classes=num_classes, in_channels=in_channels))
     return f'_base_ = {spec.base!r}\n' + Config(dict(model=model)).pretty_text
 
 
@@ -51,8 +48,7 @@ def check_weights_fit(model: torch.nn.Module,
     """Raise a ConversionError unless ``state_dict`` fits ``model`` exactly
     (the check of ``tools/test.py``,
     :func:`se_plugin.engine.loading.state_mismatch`)."""
-    mismatch = state_mismatch(model.state_dict(), state_dict)
-    if mismatch:
+    if mismatch := state_mismatch(model.state_dict(), state_dict):
         raise ConversionError(
             f'the checkpoint does not fit arch={arch!r}: {mismatch}')
 

@@ -32,9 +32,8 @@ def _resnet_flags(backbone: dict) -> dict:
     """The stem / shortcut options of a backbone config, also when it is
     a ResNet wrapped by ``se_plugin.Attach``."""
     host = backbone.get('host', backbone)
-    if host.get('type', '').endswith('ResNetV1d'):
-        return dict(deep_stem=True, avg_down=True, **host)
-    return host
+    return dict(deep_stem=True, avg_down=True, **host) if host.get(
+        'type', '').endswith('ResNetV1d') else host
 
 
 def _resnet_rules(backbone: dict) -> Rules:
@@ -67,10 +66,8 @@ def _resnet_rules(backbone: dict) -> Rules:
 
 
 def _mmpretrain_rules(backbone: dict) -> Rules:
-    return [
-        (r'^(backbone\..*)\.se_layer\.conv(\d)\.conv\.', r'\1.se.fc\2.'),
-        (r'^((backbone|head)\.)', r'\1'),
-    ]
+    return [(r'^(backbone\..*)\.se_layer\.conv(\d)\.conv\.', r'\1.se.fc\2.'),
+            (r'^((backbone|head)\.)', r'\1')]
 
 
 def _regnet_rules(backbone: dict) -> Rules:
@@ -91,12 +88,8 @@ def _regnet_rules(backbone: dict) -> Rules:
     ]
 
 
-LAYOUT_RULES = {
-    'cadene': _cadene_rules,
-    'resnet': _resnet_rules,
-    'mmpretrain': _mmpretrain_rules,
-    'regnet': _regnet_rules,
-}
+LAYOUT_RULES = dict(cadene=_cadene_rules, resnet=_resnet_rules,
+                    mmpretrain=_mmpretrain_rules, regnet=_regnet_rules)
 
 
 def rename_keys(state_dict: Dict[str, torch.Tensor], layout: str,

@@ -34,20 +34,17 @@ _PORTED_ONLY = ('stem_pool', 'residual_relu')
 _SENET154_HEAD = dict(type='se_plugin.DropoutLinearClsHead', dropout_rate=0.2)
 
 
-def _kind(name, ported):
-    return f"se_plugin.{'Ported' if ported else ''}{name}"
-
-
 def _seresnet(depth, layout='resnet', **kwargs):
     ported = depth > 152 or any(k in kwargs for k in _PORTED_ONLY)
-    return Spec(layout,
-                dict(type=_kind('SEResNet', ported), depth=depth, **kwargs))
+    return Spec(layout, dict(type=f"se_plugin.{'Ported' * ported}SEResNet",
+                             depth=depth, **kwargs))
 
 
 def _seresnext(depth, groups, width, layout='resnet', **kwargs):
     ported = depth < 50 or any(k in kwargs for k in _PORTED_ONLY)
-    return Spec(layout, dict(type=_kind('SEResNeXt', ported), depth=depth,
-                             groups=groups, width_per_group=width, **kwargs))
+    return Spec(layout, dict(
+        type=f"se_plugin.{'Ported' * ported}SEResNeXt", depth=depth,
+        groups=groups, width_per_group=width, **kwargs))
 
 
 def _cadene(build, *args, **kwargs):
@@ -64,26 +61,19 @@ TIMM = {
     # 26 in this layout, with a ReLU before SE in the basic block.
     'legacy_seresnet18': _cadene(_seresnet, 18, residual_relu=True),
     'legacy_seresnet34': _cadene(_seresnet, 34, residual_relu=True),
-    'legacy_seresnet50': _cadene(_seresnet, 50, style='caffe'),
-    'legacy_seresnet101': _cadene(_seresnet, 101, style='caffe'),
-    'legacy_seresnet152': _cadene(_seresnet, 152, style='caffe'),
+    **{f'legacy_seresnet{d}': _cadene(_seresnet, d, style='caffe')
+       for d in (50, 101, 152)},
     'legacy_seresnext26_32x4d': _cadene(_seresnext, 26, 32, 4),
     'legacy_seresnext50_32x4d': _cadene(_seresnext, 50, 32, 4),
     'legacy_seresnext101_32x4d': _cadene(_seresnext, 101, 32, 4),
-    'legacy_senet154': Spec(
-        'cadene',
-        dict(type='se_plugin.PortedSENet154', deep_stem=True,
-             stem_pool='caffe', se_cfg=CAFFE_SE),
-        head=_SENET154_HEAD),
+    'legacy_senet154': Spec('cadene', dict(
+        type='se_plugin.PortedSENet154', deep_stem=True, stem_pool='caffe',
+        se_cfg=CAFFE_SE), head=_SENET154_HEAD),
     # timm's ResNet with attn_layer='se'.
-    'seresnet18': _seresnet(18, se_cfg=TIMM_SE),
-    'seresnet34': _seresnet(34, se_cfg=TIMM_SE),
-    'seresnet50': _seresnet(50, se_cfg=TIMM_SE),
-    'seresnet101': _seresnet(101, se_cfg=TIMM_SE),
-    'seresnet152': _seresnet(152, se_cfg=TIMM_SE),
-    'seresnet152d': _seresnet(152, se_cfg=TIMM_SE, **_TIMM_D),
-    'seresnet200d': _seresnet(200, se_cfg=TIMM_SE, **_TIMM_D),
-    'seresnet269d': _seresnet(269, se_cfg=TIMM_SE, **_TIMM_D),
+    **{f'seresnet{d}': _seresnet(d, se_cfg=TIMM_SE)
+       for d in (18, 34, 50, 101, 152)},
+    **{f'seresnet{d}d': _seresnet(d, se_cfg=TIMM_SE, **_TIMM_D)
+       for d in (152, 200, 269)},
     'seresnext26d_32x4d': _seresnext(26, 32, 4, se_cfg=TIMM_SE, **_TIMM_D),
     'seresnext50_32x4d': _seresnext(50, 32, 4, se_cfg=TIMM_SE),
     'seresnext101_32x4d': _seresnext(101, 32, 4, se_cfg=TIMM_SE),
@@ -92,10 +82,8 @@ TIMM = {
     'seresnext101_64x4d': _seresnext(101, 64, 4, se_cfg=TIMM_SE),
     # timm's ResNet form of SENet-154: padded stem pooling, SE width
     # rounded to 8 (the same widths as the Caffe model's).
-    'senet154': Spec(
-        'resnet',
-        dict(type='se_plugin.SENet154', deep_stem=True, se_cfg=TIMM_SE),
-        head=_SENET154_HEAD),
+    'senet154': Spec('resnet', dict(type='se_plugin.SENet154', deep_stem=True,
+                                    se_cfg=TIMM_SE), head=_SENET154_HEAD),
 }
 
 
@@ -113,17 +101,14 @@ def _ecaresnet(depth):
 
 #: RegNetY's SE: after the 3x3 group conv (+BN+ReLU), i.e. on the input of
 #: conv3, with a squeeze width of 1/4 of the block's input channels.
-REGNETY_SE = dict(
-    at='layer*.*', before='conv3', ratio_of='block_input',
-    se_cfg=dict(ratio=4))
+REGNETY_SE = dict(at='layer*.*', before='conv3', ratio_of='block_input',
+                  se_cfg=dict(ratio=4))
 
 
 def _regnety(w0, wa, wm, group_w, depth):
-    arch = dict(w0=w0, wa=wa, wm=wm, group_w=group_w, depth=depth,
-                bot_mul=1.0)
-    return Spec('regnet',
-                _attach(dict(type='mmpretrain.RegNet', arch=arch),
-                        **REGNETY_SE))
+    arch = dict(w0=w0, wa=wa, wm=wm, group_w=group_w, depth=depth, bot_mul=1.0)
+    return Spec('regnet', _attach(dict(type='mmpretrain.RegNet', arch=arch),
+                                  **REGNETY_SE))
 
 
 TIMM.update({
@@ -185,9 +170,7 @@ def mmpretrain_spec(arch: str) -> Spec:
     cfg = get_config(cfg_path) if '::' in cfg_path else \
         Config.fromfile(cfg_path)
     backbone = dict(cfg.model.backbone)
-    kind = backbone.pop('type')
-    if kind.startswith('mmpretrain.'):
-        kind = kind[len('mmpretrain.'):]
+    kind = backbone.pop('type').removeprefix('mmpretrain.')
     if kind not in MMPRETRAIN_TYPES:
         raise ConversionError(
             f'backbone type={kind!r} of {arch!r} has no se_plugin '

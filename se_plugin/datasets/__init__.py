@@ -6,9 +6,7 @@ from .image_check import BadImageError
 from .imagenet import ImageNet
 from .places365 import Places365
 
-__all__ = [
-    'BadImageError', 'CheckedCustomDataset', 'ImageNet', 'Places365'
-]
+__all__ = ['BadImageError', 'CheckedCustomDataset', 'ImageNet', 'Places365']
 
 # CheckedCocoDataset subclasses mmdet's CocoDataset, whose package needs
 # mmcv's compiled ops.

@@ -41,10 +41,9 @@ def require_images(entries: List[Tuple[Any, str]], img_prefix: str,
         by_folder[osp.dirname(path)].append((key, osp.basename(path)))
     missing = []
     for folder, names in by_folder.items():
-        folder_path = backend.join_path(img_prefix, folder)
         try:
-            present = set(
-                backend.list_dir_or_file(folder_path, list_dir=False))
+            present = set(backend.list_dir_or_file(
+                backend.join_path(img_prefix, folder), list_dir=False))
         except FileNotFoundError:
             present = set()
         missing.extend((key, osp.join(folder, name))
@@ -78,10 +77,8 @@ def read_list(path: str) -> List[str]:
             raise DataError(f'{path}, line {lineno}: byte '
                             f'{data[error.start]:#04x} is not UTF-8 text; '
                             + ENCODINGS) from None
-    lines = [line.rstrip('\n\r') for line in io.StringIO(text)]
-    if lines:
-        lines[0] = lines[0].lstrip('\ufeff')
-    return lines
+    return [line.rstrip('\n\r')
+            for line in io.StringIO(text.lstrip('\ufeff'))]
 
 
 def parse_line(ann_file: str, lineno: int, line: str,

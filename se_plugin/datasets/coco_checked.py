@@ -38,13 +38,9 @@ class CheckedCOCO(COCO):
     must be category names; image-info files (``require_annotations``
     False) may lack ``annotations``."""
 
-    def __init__(self,
-                 annotation_file: str,
-                 classes: Sequence[str],
-                 degenerate: str,
-                 require_annotations: bool = True):
-        self.path = annotation_file
-        self.classes = tuple(classes)
+    def __init__(self, annotation_file: str, classes: Sequence[str],
+                 degenerate: str, require_annotations: bool = True):
+        self.path, self.classes = annotation_file, tuple(classes)
         self.degenerate = degenerate
         self.require_annotations = require_annotations
         # Annotation ids, by what was done to their box.
@@ -126,8 +122,7 @@ class CheckedCOCO(COCO):
         self._check_structure()
         super().createIndex()
         names = {cat['name'] for cat in self.cats.values()}
-        missing = [name for name in self.classes if name not in names]
-        if missing:
+        if missing := [name for name in self.classes if name not in names]:
             raise DataError(
                 f'{self.path}: classes {missing} are not category names of '
                 f'the file; allowed: {sorted(names)}')
@@ -214,11 +209,8 @@ class CheckedCocoDataset(DecodeCheckMixin, CocoDataset):
         **kwargs: The arguments of :class:`mmdet.datasets.CocoDataset`.
     """
 
-    def __init__(self,
-                 *args,
-                 degenerate_boxes: str = 'skip',
-                 check_files: bool = True,
-                 bad_images: str = 'error',
+    def __init__(self, *args, degenerate_boxes: str = 'skip',
+                 check_files: bool = True, bad_images: str = 'error',
                  **kwargs):
         if degenerate_boxes not in DEGENERATE:
             raise DataError(
@@ -304,11 +296,8 @@ class CheckedCocoDataset(DecodeCheckMixin, CocoDataset):
             ' disagree); fix the width and height in the JSON')
 
     def _make_coco(self, path: str) -> CheckedCOCO:
-        coco = CheckedCOCO(
-            path,
-            classes=self.metainfo['classes'],
-            degenerate=self.degenerate_boxes,
-            require_annotations=not self.test_mode)
+        coco = CheckedCOCO(path, self.metainfo['classes'],
+                           self.degenerate_boxes, not self.test_mode)
         # The index is complete here; mmdet frees it after loading.
         self.box_report = coco.box_report()
         return coco

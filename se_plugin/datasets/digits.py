@@ -22,10 +22,8 @@ def load_digit_images():
     return digits, (digits.images * (255 / 16)).round().astype(np.uint8)
 
 
-def prepare_digits(root: Union[str, Path],
-                   val_ratio: float = 0.2,
-                   seed: int = 0,
-                   image_size: int = 32) -> Dict[str, int]:
+def prepare_digits(root: Union[str, Path], val_ratio: float = 0.2,
+                   seed: int = 0, image_size: int = 32) -> Dict[str, int]:
     """Write scikit-learn's digits as RGB PNGs with ImageNet-style lists, split
     by class with ``seed`` (deterministic; existing files overwritten).
 

@@ -60,9 +60,8 @@ def _draw_canvas(rng: np.random.Generator, images: np.ndarray,
         index = int(rng.choice(pool))
         side = int(rng.integers(sizes[0], sizes[1] + 1))
         x0, y0 = rng.integers(0, canvas_size - side + 1, 2)
-        patch = np.asarray(
-            Image.fromarray(images[index]).resize((side, side),
-                                                  Image.BILINEAR))
+        patch = np.asarray(Image.fromarray(images[index]).resize(
+            (side, side), Image.BILINEAR))
         bx, by, bw, bh = _tight_box(patch)
         box = (int(x0) + bx, int(y0) + by, bw, bh)
         if _overlaps(box, [b for _, b in placed]):
@@ -102,8 +101,7 @@ def make_digits_coco(root: Union[str, Path],
         dict: ``{'train': n_images, 'val': n_images, 'train_boxes': n,
         'val_boxes': n}``.
     """
-    if num_images is None:
-        num_images = dict(train=400, val=100)
+    num_images = dict(train=400, val=100) if num_images is None else num_images
     check_options('make_digits_coco', OPTIONS, locals())
     per_image, sizes = tuple(digits_per_image), tuple(digit_size)
     digits, images = load_digit_images()
@@ -124,8 +122,8 @@ def make_digits_coco(root: Union[str, Path],
             canvas, placed = _draw_canvas(rng, images, pools[split],
                                           canvas_size, per_image, sizes)
             file_name = f'{img_id:06d}.png'
-            Image.fromarray(canvas).convert('RGB').save(root / split /
-                                                        file_name)
+            Image.fromarray(canvas).convert('RGB').save(
+                root / split / file_name)
             coco['images'].append(dict(id=img_id, file_name=file_name,
                                        width=canvas_size, height=canvas_size))
             for index, (x, y, w, h) in placed:

@@ -52,13 +52,10 @@ def report_bad_images(dataset, name: str, nproc: int = 8) -> int:
     print(f'{name}: decoding {len(infos):,} images with {nproc} processes')
     paths = [info['img_path'] for info in infos]
     # mmengine binds its default output at import; print where stdout is now.
-    if nproc > 1:
-        problems = track_parallel_progress(
-            image_problem, paths, nproc,
-            chunksize=max(1, min(256, len(paths) // (nproc * 4))),
-            file=sys.stdout)
-    else:
-        problems = track_progress(image_problem, paths, file=sys.stdout)
+    problems = track_parallel_progress(
+        image_problem, paths, nproc, file=sys.stdout,
+        chunksize=max(1, min(256, len(paths) // (nproc * 4)))) if nproc > 1 \
+        else track_progress(image_problem, paths, file=sys.stdout)
     bad = [(i, p) for i, p in enumerate(problems) if p is not None]
     wheres = dataset.describe_images([infos[i] for i, _ in bad])
     print(f'{name}: {len(bad):,} of {len(infos):,} images cannot be loaded'
@@ -116,9 +113,8 @@ class DecodeCheckMixin:
     def __init__(self, *args, check_files: bool = True,
                  bad_images: str = 'error', **kwargs):
         if bad_images not in BAD_IMAGES:
-            raise DataError(f'{type(self).__name__}.bad_images='
-                            f'{bad_images!r} is not supported; allowed: '
-                            f'{BAD_IMAGES}')
+            raise DataError(f'{type(self).__name__}.bad_images={bad_images!r}'
+                            f' is not supported; allowed: {BAD_IMAGES}')
         if bad_images == 'skip' and kwargs.get('test_mode', False):
             raise DataError(
                 f"{type(self).__name__}.bad_images='skip' needs "

@@ -17,11 +17,7 @@ class ImageNet(CheckedListMixin, MMPretrainImageNet):
     """
     GUIDE_SECTION = 'Prepare ImageNet'
 
-    def __init__(self,
-                 data_root: str = '',
-                 split: str = '',
-                 **kwargs):
+    def __init__(self, data_root: str = '', split: str = '', **kwargs):
         if data_root:
-            require_path(data_root, 'ImageNet data root',
-                         self.GUIDE_SECTION)
+            require_path(data_root, 'ImageNet data root', self.GUIDE_SECTION)
         super().__init__(data_root=data_root, split=split, **kwargs)

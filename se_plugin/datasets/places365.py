@@ -58,11 +58,8 @@ class Places365(CheckedListMixin, CustomDataset):
     """
     GUIDE_SECTION = 'Prepare Places365'
 
-    def __init__(self,
-                 data_root: str,
-                 split: str = 'train-standard',
-                 data_prefix: Union[str, dict] = '',
-                 ann_file: str = '',
+    def __init__(self, data_root: str, split: str = 'train-standard',
+                 data_prefix: Union[str, dict] = '', ann_file: str = '',
                  **kwargs):
         Choice(*SPLITS)('Places365.split', split, {})
         require_path(data_root, 'Places365 data root', self.GUIDE_SECTION)

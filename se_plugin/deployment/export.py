@@ -36,8 +36,7 @@ def _check_shape(shape: Sequence[int], key: str = 'shape') -> Tuple[int]:
     shape = tuple(shape)
     if len(shape) != 4 or not all(
             isinstance(s, int) and s >= 1 for s in shape):
-        raise OptionError(f'{key}={shape!r} must be 4 ints >= 1 (N, C, H, '
-                         'W)')
+        raise OptionError(f'{key}={shape!r} must be 4 ints >= 1 (N, C, H, W)')
     return shape
 
 
@@ -83,23 +82,20 @@ def export_onnx(model: nn.Module, file: str, shape: Sequence[int],
         # Every output dim except the channels follows the input's.
         axes = {'input': {0: 'batch', 2: 'height', 3: 'width'}}
         for name, out in zip(names, outputs):
-            axes[name] = {d: f'{name}_{d}' for d in range(out.dim())
-                          if d != 1}
+            axes[name] = {d: f'{name}_{d}' for d in range(out.dim()) if d != 1}
         torch.onnx.export(
             graph, (x, ), file, dynamo=False,
             opset_version=17 if opset is None else opset,
             input_names=['input'], output_names=names, dynamic_axes=axes)
     else:
         dim = torch.export.Dim.DYNAMIC
-        sizes = {2: dim, 3: dim}
-        if size_multiple != 1:
-            sizes = {d: size_multiple * torch.export.Dim(name, min=1)
-                     for d, name in ((2, 'height'), (3, 'width'))}
+        sizes = {2: dim, 3: dim} if size_multiple == 1 else {
+            d: size_multiple * torch.export.Dim(name, min=1)
+            for d, name in ((2, 'height'), (3, 'width'))}
         kwargs = {} if opset is None else dict(opset_version=opset)
         torch.onnx.export(
             graph, (x, ), file, dynamo=True, input_names=['input'],
-            output_names=names,
-            dynamic_shapes=({0: dim, **sizes}, ),
+            output_names=names, dynamic_shapes=({0: dim, **sizes}, ),
             verbose=False, **kwargs)
     import onnx
     # Without external data: tensors stored beside the file stay there.
@@ -113,12 +109,11 @@ def _reduce_axes(node, initializers) -> Optional[List[int]]:
     """The axes of a ``ReduceMean`` (attribute before opset 18, constant
     input from 18), or None where they are not constant."""
     from onnx import numpy_helper
-    for attr in node.attribute:
-        if attr.name == 'axes':
-            return list(attr.ints)
-    if len(node.input) > 1 and node.input[1] in initializers:
+    axes = next((list(a.ints) for a in node.attribute if a.name == 'axes'),
+                None)
+    if axes is None and len(node.input) > 1 and node.input[1] in initializers:
         return numpy_helper.to_array(initializers[node.input[1]]).tolist()
-    return None
+    return axes
 
 
 def squeeze_to_gap(model) -> int:

@@ -21,11 +21,10 @@ class BatchReader:
     (``get_next()`` gives ``{'input': batch}`` until they run out)."""
 
     def __init__(self, batches: Iterable[np.ndarray]):
-        self._batches = iter(batches)
+        self._batches = ({'input': batch} for batch in batches)
 
     def get_next(self):
-        batch = next(self._batches, None)
-        return None if batch is None else {'input': batch}
+        return next(self._batches, None)
 
 
 #: Activation types: ONNX Runtime's ``QuantType`` names.
@@ -79,8 +78,7 @@ def config_batches(config: str, split: str = 'train',
     cfg = Config.fromfile(config)
     key = f'{split}_dataloader'
     if cfg.get(key) is None:
-        raise OptionError(f'--calib-split={split!r}: {config} has no '
-                          f'{key}')
+        raise OptionError(f'--calib-split={split!r}: {config} has no {key}')
     dataset_cfg = cfg[key].dataset
     dataset_cfg.update(pipeline=cfg.test_pipeline)
     if data_root is not None:
@@ -88,8 +86,7 @@ def config_batches(config: str, split: str = 'train',
     dataset = DATASETS.build(dataset_cfg)
     preprocessor = MODELS.build(
         dict(type='ClsDataPreprocessor', **cfg.model.data_preprocessor))
-    total = len(dataset) if num_images is None else min(num_images,
-                                                         len(dataset))
+    total = min(n for n in (num_images, len(dataset)) if n is not None)
     for start in range(0, total, batch_size):
         items = pseudo_collate(
             [dataset[i] for i in range(start, min(start + batch_size, total))])
@@ -117,10 +114,9 @@ def time_files(files: Dict[str, str], shape: Sequence[int], repeats: int = 10,
     """Time one ONNX Runtime CPU call of each file on a random ``shape``
     batch, interleaved (:func:`~se_plugin.utils.timing.time_interleaved`)."""
     x = torch.randn(*shape).numpy()
-    sessions = {name: onnx_session(file, threads)
-                for name, file in files.items()}
-    calls = {name: functools.partial(s.run, None, {'input': x})
-             for name, s in sessions.items()}
+    calls = {name: functools.partial(onnx_session(file, threads).run, None,
+                                     {'input': x})
+             for name, file in files.items()}
     return time_interleaved(calls, repeats, warmup)
 
 
@@ -172,8 +168,7 @@ def full_map_qdq(file: str) -> Tuple[int, Dict[str, int]]:
     ``QuantizeLinear`` and the op types that read a dequantized map (each
     should have an int8 kernel; another means a float round trip)."""
     import onnx
-    model = onnx.shape_inference.infer_shapes(onnx.load(file))
-    graph = model.graph
+    graph = onnx.shape_inference.infer_shapes(onnx.load(file)).graph
     shapes = {v.name: [d.dim_value or d.dim_param for d in
                        v.type.tensor_type.shape.dim]
               for v in (*graph.input, *graph.value_info, *graph.output)}
@@ -185,8 +180,7 @@ def full_map_qdq(file: str) -> Tuple[int, Dict[str, int]]:
     quantized = sum(n.op_type == 'QuantizeLinear' and spatial(n.input[0])
                     for n in graph.node)
     dequantized = {n.output[0] for n in graph.node
-                   if n.op_type == 'DequantizeLinear'
-                   and spatial(n.output[0])}
+                   if n.op_type == 'DequantizeLinear' and spatial(n.output[0])}
     readers = collections.Counter(
         n.op_type for n in graph.node
         if n.op_type != 'QuantizeLinear' and dequantized & set(n.input))

@@ -221,9 +221,7 @@ class SafeCheckpointHook(CheckpointHook):
         staged = osp.join(self._saving.work_dir, 'last_checkpoint')
         if osp.isfile(staged):
             publish(staged, osp.join(runner.work_dir, 'last_checkpoint'))
-        for path in outdated:
-            if path in self._saving.written:
-                continue
+        for path in (p for p in outdated if p not in self._saving.written):
             if self.file_backend.isfile(path):
                 self.file_backend.remove(path)
             elif self.file_backend.isdir(path):
@@ -235,8 +233,7 @@ class SafeCheckpointHook(CheckpointHook):
         (:func:`~se_plugin.engine.resume.replan_schedules`)."""
         if getattr(runner, '_resume', False):
             from .resume import replan_schedules  # resume imports this
-            note = replan_schedules(checkpoint, runner)
-            if note:
+            if note := replan_schedules(checkpoint, runner):
                 runner.logger.info(note)
         if not self.strict_load:
             return

@@ -52,11 +52,8 @@ def _base_problem(path, chain=()):
         tree = compile(text, path, 'exec', ast.PyCF_ONLY_AST)
     except SyntaxError as error:
         return path, error
-    for base in _local_bases(path, tree):
-        found = _base_problem(base, chain + (path, ))
-        if found:
-            return found
-    return None
+    return next(filter(None, (_base_problem(base, chain + (path, ))
+                              for base in _local_bases(path, tree))), None)
 
 
 def read_config(path):
@@ -128,13 +125,12 @@ def warn_new_keys(cfg, options):
         node, parts = cfg.to_dict(), key.split('.')
         typed = False  # below a dict with 'type': a class's arguments
         for depth, part in enumerate(parts):
-            index = int(part) if part.isdigit() else None
             typed = typed or (isinstance(node, dict) and 'type' in node)
             if isinstance(node, dict) and part in node:
                 node = node[part]
-            elif isinstance(node, (list, tuple)) and index is not None \
-                    and index < len(node):
-                node = node[index]
+            elif isinstance(node, (list, tuple)) and part.isdigit() \
+                    and int(part) < len(node):
+                node = node[int(part)]
             else:
                 parent = ".".join(parts[:depth])
                 if depth and not isinstance(node, (dict, list, tuple)):
@@ -164,10 +160,8 @@ def warn_new_keys(cfg, options):
 def safe_checkpoint_hook(cfg):
     """``default_hooks.checkpoint`` if it is SafeCheckpointHook, else None."""
     hook = (cfg.get('default_hooks') or {}).get('checkpoint')
-    if isinstance(hook, dict) and \
-            hook.get('type') in (SAFE_HOOK, SafeCheckpointHook):
-        return hook
-    return None
+    return hook if isinstance(hook, dict) and hook.get('type') in (
+        SAFE_HOOK, SafeCheckpointHook) else None
 
 
 def warn_unsafe_checkpoint_hook(cfg):
@@ -223,17 +217,12 @@ def _dataset_classes(cfg, dataset):
     kind = dataset.get('type')
     if not isinstance(kind, str):
         return getattr(kind, 'METAINFO', {}).get('classes') if kind else None
-    with DefaultScope.overwrite_default_scope(cfg.get('default_scope')):
-        try:
+    try:  # an unknown type or a bad metainfo: named when it is built
+        with DefaultScope.overwrite_default_scope(cfg.get('default_scope')):
             cls = DATASETS.get(kind)
-        except Exception:  # an unknown type: named when it is built
-            return None
-    if cls is None or not hasattr(cls, '_load_metainfo'):
-        return None
-    try:
         return cls._load_metainfo(copy.deepcopy(dataset.get('metainfo'))) \
             .get('classes')
-    except Exception:  # a bad metainfo: named when it is built
+    except Exception:
         return None
 
 

@@ -25,8 +25,7 @@ def read_checkpoint(path):
             'dir)')
     if not osp.isfile(path):
         raise CheckpointError(f'{path}: no such file')
-    size = osp.getsize(path)
-    if size == 0:
+    if (size := osp.getsize(path)) == 0:
         raise CheckpointError(f'{path}: the file is empty (0 bytes)')
     if os.fspath(path).endswith('.safetensors'):
         return _read_safetensors(path)
@@ -50,9 +49,8 @@ def read_checkpoint(path):
             'not among the allowed types)') from None
     except (RuntimeError, EOFError, zipfile.BadZipFile, KeyError) as error:
         raise CheckpointError(
-            f'{path}: not a readable torch checkpoint '
-            f'({type(error).__name__}: {str(error).splitlines()[0]})'
-        ) from None
+            f'{path}: not a readable torch checkpoint ({type(error).__name__}'
+            f': {str(error).splitlines()[0]})') from None
     if not isinstance(checkpoint, dict):
         raise CheckpointError(
             f'{path}: holds a {type(checkpoint).__name__}, not the dict of a '
@@ -72,8 +70,7 @@ def _read_safetensors(path):
 
 def _listed(items, sep=', '):
     items = sorted(items)
-    more = f' and {len(items) - MAX_LISTED} more' if len(items) > \
-        MAX_LISTED else ''
+    more = f' and {len(items) - MAX_LISTED} more' * (len(items) > MAX_LISTED)
     return sep.join(items[:MAX_LISTED]) + more
 
 
@@ -91,18 +88,14 @@ def state_mismatch(model_state, checkpoint):
     weights = checkpoint_weights(checkpoint)
     if not any(isinstance(v, torch.Tensor) for v in weights.values()):
         return f'it holds no weights (keys: {_listed(map(str, weights))})'
-    missing = {
-        k for k in model_state.keys() - weights.keys()
-        if not k.endswith('num_batches_tracked')
-    }
+    missing = {k for k in model_state.keys() - weights.keys()
+               if not k.endswith('num_batches_tracked')}
     unexpected = weights.keys() - model_state.keys()
-    shapes = [
-        f'{k} {tuple(weights[k].shape)} in the checkpoint, '
-        f'{tuple(model_state[k].shape)} in the model'
-        for k in model_state.keys() & weights.keys()
-        if isinstance(weights[k], torch.Tensor)
-        and weights[k].shape != model_state[k].shape
-    ]
+    shapes = [f'{k} {tuple(weights[k].shape)} in the checkpoint, '
+              f'{tuple(model_state[k].shape)} in the model'
+              for k in model_state.keys() & weights.keys()
+              if isinstance(weights[k], torch.Tensor)
+              and weights[k].shape != model_state[k].shape]
     return '\n'.join(
         f'{len(keys)} {what} keys: {_listed(keys, sep)}'
         for what, keys, sep in (('missing', missing, ', '), (
@@ -129,8 +122,7 @@ def _candidates(work_dir):
     """The work dir's step checkpoints, newest name first per kind."""
     found = {}
     for name in os.listdir(work_dir):
-        match = STEP_NAME.match(name)
-        if match:
+        if match := STEP_NAME.match(name):
             found.setdefault(match[1], []).append(
                 (int(match[2]), osp.join(work_dir, name)))
     pointer = osp.join(work_dir, 'last_checkpoint')

@@ -128,8 +128,7 @@ INIT_CFG = Rule(
 
 
 def check_keys(name: str, value: dict, allowed: Sequence[str]) -> None:
-    unknown = [k for k in value if k not in allowed]
-    if unknown:
+    if unknown := [k for k in value if k not in allowed]:
         raise OptionError(f'{name} has unknown keys {unknown}; allowed: '
                           f'{tuple(allowed)}')
 

@@ -17,11 +17,9 @@ def excite_kernel():
     gate)`` into ``out``; RuntimeError with the reason if it cannot build."""
     from torch.utils.cpp_extension import load
     try:
-        return load(
-            name='se_plugin_excite',
-            sources=[osp.join(_CSRC, 'se_excite.cpp')],
-            extra_cflags=['-O3', '-fopenmp'],
-            verbose=False)
+        return load(name='se_plugin_excite', verbose=False,
+                    sources=[osp.join(_CSRC, 'se_excite.cpp')],
+                    extra_cflags=['-O3', '-fopenmp'])
     except Exception as e:  # compiler, ninja or headers missing
         raise RuntimeError(
             'cpu_kernel=True: building the SE CPU kernel '

@@ -8,16 +8,12 @@ import torch
 def capturing() -> bool:
     """Whether the caller is being captured into a graph (jit.trace, ONNX
     export, torch.compile, torch.export) rather than run."""
-    if torch.jit.is_tracing() or torch.onnx.is_in_onnx_export():
-        return True
     compiler = torch.compiler
-    if hasattr(compiler, 'is_compiling'):
-        compiling = compiler.is_compiling()
-    else:
-        from torch._dynamo import is_compiling
-        compiling = is_compiling()
-    exporting = getattr(compiler, 'is_exporting', lambda: False)()
-    return bool(compiling or exporting)
+    if not hasattr(compiler, 'is_compiling'):  # torch < 2.3
+        import torch._dynamo as compiler
+    return bool(torch.jit.is_tracing() or torch.onnx.is_in_onnx_export()
+                or compiler.is_compiling()
+                or getattr(torch.compiler, 'is_exporting', lambda: False)())
 
 
 def autocast_cpu() -> bool:

@@ -37,10 +37,8 @@ def time_interleaved(fns: Dict[str, Callable[[], object]], repeats: int = 10,
 
 def summarize(times: List[float]) -> Dict[str, float]:
     """Median and quartiles of a list of times."""
-    if len(times) == 1:
-        q1 = q3 = times[0]
-    else:
-        q1, _, q3 = statistics.quantiles(times, n=4, method='inclusive')
+    q1, _, q3 = (statistics.quantiles(times, n=4, method='inclusive')
+                 if len(times) > 1 else list(times) * 3)
     return dict(
         median=statistics.median(times), q1=q1, q3=q3, times=list(times))
 
@@ -55,8 +53,7 @@ def keep_heap() -> None:
     stop faulting in fresh pages and timings repeat; RuntimeError if not."""
     name = ctypes.util.find_library('c')
     try:
-        libc = ctypes.CDLL(name)
-        mallopt = libc.mallopt
+        mallopt = ctypes.CDLL(name).mallopt
     except (OSError, AttributeError, TypeError) as error:
         raise RuntimeError(
             f'keep_heap needs glibc (mallopt); the C library here is '

@@ -42,8 +42,7 @@ class ECALayer(Checked, BaseModule):
                  gamma: float = 2, beta: float = 1,
                  init_cfg: Optional[dict] = None):
         super().__init__(init_cfg=init_cfg)
-        if kernel_size is None:
-            kernel_size = eca_kernel_size(in_channels, gamma, beta)
+        kernel_size = kernel_size or eca_kernel_size(in_channels, gamma, beta)
         self.conv = nn.Conv1d(
             1, 1, kernel_size, padding=kernel_size // 2, bias=False)
 

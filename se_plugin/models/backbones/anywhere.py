@@ -150,8 +150,8 @@ def _inserts(name, value, opts):
         Cfg(typed=False)(where, spec, opts)
         check_keys(where, spec, tuple(INSERT))
         if 'at' not in spec:
-            fail(f'{where}.at', None, "a module path pattern, e.g. "
-                 "'layer*.*' for every block of a ResNet")
+            fail(f'{where}.at', None, "a module path pattern, e.g. 'layer*.*'"
+                 ' for every block of a ResNet')
         check_options(where, INSERT, spec)
 
 
@@ -161,9 +161,8 @@ OPTIONS = dict(host=CFG, inserts=_inserts)
 def _se_cfg(spec: dict, block_in: Optional[int]) -> dict:
     cfg = dict(spec.get('se_cfg', dict()))
     if spec.get('ratio_of', 'channels') == 'block_input':
-        cfg['squeeze_channels'] = squeeze_width(block_in,
-                                                cfg.pop('ratio', 16), None,
-                                                cfg.pop('divisor', None))
+        cfg['squeeze_channels'] = squeeze_width(
+            block_in, cfg.pop('ratio', 16), None, cfg.pop('divisor', None))
     return cfg
 
 
@@ -199,8 +198,7 @@ def Attach(host: dict, inserts: Union[dict, Sequence[dict]],
             target = _target(net, owner, rel, where, position)
             plans.append((where, spec, owner, rel, position, target))
     owners = [p[2] for p in plans]
-    twice = sorted({o for o in owners if owners.count(o) > 1})
-    if twice:
+    if twice := sorted({o for o in owners if owners.count(o) > 1}):
         fail('Attach.inserts', inserts, f'inserts that put one attention '
              f'module into each owner (its child `se`), not two into {twice}')
     watched = {p[5] for p in plans} | {net.get_submodule(o) for o in owners}
@@ -208,10 +206,8 @@ def Attach(host: dict, inserts: Union[dict, Sequence[dict]],
     for where, spec, owner, rel, position, target in plans:
         shape = _checked_shape(where, owner, rel, position, target, seen)
         module = net.get_submodule(owner)
-        block_in = None
-        if spec.get('ratio_of') == 'block_input':
-            block_in = _checked_shape(where, owner, '', 'before', module,
-                                      seen)[1]
+        block_in = _checked_shape(where, owner, '', 'before', module, seen)[
+            1] if spec.get('ratio_of') == 'block_input' else None
         try:
             attach_se(module, _se_cfg(spec, block_in), shape[1], target,
                       position)

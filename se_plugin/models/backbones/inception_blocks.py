@@ -37,9 +37,8 @@ def make_branch(in_channels: int, specs: Sequence[tuple], norm_cfg: dict,
         if padding is None:
             padding = tuple(k // 2 for k in kernel) if isinstance(
                 kernel, tuple) else kernel // 2
-        layers.append(
-            ConvModule(in_channels, out_channels, kernel, stride, padding,
-                       norm_cfg=norm_cfg, act_cfg=act_cfg))
+        layers.append(ConvModule(in_channels, out_channels, kernel, stride,
+                                 padding, norm_cfg=norm_cfg, act_cfg=act_cfg))
         in_channels = out_channels
     return nn.Sequential(*layers), in_channels
 
@@ -51,13 +50,10 @@ class Concat(nn.Module):
                  norm_cfg: dict, act_cfg: dict,
                  pool_cfg: Optional[dict] = None):
         super().__init__()
-        self.branches = nn.ModuleList()
-        self.out_channels = 0
-        for specs in branches:
-            branch, channels = make_branch(in_channels, specs, norm_cfg,
-                                           act_cfg, pool_cfg)
-            self.branches.append(branch)
-            self.out_channels += channels
+        built = [make_branch(in_channels, specs, norm_cfg, act_cfg, pool_cfg)
+                 for specs in branches]
+        self.branches = nn.ModuleList(branch for branch, _ in built)
+        self.out_channels = sum(channels for _, channels in built)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return torch.cat([branch(x) for branch in self.branches], 1)
@@ -85,8 +81,8 @@ class InceptionResidual(nn.Module):
         self.branches = Concat(channels, branches, norm_cfg, act_cfg)
         self.up = nn.Conv2d(self.branches.out_channels, channels, 1)
         attach_se(self.up, se_cfg, channels)
-        self.act = (build_activation_layer(act_cfg)
-                    if with_act else nn.Identity())
+        self.act = build_activation_layer(act_cfg) if with_act else \
+            nn.Identity()
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.act(x + self.scale * self.up(self.branches(x)))

@@ -47,8 +47,7 @@ class SEInceptionResNetV2(StagedBackbone):
 
     num_stages = len(STAGES) + 1  # the stem first
 
-    def __init__(self, norm_cfg: dict = dict(type='BN', eps=0.001),
-                 **kwargs):
+    def __init__(self, norm_cfg: dict = dict(type='BN', eps=0.001), **kwargs):
         super().__init__(norm_cfg=norm_cfg, **kwargs)
         act_cfg, se_cfg = self.act_cfg, self.se_cfg
         stem, channels = make_branch(3, STEM, norm_cfg, act_cfg)
@@ -56,14 +55,12 @@ class SEInceptionResNetV2(StagedBackbone):
         for i, (reduction, unit, num_units, scale) in enumerate(STAGES):
             layers = [Concat(channels, reduction, norm_cfg, act_cfg)]
             channels = layers[0].out_channels
-            last = i == len(STAGES) - 1
             for j in range(num_units):
                 # TF-slim's last Block8 is linear with scale 1.0.
-                final = last and j == num_units - 1
-                layers.append(
-                    InceptionResidual(channels, unit, 1.0 if final else scale,
-                                      se_cfg, norm_cfg, act_cfg,
-                                      with_act=not final))
+                final = i == len(STAGES) - 1 and j == num_units - 1
+                layers.append(InceptionResidual(
+                    channels, unit, 1.0 if final else scale, se_cfg, norm_cfg,
+                    act_cfg, with_act=not final))
             stages.append(nn.Sequential(*layers))
         stages[-1].append(
             ConvModule(channels, 1536, 1, norm_cfg=norm_cfg, act_cfg=act_cfg))

@@ -26,8 +26,7 @@ class StemPoolMixin(Checked):
         super().__init__(*args, **kwargs)
         self.stem_pool = stem_pool
         if stem_pool == 'caffe':
-            self.maxpool = nn.MaxPool2d(kernel_size=3, stride=2,
-                                        ceil_mode=True)
+            self.maxpool = nn.MaxPool2d(3, stride=2, ceil_mode=True)
 
 
 def _basic_only(name, value, opts):
@@ -57,11 +56,9 @@ class PortedSEResNet(StemPoolMixin, SEResNet):
         **kwargs: The arguments of :class:`StemPoolMixin` and
             :class:`se_plugin.SEResNet`.
     """
-    arch_settings = {
-        **SEResNet.arch_settings,
-        200: (SEBottleneck, (3, 24, 36, 3)),
-        269: (SEBottleneck, (3, 30, 48, 8)),
-    }
+    arch_settings = {**SEResNet.arch_settings,
+                     200: (SEBottleneck, (3, 24, 36, 3)),
+                     269: (SEBottleneck, (3, 30, 48, 8))}
     options = dict(residual_relu=_basic_only)
 
     def __init__(self, depth, *args, residual_relu: bool = False, **kwargs):
@@ -70,19 +67,16 @@ class PortedSEResNet(StemPoolMixin, SEResNet):
         super().__init__(depth, *args, **kwargs)
 
     def make_res_layer(self, block, **kwargs):
-        if self.residual_relu:
-            block = SEBasicBlockReLU
-        return super().make_res_layer(block=block, **kwargs)
+        return super().make_res_layer(
+            block=SEBasicBlockReLU if self.residual_relu else block, **kwargs)
 
 
 @MODELS.register_module()
 class PortedSEResNeXt(StemPoolMixin, SEResNeXt):
     """:class:`se_plugin.SEResNeXt` with ``stem_pool`` and SE-ResNeXt-26
     (timm's ``legacy_seresnext26_32x4d``, ``seresnext26d_32x4d``)."""
-    arch_settings = {
-        26: (SEResNeXtBottleneck, (2, 2, 2, 2)),
-        **SEResNeXt.arch_settings,
-    }
+    arch_settings = {26: (SEResNeXtBottleneck, (2, 2, 2, 2)),
+                     **SEResNeXt.arch_settings}
 
 
 @MODELS.register_module()

@@ -47,16 +47,14 @@ class SEBackboneMixin(Checked, ReturnsSelf):
                  se_placement: str = 'standard',
                  se_stages: Optional[Sequence[bool]] = None, **kwargs):
         # Set before super().__init__(), which calls make_res_layer().
-        self.se_cfg = se_cfg
-        self.se_placement = se_placement
+        self.se_cfg, self.se_placement = se_cfg, se_placement
         self.se_stages = tuple(se_stages
                                or (True, ) * kwargs.get('num_stages', 4))
         super().__init__(depth, **kwargs)
 
     def make_res_layer(self, **kwargs):
         # mmpretrain appends each stage to res_layers once built.
-        stage = len(self.res_layers)
-        se_cfg = self.se_cfg if self.se_stages[stage] else None
+        se_cfg = self.se_cfg if self.se_stages[len(self.res_layers)] else None
         return super().make_res_layer(
             se_cfg=se_cfg, se_placement=self.se_placement, **kwargs)
 
@@ -65,13 +63,11 @@ class SEBackboneMixin(Checked, ReturnsSelf):
 class SEResNet(SEBackboneMixin, ResNet):
     """SE-ResNet (depth 18, 34, 50, 101 or 152); ``style='caffe'`` strides
     the first 1x1 conv as the paper's Caffe models do. Example: the guide."""
-    arch_settings = {
-        18: (SEBasicBlock, (2, 2, 2, 2)),
-        34: (SEBasicBlock, (3, 4, 6, 3)),
-        50: (SEBottleneck, (3, 4, 6, 3)),
-        101: (SEBottleneck, (3, 4, 23, 3)),
-        152: (SEBottleneck, (3, 8, 36, 3)),
-    }
+    arch_settings = {18: (SEBasicBlock, (2, 2, 2, 2)),
+                     34: (SEBasicBlock, (3, 4, 6, 3)),
+                     50: (SEBottleneck, (3, 4, 6, 3)),
+                     101: (SEBottleneck, (3, 4, 23, 3)),
+                     152: (SEBottleneck, (3, 8, 36, 3))}
 
 
 @MODELS.register_module()
@@ -83,8 +79,6 @@ class SEResNeXt(SEBackboneMixin, ResNeXt):
         groups (int): Cardinality of the grouped 3x3 conv. Defaults to 32.
         width_per_group (int): Width of each group. Defaults to 4.
     """
-    arch_settings = {
-        50: (SEResNeXtBottleneck, (3, 4, 6, 3)),
-        101: (SEResNeXtBottleneck, (3, 4, 23, 3)),
-        152: (SEResNeXtBottleneck, (3, 8, 36, 3)),
-    }
+    arch_settings = {50: (SEResNeXtBottleneck, (3, 4, 6, 3)),
+                     101: (SEResNeXtBottleneck, (3, 4, 23, 3)),
+                     152: (SEResNeXtBottleneck, (3, 8, 36, 3))}

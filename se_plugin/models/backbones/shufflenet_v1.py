@@ -24,10 +24,9 @@ class SEShuffleNetV1(Checked, ReturnsSelf, ShuffleNetV1):
     # mmpretrain takes True for a stage index and repeated out_indices; it
     # has 3 stages and freezes the stem and up to two of them; the
     # 24-channel stem must keep a channel.
-    options = dict(
-        se_cfg=SECfg(), groups=Choice(1, 2, 3, 4, 8),
-        widen_factor=Num(1 / 24), out_indices=Indices(3),
-        frozen_stages=Int(-1, 2))
+    options = dict(se_cfg=SECfg(), groups=Choice(1, 2, 3, 4, 8),
+                   widen_factor=Num(1 / 24), out_indices=Indices(3),
+                   frozen_stages=Int(-1, 2))
 
     def __init__(self, se_cfg: Optional[dict] = dict(), **kwargs):
         super().__init__(**kwargs)

@@ -58,11 +58,9 @@ class StagedBackbone(Checked, BaseBackbone):
                  init_cfg=MSRA_INIT):
         super().__init__(init_cfg)
         self.out_indices = tuple(i % self.num_stages for i in out_indices)
-        self.se_cfg = se_cfg
-        self.frozen_stages = frozen_stages
-        self.norm_cfg = norm_cfg
-        self.act_cfg = act_cfg
-        self.norm_eval = norm_eval
+        self.se_cfg, self.frozen_stages, self.norm_eval = (
+            se_cfg, frozen_stages, norm_eval)
+        self.norm_cfg, self.act_cfg = norm_cfg, act_cfg
 
     def _set_stages(self, stages: Sequence[nn.Module]) -> None:
         """Register the stages (``num_stages`` of them)."""

@@ -64,20 +64,13 @@ class SEBlockMixin(Checked):
         expansion=expansion, out_channels=_multiple, se_cfg=SECfg(),
         se_placement=placement)
 
-    def __init__(self,
-                 *args,
-                 se_cfg: Optional[dict] = None,
-                 se_placement: str = 'standard',
-                 **kwargs):
+    def __init__(self, *args, se_cfg: Optional[dict] = None,
+                 se_placement: str = 'standard', **kwargs):
         super().__init__(*args, **kwargs)
         self.se_placement = se_placement
-        self.se = None
-        if se_cfg is not None:
-            channels = {
-                'pre': self.in_channels,
-                '3x3': self.mid_channels,
-            }.get(se_placement, self.out_channels)
-            self.se = build_se(se_cfg, channels)
+        channels = {'pre': self.in_channels, '3x3': self.mid_channels}.get(
+            se_placement, self.out_channels)
+        self.se = None if se_cfg is None else build_se(se_cfg, channels)
 
     def residual(self, x: torch.Tensor) -> torch.Tensor:
         """The residual branch, up to its last BN."""

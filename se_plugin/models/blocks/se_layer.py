@@ -47,8 +47,7 @@ def _paper_se(name, value, opts):
              "the paper's SE: 'avg', 'sigmoid', ReLU, biases)")
 
 
-def squeeze_width(in_channels: int,
-                  ratio: float = 16,
+def squeeze_width(in_channels: int, ratio: float = 16,
                   squeeze_channels: Optional[int] = None,
                   divisor: Optional[int] = None) -> int:
     """``squeeze_channels``, else ``floor(C / r)`` (the paper's), or with a
@@ -99,14 +98,10 @@ class SELayer(Checked, BaseModule):
     """
     _abbr_ = 'se'
     options = dict(
-        in_channels=Int(1),
-        squeeze_channels=Int(1, none=True),
+        in_channels=Int(1), squeeze_channels=Int(1, none=True),
         ratio=_alone(Num(0, low_open=True), RATIO),
-        divisor=_alone(Int(1, none=True), None),
-        bias=BOOL,
-        squeeze=Choice(*SQUEEZES),
-        gate=Choice(*GATES),
-        cpu_kernel=_paper_se)
+        divisor=_alone(Int(1, none=True), None), bias=BOOL,
+        squeeze=Choice(*SQUEEZES), gate=Choice(*GATES), cpu_kernel=_paper_se)
 
     def __init__(self,
                  in_channels: int,

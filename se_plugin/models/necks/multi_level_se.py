@@ -38,13 +38,12 @@ class MultiLevelSE(Checked, BaseModule):
                  se_cfg: dict = dict(), init_cfg=None):
         super().__init__(init_cfg=init_cfg)
         self.single = is_int(in_channels)
-        channels = list([in_channels] if self.single else in_channels)
-        self.in_channels = channels
+        self.in_channels = channels = list(
+            [in_channels] if self.single else in_channels)
         self.se = nn.ModuleList(build_se(se_cfg, c) for c in channels)
 
-    def forward(
-        self, inputs: Union[torch.Tensor, Sequence[torch.Tensor]]
-    ) -> Union[torch.Tensor, Tuple[torch.Tensor, ...]]:
+    def forward(self, inputs: Union[torch.Tensor, Sequence[torch.Tensor]]
+                ) -> Union[torch.Tensor, Tuple[torch.Tensor, ...]]:
         if isinstance(inputs, torch.Tensor):
             if not self.single:
                 raise ValueError(

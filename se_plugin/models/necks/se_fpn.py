@@ -6,8 +6,7 @@ from mmdet.models.necks import FPN
 
 from se_plugin.registry import MODELS
 from ..attention.slot import build_se, hook_se
-from ..checks import (BOOL, Cfg, Checked, Choice, Int, Rule, fail,
-                      is_int)
+from ..checks import BOOL, Cfg, Checked, Choice, Int, Rule, fail, is_int
 from .multi_level_se import NECK_SE_CFG
 
 SE_POSITIONS = ('lateral', 'output')
@@ -68,17 +67,14 @@ class SEFPN(Checked, FPN):
             registered attention module). Defaults to ``dict()`` (r=16).
         **kwargs: The other arguments of mmdet's ``FPN``.
     """
-    options = dict(
-        se_positions=_positions,
-        se_cfg=NECK_SE_CFG, **FPN_OPTIONS)
+    options = dict(se_positions=_positions, se_cfg=NECK_SE_CFG, **FPN_OPTIONS)
 
     def __init__(self, in_channels: List[int], out_channels: int,
                  num_outs: int, se_positions: Sequence[str] = ('output', ),
                  se_cfg: dict = dict(), **kwargs):
         super().__init__(in_channels, out_channels, num_outs, **kwargs)
         self.se_positions = tuple(se_positions)
-        self.lateral_se = None
-        self.output_se = None
+        self.lateral_se = self.output_se = None
         if 'lateral' in self.se_positions:
             levels = range(self.start_level, self.backbone_end_level)
             self.lateral_se = nn.ModuleList(
