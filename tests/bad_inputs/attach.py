@@ -175,6 +175,21 @@ def _eca_kernel(tmp_path):
     ECALayer(64, kernel_size=4)
 
 
+# -1 % 2 == 1 in Python: a negative odd size is refused by its sign.
+@case('attach-eca-negative-kernel', OptionError,
+      ('ECALayer.kernel_size=-1', 'an odd int >= 1'))
+def _eca_negative_kernel(tmp_path):
+    from se_plugin.models import ECALayer
+    ECALayer(64, kernel_size=-1)
+
+
+@case('attach-cbam-negative-kernel', OptionError,
+      ('CBAM.spatial_kernel=-7', 'an odd int >= 1'))
+def _cbam_negative_kernel(tmp_path):
+    from se_plugin.models import CBAM
+    CBAM(64, spatial_kernel=-7)
+
+
 @case('attach-cbam-even-kernel', OptionError,
       ('CBAM.spatial_kernel=6', 'an odd int >= 1'))
 def _cbam_kernel(tmp_path):

@@ -56,7 +56,7 @@ class CBAM(Checked, BaseModule):
     _abbr_ = 'cbam'
     options = dict(
         in_channels=Int(1), ratio=Num(0, low_open=True),
-        spatial_kernel=Rule(lambda v, o: is_int(v) and v % 2 == 1,
+        spatial_kernel=Rule(lambda v, o: is_int(v) and v > 0 and v % 2 == 1,
                             'an odd int >= 1'))
 
     def __init__(self, in_channels: int, ratio: float = 16,

@@ -35,8 +35,9 @@ class ECALayer(Checked, BaseModule):
     _abbr_ = 'eca'
     options = dict(
         in_channels=Int(1), gamma=Num(0, low_open=True), beta=Num(),
-        kernel_size=Rule(lambda v, o: v is None or is_int(v) and v % 2 == 1,
-                         'an odd int >= 1 or None (from in_channels)'))
+        kernel_size=Rule(
+            lambda v, o: v is None or is_int(v) and v > 0 and v % 2 == 1,
+            'an odd int >= 1 or None (from in_channels)'))
 
     def __init__(self, in_channels: int, kernel_size: Optional[int] = None,
                  gamma: float = 2, beta: float = 1,
