@@ -1,6 +1,7 @@
 """Runner glue of tools/train.py and tools/test.py: config, the toolbox's
 option merge (see docs/architecture.md), CPU process group, runner."""
 import argparse
+import atexit
 import copy
 import datetime
 import functools
@@ -278,6 +279,11 @@ def dump_predictions(runner, cfg, path):
     runner.test_evaluator.metrics.append(Dump(out_file_path=path))
 
 
+def _destroy_process_group():
+    if torch.distributed.is_initialized():
+        torch.distributed.destroy_process_group()
+
+
 def init_cpu_distributed(cfg):
     """Start the process group of ``--launcher pytorch`` without CUDA
     (mmengine's ``init_dist`` needs CUDA; docs/architecture.md)."""
@@ -293,6 +299,10 @@ def init_cpu_distributed(cfg):
     if 'timeout' in dist_cfg:  # seconds in mmengine configs
         dist_cfg['timeout'] = datetime.timedelta(seconds=dist_cfg['timeout'])
     torch.distributed.init_process_group(**dist_cfg)
+    # Gloo's threads must be joined before the interpreter exits: left to
+    # static destruction they can abort a rank that has finished its work
+    # ('terminate called without an active exception', SIGABRT).
+    atexit.register(_destroy_process_group)
     cfg.setdefault('model_wrapper_cfg', dict(type='MMDistributedDataParallel'))
     cfg.model_wrapper_cfg.setdefault('device_ids', None)
 
