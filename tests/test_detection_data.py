@@ -42,10 +42,13 @@ def test_digits_coco_files_and_boxes(digits_root):
         assert len(coco['images']) == NUM[split] == counts[split]
         assert len(coco['annotations']) == counts[f'{split}_boxes']
         assert [c['name'] for c in coco['categories']] == list(CLASSES)
+        # COCO's 1-based ids, one per digit class; each box names one.
+        ids = [c['id'] for c in coco['categories']]
+        assert ids == list(range(1, len(CLASSES) + 1))
+        assert {a['category_id'] for a in coco['annotations']} <= set(ids)
         per_image = {img['id']: [] for img in coco['images']}
         for ann in coco['annotations']:
             x, y, w, h = ann['bbox']
-            assert 1 <= ann['category_id'] <= 10
             assert w >= 1 and h >= 1 and ann['area'] == w * h
             assert 0 <= x and x + w <= 128 and 0 <= y and y + h <= 128
             per_image[ann['image_id']].append((x, y, w, h))

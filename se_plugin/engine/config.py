@@ -249,8 +249,8 @@ def check_data_config(cfg):
                         "in its place); allowed: 'error'")
                 dataset['test_mode'] = True
             classes = _dataset_classes(cfg, dataset) if heads else None
-            for head, number in heads if classes else ():
-                if number < len(classes):
+            for head, number in heads:
+                if classes and number < len(classes):
                     raise ConfigError(
                         f'{head}={number} but {key} has {len(classes)} '
                         f'classes ({dataset.get("type")}); allowed: '

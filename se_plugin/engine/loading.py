@@ -70,8 +70,9 @@ def _read_safetensors(path):
 
 def _listed(items, sep=', '):
     items = sorted(items)
-    more = f' and {len(items) - MAX_LISTED} more' * (len(items) > MAX_LISTED)
-    return sep.join(items[:MAX_LISTED]) + more
+    more = len(items) - MAX_LISTED
+    return sep.join(items[:MAX_LISTED]) + (f' and {more} more' if more > 0
+                                           else '')
 
 
 def checkpoint_weights(checkpoint):
