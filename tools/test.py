@@ -20,8 +20,9 @@ from se_plugin.engine.atomic import atomic_write
 from se_plugin.engine.errors import report_user_errors
 from se_plugin.engine.loading import read_checkpoint
 from se_plugin.engine.runner import (allow_partial, build_runner,
-                                     dump_predictions, load_config,
-                                     merge_test_args, out_item, runner_parser)
+                                     dump_predictions, finish_distributed,
+                                     load_config, merge_test_args, out_item,
+                                     runner_parser)
 
 
 def parse_args(argv=None):
@@ -72,15 +73,15 @@ def main(argv=None):
     if item == 'pred':
         dump_predictions(runner, cfg, args.out)
     metrics = runner.test()
-    if not is_main_process():  # every rank holds the same metrics
-        return metrics
-    # Metrics can be numpy scalars, which json does not know.
-    text = json.dumps(metrics, indent=1, default=float)
-    print(f'Test metrics of {args.checkpoint}:\n{text}')
-    if item == 'metrics':
-        fmt = args.out.rpartition('.')[2]
-        atomic_write(args.out, text + '\n' if fmt == 'json' else
-                     mmengine.dump(metrics, file_format=fmt))
+    if is_main_process():  # every rank holds the same metrics
+        # Metrics can be numpy scalars, which json does not know.
+        text = json.dumps(metrics, indent=1, default=float)
+        print(f'Test metrics of {args.checkpoint}:\n{text}')
+        if item == 'metrics':
+            fmt = args.out.rpartition('.')[2]
+            atomic_write(args.out, text + '\n' if fmt == 'json' else
+                         mmengine.dump(metrics, file_format=fmt))
+    finish_distributed()
     return metrics
 
 

@@ -15,8 +15,9 @@ import sys
 
 from se_plugin.engine.errors import report_user_errors
 from se_plugin.engine.lock import is_rank_zero, lock_work_dir
-from se_plugin.engine.runner import (build_runner, load_config,
-                                     merge_train_args, runner_parser)
+from se_plugin.engine.runner import (build_runner, finish_distributed,
+                                     load_config, merge_train_args,
+                                     runner_parser)
 
 
 def parse_args(argv=None):
@@ -49,6 +50,7 @@ def main(argv=None):
     lock = lock_work_dir(cfg.work_dir) if is_rank_zero() else None
     try:
         build_runner(cfg).train()
+        finish_distributed()
     finally:
         if lock is not None:
             lock.close()

@@ -1,7 +1,6 @@
 """Runner glue of tools/train.py and tools/test.py: config, the toolbox's
 option merge (see docs/architecture.md), CPU process group, runner."""
 import argparse
-import atexit
 import copy
 import datetime
 import functools
@@ -279,8 +278,13 @@ def dump_predictions(runner, cfg, path):
     runner.test_evaluator.metrics.append(Dump(out_file_path=path))
 
 
-def _destroy_process_group():
+def finish_distributed():
+    """End a distributed run: every rank waits for the others, then the
+    process group is destroyed (its threads joined) before the interpreter
+    exits; left to static destruction they can abort a rank that has done
+    its work ('terminate called without an active exception')."""
     if torch.distributed.is_initialized():
+        torch.distributed.barrier()
         torch.distributed.destroy_process_group()
 
 
@@ -299,10 +303,6 @@ def init_cpu_distributed(cfg):
     if 'timeout' in dist_cfg:  # seconds in mmengine configs
         dist_cfg['timeout'] = datetime.timedelta(seconds=dist_cfg['timeout'])
     torch.distributed.init_process_group(**dist_cfg)
-    # Gloo's threads must be joined before the interpreter exits: left to
-    # static destruction they can abort a rank that has finished its work
-    # ('terminate called without an active exception', SIGABRT).
-    atexit.register(_destroy_process_group)
     cfg.setdefault('model_wrapper_cfg', dict(type='MMDistributedDataParallel'))
     cfg.model_wrapper_cfg.setdefault('device_ids', None)
 
