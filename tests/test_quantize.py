@@ -38,8 +38,8 @@ def files(tmp_path_factory):
     export_onnx(model, fp32, (1, 3, 32, 32))
     rng = np.random.default_rng(0)
     data = rng.standard_normal((8, 3, 32, 32), np.float32)
-    rewritten = quantize_int8(fp32, int8, (data[i:i + 4] for i in (0, 4)))
-    assert rewritten == 0  # export_onnx wrote the squeezes as pools
+    counts = quantize_int8(fp32, int8, (data[i:i + 4] for i in (0, 4)))
+    assert counts == dict(squeezes=0)  # export_onnx wrote them as pools
     return model, fp32, int8, data
 
 
@@ -167,6 +167,84 @@ def test_timing_pairs_rounds(files):
     ratios = paired_ratio(times, 'a', 'b')
     assert ratios == [a / b for a, b in zip(times['a']['times'],
                                             times['b']['times'])]
+
+
+def bottleneck(se_cfg):
+    """A small SE-ResNet-50 (bottleneck blocks: the scale can fold)."""
+    return ImageClassifier(
+        backbone=dict(type='se_plugin.SEResNet', depth=50, base_channels=8,
+                      stem_channels=16, se_cfg=se_cfg),
+        neck=dict(type='GlobalAveragePooling'),
+        head=dict(type='LinearClsHead', num_classes=10,
+                  in_channels=256)).eval()
+
+
+@pytest.fixture(scope='module')
+def folded(tmp_path_factory):
+    """The SE and base bottleneck nets: the model, and its fp32, int8 and
+    folded int8 files (SE), fp32 and int8 (base)."""
+    root = tmp_path_factory.mktemp('fold')
+    data = np.random.default_rng(1).standard_normal((16, 3, 32, 32),
+                                                   np.float32)
+    torch.manual_seed(0)
+    files = dict(model=bottleneck(dict(ratio=4)), data=data)
+    for kind, model in (('se', files['model']), ('base', bottleneck(None))):
+        fp32 = files[f'{kind}/fp32'] = str(root / f'{kind}.onnx')
+        export_onnx(model, fp32, (1, 3, 32, 32))
+        for fold in (False, True) if kind == 'se' else (False, ):
+            int8 = files[f'{kind}/int8' + '-fold' * fold] = str(
+                root / f'{kind}_int8_{fold}.onnx')
+            files[int8] = quantize_int8(fp32, int8, [data[:8], data[8:]],
+                                        fold_se=fold)
+    return files
+
+
+def test_fold_folds_every_bottleneck_scale(folded):
+    assert folded[folded['se/int8-fold']] == dict(squeezes=0, folded=16,
+                                                  scales=16)
+    batch = {key: onnx.load(folded[key]).graph.input[0].type.tensor_type
+             .shape.dim[0] for key in ('se/int8', 'se/int8-fold')}
+    assert batch['se/int8'].dim_param and not batch['se/int8'].dim_value
+    assert batch['se/int8-fold'].dim_value == 1  # the batch is fixed to 1
+
+
+def test_fold_leaves_no_pass_over_the_map(folded, tmp_path):
+    """Per block SE adds its squeeze (of the narrower map before the last
+    convolution), fc1 with that convolution folded in, fc2, the gate and
+    three ops on the C-vector that scale the weight scales; the last
+    convolution writes the scaled map: no QLinearMul."""
+    se = fused_ops(folded['se/int8-fold'], tmp_path / 'se')
+    base = fused_ops(folded['base/int8'], tmp_path / 'base')
+    assert se - base == {'QLinearGlobalAveragePool': 16, 'QLinearConv': 32,
+                         'QLinearSigmoid': 16, 'DequantizeLinear': 16,
+                         'Reshape': 16, 'Mul': 16}
+    assert not base - se
+
+
+def test_tool_folds_on_request(folded, tmp_path, load_tool, capsys):
+    tool = load_tool('deployment/quantize_onnx.py')
+    out = tmp_path / 'q.onnx'
+    counts = tool.main([folded['se/fp32'], str(out), '--random', '--shape',
+                        '32', '32', '--num-images', '4', '--fold-se'])
+    assert counts == dict(squeezes=0, folded=16, scales=16) and out.exists()
+    assert '16 of 16 SE scales folded (batch 1)' in capsys.readouterr().out
+
+
+def test_fold_keeps_the_recipes_accuracy(folded):
+    data = folded['data']
+    with torch.no_grad():
+        ref = folded['model'](torch.from_numpy(data), mode='tensor').numpy()
+    err = {}
+    for key in ('se/int8', 'se/int8-fold'):
+        session = onnx_session(folded[key])
+        out = np.concatenate([session.run(None, {'input': x[None]})[0]
+                              for x in data])
+        assert (out.argmax(1) == ref.argmax(1)).all()
+        err[key] = np.abs(out - ref).mean() / np.abs(ref).mean()
+    # One rounding of the scaled map instead of two, the squeeze's mean
+    # taken before the convolution: as close to fp32 as the plain recipe
+    # (measured 0.90% against 0.88%).
+    assert 0 < err['se/int8-fold'] < 1.25 * err['se/int8'] < 0.05
 
 
 @pytest.mark.slow

@@ -13,7 +13,9 @@ import numpy as np
 import torch
 
 from se_plugin.utils.timing import time_interleaved
+from se_plugin.engine.errors import OptionError
 from .export import onnx_session, squeeze_to_gap
+from .fold import check_batch_one, fold_se_scales
 
 
 class BatchReader:
@@ -33,14 +35,18 @@ ACTIVATIONS = dict(uint8='QUInt8', int8='QInt8')
 
 def quantize_int8(fp32_file: str, int8_file: str,
                   calibration: Iterable[np.ndarray],
-                  activations: str = 'uint8') -> int:
+                  activations: str = 'uint8',
+                  fold_se: bool = False) -> Dict[str, int]:
     """Quantize ``fp32_file`` (input ``input``) to ``int8_file``: QDQ,
     per-channel int8 weights, ``activations`` uint8 or int8, MinMax ranges
     of the normalised ``calibration`` batches (the recipe:
-    docs/user_guides/deployment.md); returns how many squeezes were
-    rewritten to ``GlobalAveragePool``."""
+    docs/user_guides/deployment.md); with ``fold_se``, SE's scales folded
+    into the convolutions before them (:mod:`.fold`; batch 1). Returns
+    ``{'squeezes': rewritten to GlobalAveragePool}``, with ``fold_se`` also
+    ``'folded'`` and ``'scales'`` (SE scales found)."""
     from se_plugin.models.checks import Choice
     Choice(*ACTIVATIONS)('activations', activations, {})
+    Choice(True, False)('fold_se', fold_se, {})
     import onnx
     from onnxruntime.quantization import QuantFormat, QuantType, \
         quantize_static
@@ -52,12 +58,25 @@ def quantize_int8(fp32_file: str, int8_file: str,
         model = onnx.load(prepared)
         rewritten = squeeze_to_gap(model)
         onnx.save(model, prepared)
+        if fold_se:  # a fixed batch other than 1 fails before calibrating
+            check_batch_one(model)
+        quantized = osp.join(tmp, 'int8.onnx') if fold_se else int8_file
         quantize_static(
-            prepared, int8_file, BatchReader(calibration),
+            prepared, quantized, BatchReader(calibration),
             quant_format=QuantFormat.QDQ, per_channel=True,
             activation_type=getattr(QuantType, ACTIVATIONS[activations]),
             weight_type=QuantType.QInt8)
-    return rewritten
+        if not fold_se:
+            return dict(squeezes=rewritten)
+        model = onnx.load(quantized)
+        counts = fold_se_scales(model)
+        if not counts['folded']:
+            raise OptionError(
+                f'fold_se=True: no SE scale of {fp32_file} follows a 1x1 '
+                f'stride-1 convolution ({counts["scales"]} SE scales; a '
+                'bottleneck\'s SE can fold, a basic block\'s cannot)')
+        onnx.save(model, int8_file)
+    return dict(squeezes=rewritten, **counts)
 
 
 def config_batches(config: str, split: str = 'train',

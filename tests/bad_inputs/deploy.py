@@ -105,6 +105,15 @@ def _activations(tmp_path):
                   [np.zeros((1, 3, 8, 8), np.float32)], activations='fp8')
 
 
+@case('deploy-quantize-fold-not-bool', OptionError,
+      ('fold_se=1 is not supported', 'allowed: (True, False)'))
+def _fold_not_bool(tmp_path):
+    import numpy as np
+    from se_plugin.deployment.quantize import quantize_int8
+    quantize_int8(str(tmp_path / 'm.onnx'), str(tmp_path / 'q.onnx'),
+                  [np.zeros((1, 3, 8, 8), np.float32)], fold_se=1)
+
+
 QUANTIZE = 'deployment/quantize_onnx.py'
 
 
@@ -169,6 +178,35 @@ def _quantize_out_exists(tmp_path):
     else:
         raise AssertionError('an existing output was accepted')
     assert out.read_bytes() == b'a file of the user'
+
+
+@case('deploy-quantize-tool-fold-nothing', ToolExit,
+      ('exit status 1', 'no SE scale of', 'follows a 1x1 stride-1 '
+       'convolution (1 SE scales;', "a basic block's cannot"))
+def _quantize_fold_nothing(tmp_path):
+    from se_plugin.deployment import export_onnx
+    # SE after a 3x3 convolution, as in a basic block.
+    export_onnx(torch.nn.Sequential(torch.nn.Conv2d(3, 16, 3, padding=1),
+                                    _layer()).eval(),
+                str(tmp_path / 'f.onnx'), (1, 3, 4, 4))
+    out = tmp_path / 'q.onnx'
+    try:
+        run_tool(QUANTIZE, [tmp_path / 'f.onnx', out, '--random',
+                            '--fold-se', '--shape', 4, 4])
+    finally:
+        assert not out.exists()  # nothing half-made is left
+
+
+@case('deploy-quantize-tool-fold-fixed-batch', ToolExit,
+      ('exit status 1', "the input 'input' has batch 2; a folded file takes "
+       'batch 1'))
+def _quantize_fold_batch(tmp_path):
+    import onnx
+    model = onnx.load(_float_file(tmp_path))
+    model.graph.input[0].type.tensor_type.shape.dim[0].dim_value = 2
+    onnx.save(model, tmp_path / 'b2.onnx')
+    run_tool(QUANTIZE, [tmp_path / 'b2.onnx', tmp_path / 'q.onnx',
+                        '--random', '--fold-se', '--shape', 4, 4])
 
 
 CASES = collect(globals())

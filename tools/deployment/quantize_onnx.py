@@ -51,12 +51,15 @@ def parse_args(argv=None):
                         help='--random image size (default: 224 224)')
     parser.add_argument('--activations', choices=list(ACTIVATIONS),
                         default='uint8')
+    parser.add_argument('--fold-se', action='store_true',
+                        help='fold each bottleneck SE scale into the int8 '
+                        'convolution before it (faster; batch 1 only)')
     return parser.parse_args(argv)
 
 
 @report_user_errors
 def main(argv=None):
-    """Run the tool; returns the number of squeezes rewritten."""
+    """Run the tool; returns :func:`quantize_int8`'s counts."""
     args = parse_args(argv)
     if not osp.isfile(args.input):
         raise OptionError(f'input {args.input!r} does not exist')
@@ -89,11 +92,14 @@ def main(argv=None):
             args.calib_config, args.calib_split or 'train', args.num_images,
             args.batch, args.data_root))
     os.makedirs(osp.dirname(osp.abspath(args.output)), exist_ok=True)
-    rewritten = quantize_int8(args.input, args.output, calibration,
-                              args.activations)
+    counts = quantize_int8(args.input, args.output, calibration,
+                           args.activations, args.fold_se)
+    folded = (f', {counts["folded"]} of {counts["scales"]} SE scales folded'
+              ' (batch 1)' if args.fold_se else '')
     print(f'wrote {args.output} (int8 QDQ, {args.activations} activations, '
-          f'{rewritten} ReduceMean squeezes as GlobalAveragePool)')
-    return rewritten
+          f'{counts["squeezes"]} ReduceMean squeezes as GlobalAveragePool'
+          f'{folded})')
+    return counts
 
 
 if __name__ == '__main__':
