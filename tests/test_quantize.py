@@ -8,6 +8,7 @@ of fp32.
 import collections
 import importlib.util
 import json
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -230,6 +231,28 @@ def test_tool_folds_on_request(folded, tmp_path, load_tool, capsys):
     assert '16 of 16 SE scales folded (batch 1)' in capsys.readouterr().out
 
 
+def test_fold_takes_a_block_of_zeros(tmp_path):
+    """A zero-initialised last BN (timm's init, mmpretrain's
+    zero_init_residual) makes the folded convolution's weights all 0 and
+    fc1's input constant: fc1's bias alone must survive the fold."""
+    torch.manual_seed(0)
+    model = bottleneck(dict(ratio=4))
+    torch.nn.init.zeros_(model.backbone.layer1[0].bn3.weight)
+    fp32, int8 = str(tmp_path / 'z.onnx'), str(tmp_path / 'z8.onnx')
+    export_onnx(model, fp32, (1, 3, 32, 32))
+    data = np.random.default_rng(1).standard_normal((8, 3, 32, 32),
+                                                   np.float32)
+    with warnings.catch_warnings():
+        warnings.simplefilter('error', RuntimeWarning)  # no int32 overflow
+        quantize_int8(fp32, int8, [data], fold_se=True)
+    session = onnx_session(int8)
+    out = np.concatenate([session.run(None, {'input': x[None]})[0]
+                          for x in data])
+    with torch.no_grad():
+        ref = model(torch.from_numpy(data), mode='tensor').numpy()
+    assert np.abs(out - ref).mean() / np.abs(ref).mean() < 0.05
+
+
 def test_fold_keeps_the_recipes_accuracy(folded):
     data = folded['data']
     with torch.no_grad():
@@ -265,7 +288,8 @@ def test_benchmark_keeps_accuracy(digits_root, tmp_path):
         assert abs(acc[f'{kind}/int8'] - acc[f'{kind}/fp32']) <= 0.5
     timm = results['pairs']['timm-r50 (224x224, random weights)']
     assert set(timm['time']) == {'batch1/1t/fp32', 'batch1/1t/int8',
-                                 'batch32/1t/fp32', 'batch32/1t/int8'}
+                                 'batch1/1t/int8-fold', 'batch32/1t/fp32',
+                                 'batch32/1t/int8'}
     # Shares of all kernel time: they add up to 100.
     assert abs(sum(timm['profile']['int8']['ops'].values()) - 100) < 1e-6
 

@@ -105,7 +105,10 @@ def _match(g: _Graph, mul) -> Optional[Dict]:
 def _quantized(w: np.ndarray, b: np.ndarray, x_scale: float):
     """Per-channel symmetric int8 weights (as the recipe's), their scales
     and the int32 bias at ``x_scale * w_scale``."""
-    scale = np.maximum(np.abs(w).max(1), 1e-12) / 127
+    # Scales large enough for the bias to fit int32; rows of zeros (timm's
+    # zero-initialised last BN) get 1 / 127.
+    scale = np.maximum(np.abs(w).max(1) / 127, np.abs(b) / (x_scale * 2**30))
+    scale[scale == 0] = 1 / 127
     q = np.clip(np.round(w / scale[:, None]), -127, 127).astype(np.int8)
     return (q[:, :, None, None], scale.astype(np.float32),
             np.round(b / (x_scale * scale)).astype(np.int32))

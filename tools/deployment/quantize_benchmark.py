@@ -10,9 +10,10 @@
    count in ``--threads``, all files of a pair interleaved in one run: the
    digits pair at 32x32, and the same pipeline for se_plugin's SE-ResNet-50
    / ResNet-50 and timm's seresnet50 / resnet50 (random weights, 224x224,
-   calibrated on random images: their accuracy is not measured). Profiles
-   the 224x224 files (batch 1, one thread): kernel time per op type, SE's
-   and the base's, and what SE adds.
+   calibrated on random images: their accuracy is not measured); at batch
+   1 also their SE file with its scales folded (``int8-fold``, against the
+   base's int8). Profiles the 224x224 files (batch 1, one thread): kernel
+   time per op type, SE's and the base's, and what SE adds.
 
 Prepare the data first (``tools/dataset_converters/prepare_digits.py``)::
 
@@ -95,30 +96,43 @@ def peer_models(name):
             for kind, config in R50.items()}
 
 
-def export_pair(models, work_dir, prefix, size, calibration):
-    """fp32 and int8 files of an (se, base) pair."""
+def export_pair(models, work_dir, prefix, size, calibration, fold=False):
+    """fp32 and int8 files of an (se, base) pair; with ``fold`` also SE's
+    int8 file with its scales folded (batch 1)."""
     files = {}
     for kind, model in models.items():
-        fp32 = osp.join(work_dir, f'{prefix}_{kind}_fp32.onnx')
-        int8 = osp.join(work_dir, f'{prefix}_{kind}_int8.onnx')
+        fp32 = files[f'{kind}/fp32'] = osp.join(
+            work_dir, f'{prefix}_{kind}_fp32.onnx')
         export_onnx(model.eval(), fp32, (1, 3, size, size))
-        quantize_int8(fp32, int8, calibration())
-        files[f'{kind}/fp32'], files[f'{kind}/int8'] = fp32, int8
+        for folded in (False, True) if fold and kind == 'se' else (False, ):
+            name = 'int8-fold' if folded else 'int8'
+            int8 = files[f'{kind}/{name}'] = osp.join(
+                work_dir, f'{prefix}_{kind}_{name}.onnx')
+            quantize_int8(fp32, int8, calibration(), fold_se=folded)
     return files
+
+
+def precisions(files, batch=1):
+    """(SE file's precision, base file's) pairs to compare."""
+    pairs = [('fp32', 'fp32'), ('int8', 'int8')]
+    return pairs + [('int8-fold', 'int8')] * (batch == 1
+                                              and 'se/int8-fold' in files)
 
 
 def time_pair(files, size, args):
     rows = {}
     for batch, threads in ((b, t) for b in args.batches
                            for t in args.threads):
-        times = time_files(files, (batch, 3, size, size), args.repeats,
+        # A folded file takes batch 1 only.
+        times = time_files({k: f for k, f in files.items()
+                            if batch == 1 or 'fold' not in k},
+                           (batch, 3, size, size), args.repeats,
                            args.warmup, threads)
-        for precision in ('fp32', 'int8'):
-            ratios = paired_ratio(times, f'se/{precision}',
-                                  f'base/{precision}')
+        for precision, base in precisions(files, batch):
+            ratios = paired_ratio(times, f'se/{precision}', f'base/{base}')
             rows[f'batch{batch}/{threads}t/{precision}'] = dict(
                 se_ms=times[f'se/{precision}']['median'] * 1e3,
-                base_ms=times[f'base/{precision}']['median'] * 1e3,
+                base_ms=times[f'base/{base}']['median'] * 1e3,
                 ratio=statistics.median(ratios),
                 ratio_iqr=statistics.quantiles(ratios, n=4)[::2]
                 if len(ratios) > 1 else [ratios[0]] * 2)
@@ -127,9 +141,11 @@ def time_pair(files, size, args):
 
 #: Operator types (ONNX Runtime's kernel names) that only SE adds to a
 #: ResNet: squeeze, gate and scale (its two FCs are Conv / QLinearConv,
-#: counted with the other convolutions; the head's one pool is included).
+#: counted with the other convolutions), folded: the gate's ops on the
+#: C-vector. The head's pool, flatten and output dequantization count too.
 SE_OPS = ('GlobalAveragePool', 'QLinearGlobalAveragePool', 'ReduceMean',
-          'Sigmoid', 'QLinearSigmoid', 'Mul', 'QLinearMul')
+          'Sigmoid', 'QLinearSigmoid', 'Mul', 'QLinearMul', 'Reshape',
+          'DequantizeLinear')
 
 
 def profile_pair(files, size, args):
@@ -138,10 +154,10 @@ def profile_pair(files, size, args):
     residual Add, Relu and layout changes a fused base does not run show
     here too), and SE's own operators' share of the SE file's time."""
     out = {}
-    for precision in ('fp32', 'int8'):
-        ms = profile_ops({kind: files[f'{kind}/{precision}']
-                          for kind in ('se', 'base')}, (1, 3, size, size),
-                         args.profile_runs)
+    for precision, base in precisions(files):
+        ms = profile_ops(dict(se=files[f'se/{precision}'],
+                              base=files[f'base/{base}']),
+                         (1, 3, size, size), args.profile_runs)
         total = sum(ms['se'].values())
         extra = {op: ms['se'].get(op, 0.0) - ms['base'].get(op, 0.0)
                  for op in {*ms['se'], *ms['base']}}
@@ -195,7 +211,7 @@ def main(argv=None):
         files = export_pair(
             peer_models(peer), args.work_dir, peer, 224,
             lambda: (rng.standard_normal((4, 3, 224, 224), np.float32)
-                     for _ in range(2)))
+                     for _ in range(2)), fold=True)
         results['pairs'][f'{peer} (224x224, random weights)'] = dict(
             time=time_pair(files, 224, args),
             profile=profile_pair(files, 224, args)
