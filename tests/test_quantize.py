@@ -20,6 +20,7 @@ from se_plugin.deployment import export_onnx, onnx_session
 from se_plugin.deployment.quantize import (full_map_qdq, paired_ratio,
                                            quantize_int8, squeeze_to_gap,
                                            time_files, top1)
+from se_plugin.engine.errors import OptionError
 from mmpretrain.models import ImageClassifier
 
 ROOT = Path(__file__).parents[1]
@@ -251,6 +252,23 @@ def test_fold_takes_a_block_of_zeros(tmp_path):
     with torch.no_grad():
         ref = model(torch.from_numpy(data), mode='tensor').numpy()
     assert np.abs(out - ref).mean() / np.abs(ref).mean() < 0.05
+
+
+def test_fold_leaves_a_relu_map(tmp_path):
+    """SE on relu(conv1x1(h)): the quantizer drops the ReLU (its Q clips),
+    but the mean of relu(y) is no linear map of mean(h): nothing folds."""
+    from se_plugin.models import SELayer
+    model = torch.nn.Sequential(torch.nn.Conv2d(3, 16, 1), torch.nn.ReLU(),
+                                SELayer(16, ratio=4)).eval()
+    fp32 = str(tmp_path / 'r.onnx')
+    export_onnx(model, fp32, (1, 3, 8, 8))
+    data = np.random.default_rng(0).standard_normal((4, 3, 8, 8), np.float32)
+    quantize_int8(fp32, str(tmp_path / 'q.onnx'), [data])
+    assert 'Relu' not in [n.op_type for n in onnx.load(
+        str(tmp_path / 'q.onnx')).graph.node]  # what makes it look foldable
+    with pytest.raises(OptionError, match=r'no SE scale .* \(1 SE scales;'):
+        quantize_int8(fp32, str(tmp_path / 'f.onnx'), [data], fold_se=True)
+    assert not (tmp_path / 'f.onnx').exists()
 
 
 def test_fold_keeps_the_recipes_accuracy(folded):

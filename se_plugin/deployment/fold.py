@@ -67,7 +67,7 @@ class _Graph:
         return (q - np.reshape(zero, shape)) * np.reshape(scale, shape)
 
 
-def _match(g: _Graph, mul) -> Optional[Dict]:
+def _match(g: _Graph, mul, float_convs) -> Optional[Dict]:
     """The nodes and weights of one SE scale that can fold, or None."""
     for i in (0, 1):
         y = g.chain(mul.input[i], 'DequantizeLinear', 'QuantizeLinear', 'Conv')
@@ -78,7 +78,10 @@ def _match(g: _Graph, mul) -> Optional[Dict]:
         return None
     dq_y, q_y, conv = y
     pools = [n for n in g.readers[dq_y.output[0]] if n is not mul]
-    if (not _is_pointwise(conv) or len(g.readers[q_y.output[0]]) != 1
+    # A Conv that took over a Relu's output name had the Relu removed by
+    # the quantizer (its Q clips): SE scales relu(y), which cannot fold.
+    if (not _is_pointwise(conv) or conv.output[0] not in float_convs
+            or len(g.readers[q_y.output[0]]) != 1
             or len(pools) != 1 or pools[0].op_type != 'GlobalAveragePool'):
         return None
     q_s = _only(g.readers, pools[0].output[0], 'QuantizeLinear')
@@ -159,11 +162,12 @@ def check_batch_one(model) -> None:
                           '(a dynamic batch is fixed to 1)')
 
 
-def fold_se_scales(model) -> Dict[str, int]:
+def fold_se_scales(model, float_model) -> Dict[str, int]:
     """Fold, in place, each SE scale of a QDQ ``model`` (as
-    :func:`~se_plugin.deployment.quantize.quantize_int8` writes it) whose
-    map is a 1x1 stride-1 convolution's output, and fix the batch to 1.
-    Returns ``{'folded': n, 'scales': SE scales found}``."""
+    :func:`~se_plugin.deployment.quantize.quantize_int8` writes it from
+    ``float_model``) whose map is a 1x1 stride-1 convolution's output, and
+    fix the batch to 1. Returns ``{'folded': n, 'scales': SE scales
+    found}``."""
     from onnx import helper, numpy_helper
     check_batch_one(model)
     graph = model.graph
@@ -171,7 +175,9 @@ def fold_se_scales(model) -> Dict[str, int]:
     scales = [n for n in graph.node if n.op_type == 'Mul' and any(
         g.chain(x, 'DequantizeLinear', 'QuantizeLinear', 'Sigmoid')
         for x in n.input)]
-    matches = [m for m in map(lambda n: _match(g, n), scales) if m]
+    float_convs = {n.output[0] for n in float_model.graph.node
+                   if n.op_type == 'Conv'}
+    matches = [m for m in (_match(g, n, float_convs) for n in scales) if m]
 
     def add(prefix, *arrays):
         names = [f'{prefix}_{i}' for i in range(len(arrays))]

@@ -68,14 +68,13 @@ def quantize_int8(fp32_file: str, int8_file: str,
             weight_type=QuantType.QInt8)
         if not fold_se:
             return dict(squeezes=rewritten)
-        model = onnx.load(quantized)
-        counts = fold_se_scales(model)
+        counts = fold_se_scales(int8 := onnx.load(quantized), model)
         if not counts['folded']:
             raise OptionError(
                 f'fold_se=True: no SE scale of {fp32_file} follows a 1x1 '
                 f'stride-1 convolution ({counts["scales"]} SE scales; a '
                 'bottleneck\'s SE can fold, a basic block\'s cannot)')
-        onnx.save(model, int8_file)
+        onnx.save(int8, int8_file)
     return dict(squeezes=rewritten, **counts)
 
 

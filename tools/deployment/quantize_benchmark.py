@@ -1,7 +1,9 @@
 """int8 vs fp32 with ONNX Runtime: digits accuracy and CPU time, SE vs not.
 
 1. Trains SE-ResNet-18 and its ResNet-18 baseline on the digits with
-   ``tools/train.py`` (``configs/digits/``), unless checkpoints are given.
+   ``tools/train.py`` (``configs/digits/``), unless checkpoints are given,
+   and the same configs at depth 50 (``digits-r50``: bottleneck blocks,
+   whose SE scales fold; their int8 SE file is made folded too).
 2. Exports both to ONNX (the TorchScript exporter, opset 17, dynamic batch),
    quantizes them statically to int8 (QDQ, per-channel int8 weights, uint8
    activations, MinMax calibration on the digits training split) and
@@ -42,6 +44,9 @@ DIGITS = dict(se='configs/digits/se_resnet18_digits.py',
               base='configs/digits/resnet18_digits.py')
 R50 = dict(se='configs/se_resnet/se_resnet50_imagenet.py',
            base='configs/se_resnet/resnet50_imagenet.py')
+#: The digits configs at depth 50 (bottleneck blocks).
+DEPTH_50 = dict(backbone=dict(depth=50), head=dict(in_channels=2048))
+PAIRS = ['digits', 'digits-r50', 'se_plugin-r50', 'timm-r50']
 
 
 def parse_args(argv=None):
@@ -56,11 +61,10 @@ def parse_args(argv=None):
     parser.add_argument('--warmup', type=int, default=2)
     parser.add_argument('--threads', type=int, nargs='+', default=[1, 2],
                         help='ONNX Runtime intra-op threads (default: 1 2)')
-    parser.add_argument('--pairs', nargs='+',
-                        default=['digits', 'se_plugin-r50', 'timm-r50'],
-                        choices=['digits', 'se_plugin-r50', 'timm-r50'],
+    parser.add_argument('--pairs', nargs='+', default=PAIRS, choices=PAIRS,
                         help='SE/base pairs: the trained digits ResNet-18 '
-                        '(32x32, accuracy too) and 224x224 ResNet-50s')
+                        'and ResNet-50 (32x32, accuracy too) and 224x224 '
+                        'ResNet-50s')
     parser.add_argument('--profile-runs', type=int, default=5,
                         help='ONNX Runtime profiler calls per file at '
                         'batch 1, one thread (default: 5; 0: none)')
@@ -74,14 +78,18 @@ def data_cfg(data_root):
     ]
 
 
-def train(config, work_dir, data_root):
-    """tools/train.py on ``config``; returns its last checkpoint."""
+def train(config, work_dir, data_root, overrides):
+    """tools/train.py on ``config`` with ``model`` ``overrides``; returns
+    its last checkpoint."""
+    options = [f'model.{part}.{key}={value}'
+               for part, opts in overrides.items()
+               for key, value in opts.items()]
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(
         [ROOT] + os.environ.get('PYTHONPATH', '').split(os.pathsep)))
     subprocess.run([
         sys.executable, osp.join(ROOT, 'tools', 'train.py'),
         osp.join(ROOT, config), '--work-dir', work_dir, '--cfg-options',
-        *data_cfg(data_root)], check=True, env=env)
+        *data_cfg(data_root), *options], check=True, env=env)
     with open(osp.join(work_dir, 'last_checkpoint')) as f:
         return f.read().strip()
 
@@ -170,28 +178,32 @@ def profile_pair(files, size, args):
     return out
 
 
-def digits_pair(args):
-    """The trained digits pair: accuracy fp32 vs int8, and times."""
-    checkpoints = dict(se=args.se_checkpoint, base=args.base_checkpoint)
+def digits_pair(args, name):
+    """A trained digits pair (``digits``: ResNet-18, ``digits-r50``: the
+    same configs at depth 50, whose SE scales fold): accuracy fp32 vs int8
+    (and folded), and times."""
+    deep = name == 'digits-r50'
+    overrides = DEPTH_50 if deep else {}
+    checkpoints = dict(se=None, base=None) if deep else dict(
+        se=args.se_checkpoint, base=args.base_checkpoint)
     models, accuracy = {}, {}
     for kind, config in DIGITS.items():
         if checkpoints[kind] is None:
             checkpoints[kind] = train(
-                config, osp.join(args.work_dir, f'train_{kind}'),
-                args.data_root)
-        models[kind] = build_model(osp.join(ROOT, config), checkpoints[kind])
+                config, osp.join(args.work_dir, f'train_{name}_{kind}'),
+                args.data_root, overrides)
+        models[kind] = build_model(osp.join(ROOT, config), checkpoints[kind],
+                                   **overrides)
 
     def batches(kind, split):
         return config_batches(osp.join(ROOT, DIGITS[kind]), split,
                               data_root=args.data_root, batch_size=100)
 
     # Both models share the data_preprocessor config (and the data).
-    files = export_pair(models, args.work_dir, 'digits', 32,
-                        lambda: (x for x, _ in batches('se', 'train')))
-    for kind in models:
-        for precision in ('fp32', 'int8'):
-            accuracy[f'{kind}/{precision}'] = top1(
-                files[f'{kind}/{precision}'], batches(kind, 'val'))
+    files = export_pair(models, args.work_dir, name, 32,
+                        lambda: (x for x, _ in batches('se', 'train')), deep)
+    for key in files:
+        accuracy[key] = top1(files[key], batches(key.split('/')[0], 'val'))
     return dict(accuracy=accuracy, time=time_pair(files, 32, args))
 
 
@@ -204,9 +216,11 @@ def main(argv=None):
                    cpus=os.cpu_count(), threads=args.threads,
                    onnxruntime=onnxruntime.__version__,
                    load_before=os.getloadavg(), pairs={})
-    if 'digits' in args.pairs:
-        results['pairs']['digits ResNet-18 (32x32)'] = digits_pair(args)
-    for peer in (p for p in args.pairs if p != 'digits'):
+    for name, depth in (('digits', 18), ('digits-r50', 50)):
+        if name in args.pairs:
+            results['pairs'][f'{name} ResNet-{depth} (32x32)'] = \
+                digits_pair(args, name)
+    for peer in (p for p in args.pairs if 'digits' not in p):
         rng = np.random.default_rng(0)
         files = export_pair(
             peer_models(peer), args.work_dir, peer, 224,
@@ -226,14 +240,14 @@ def main(argv=None):
 
 
 def to_markdown(results):
-    lines = ['| pair | SE fp32 top-1 | SE int8 top-1 | base fp32 top-1 | '
-             'base int8 top-1 |', '|---|---|---|---|---|']
+    keys = ('se/fp32', 'se/int8', 'se/int8-fold', 'base/fp32', 'base/int8')
+    lines = ['| pair | SE fp32 top-1 | SE int8 top-1 | SE int8 folded top-1 '
+             '| base fp32 top-1 | base int8 top-1 |', '|---|---|---|---|---|---|']
     for name, pair in results['pairs'].items():
         acc = pair.get('accuracy')
         if acc:
             lines.append(f'| {name} | ' + ' | '.join(
-                f'{acc[k]:.2f}' for k in ('se/fp32', 'se/int8', 'base/fp32',
-                                          'base/int8')) + ' |')
+                f'{acc[k]:.2f}' if k in acc else '-' for k in keys) + ' |')
     lines += ['', '| pair | mode | SE ms | base ms | SE / base (IQR) |',
               '|---|---|---|---|---|']
     for name, pair in results['pairs'].items():
