@@ -1,5 +1,5 @@
 """int8 post-training quantization of exported models with ONNX Runtime:
-the one recipe, its accuracy, timing and Q/DQ checks
+the one recipe, its accuracy and timing
 (docs/user_guides/deployment.md)."""
 import collections
 import functools
@@ -179,27 +179,3 @@ def profile_ops(files: Dict[str, str], shape: Sequence[int], runs: int = 3,
                 spent[op] += statistics.median(durs)
             out[name] = {op: t / 1e3 for op, t in spent.most_common()}
     return out
-
-
-def full_map_qdq(file: str) -> Tuple[int, Dict[str, int]]:
-    """On full (4-d, not 1x1) feature maps of a QDQ file: the number of
-    ``QuantizeLinear`` and the op types that read a dequantized map (each
-    should have an int8 kernel; another means a float round trip)."""
-    import onnx
-    graph = onnx.shape_inference.infer_shapes(onnx.load(file)).graph
-    shapes = {v.name: [d.dim_value or d.dim_param for d in
-                       v.type.tensor_type.shape.dim]
-              for v in (*graph.input, *graph.value_info, *graph.output)}
-
-    def spatial(name):
-        dims = shapes.get(name, [])
-        return len(dims) == 4 and not (dims[2] == 1 and dims[3] == 1)
-
-    quantized = sum(n.op_type == 'QuantizeLinear' and spatial(n.input[0])
-                    for n in graph.node)
-    dequantized = {n.output[0] for n in graph.node
-                   if n.op_type == 'DequantizeLinear' and spatial(n.output[0])}
-    readers = collections.Counter(
-        n.op_type for n in graph.node
-        if n.op_type != 'QuantizeLinear' and dequantized & set(n.input))
-    return quantized, dict(readers)
