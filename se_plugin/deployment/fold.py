@@ -1,11 +1,12 @@
-"""SE's scale folded into the int8 convolution before it (batch 1).
+"""SE's scale folded into the int8 convolution before it (fixed batch).
 
 In a bottleneck SE scales ``y = W h + b``, a 1x1 convolution's output. The
 mean of ``y`` is ``W mean(h) + b``, so the squeeze pools ``h`` and ``fc1``
 absorbs ``W`` (one convolution: ``W1 W``, ``W1 b + b1``). ``y * g`` is that
 convolution with its per-channel weight scales times ``g``, so ONNX
 Runtime's ``QLinearConv`` writes the scaled map itself and no ``QLinearMul``
-passes over it. ``g`` is one image's: the folded file takes batch 1.
+passes over it. ``g`` is one image's: the folded file takes one batch
+size, split into single images for the scaled convolution.
 Measured in docs/user_guides/deployment.md.
 """
 import collections
@@ -117,9 +118,10 @@ def _quantized(w: np.ndarray, b: np.ndarray, x_scale: float):
             np.round(b / (x_scale * scale)).astype(np.int32))
 
 
-def _folded(m: Dict, g: _Graph, add) -> List:
+def _folded(m: Dict, g: _Graph, add, batch: int, opset: int) -> List:
     """New nodes: [squeeze of ``h`` and fc1 with W folded in, gated
-    convolution] (``add`` registers initializers, returns their names)."""
+    convolution(s)] (``add`` registers initializers, returns their names).
+    Each image has its own gate: a batch is split into single images."""
     from onnx import helper
     h, h_scale, h_zero = m['dq_h'].input
     w, b, w1, b1 = m['weights']
@@ -127,12 +129,34 @@ def _folded(m: Dict, g: _Graph, add) -> List:
     x_scale = float(g.consts[h_scale])
     name = m['conv'].name or m['conv'].output[0]
     merged = add(name + '_se_fc1', *_quantized(w1 @ w, w1 @ b + b1, x_scale))
-    conv_w, conv_scale, conv_b = _quantized(w, b, x_scale)
-    conv_w, conv_scale, conv_b, flat = add(
-        name + '_gated', conv_w, conv_scale, conv_b, np.array([-1], np.int64))
+    conv_w, conv_scale, conv_b, shape, *at = add(
+        name + '_gated', *_quantized(w, b, x_scale),
+        np.array([-1] if batch == 1 else [batch, -1], np.int64),
+        *(np.array(i, np.int64) for i in range(batch if batch > 1 else 0)))
     zeros = add(name + '_zeros', np.zeros(len(w1), np.int8),
                 np.zeros(len(w), np.int8))
     q_1, q_m = m['q_1'], m['q_m']
+    scales = name + '_gated_scales'  # [C] at batch 1, else [batch, C]
+    gated = [helper.make_node('Reshape', [m['gate'], shape], [name + '_gate'],
+                              name=name + '_gate'),
+             helper.make_node('Mul', [conv_scale, name + '_gate'], [scales],
+                              name=scales)]
+    images, outs = [(h, scales)], list(q_m.output)
+    if batch > 1:
+        images = [(f'{name}_x{i}', f'{scales}{i}') for i in range(batch)]
+        outs = [f'{name}_y{i}' for i in range(batch)]
+        gated.append(helper.make_node(
+            'Split', [h], [x for x, _ in images], name=name + '_split',
+            axis=0, **dict(num_outputs=batch) if opset >= 18 else {}))
+        gated += [helper.make_node('Gather', [scales, i], [s], axis=0)
+                  for i, (_, s) in zip(at, images)]
+    gated += [helper.make_node('QLinearConv', [
+        x, h_scale, h_zero, conv_w, s, zeros[1], *q_m.input[1:3], conv_b],
+        [y], name=f'{name}_gated{i}') for i, ((x, s), y) in enumerate(
+            zip(images, outs))]
+    if batch > 1:
+        gated.append(helper.make_node('Concat', outs, list(q_m.output),
+                                      name=name + '_concat', axis=0))
     return [
         [helper.make_node('QLinearGlobalAveragePool',
                           [h, h_scale, h_zero, h_scale, h_zero],
@@ -141,35 +165,29 @@ def _folded(m: Dict, g: _Graph, add) -> List:
          helper.make_node('QLinearConv', [
              name + '_pooled', h_scale, h_zero, merged[0], merged[1],
              zeros[0], *q_1.input[1:3], merged[2]], list(q_1.output),
-             name=name + '_se_fc1')],
-        [helper.make_node('Reshape', [m['gate'], flat], [name + '_gate'],
-                          name=name + '_gate'),
-         helper.make_node('Mul', [conv_scale, name + '_gate'],
-                          [name + '_gated_scale'], name=name + '_gated_scale'),
-         helper.make_node('QLinearConv', [
-             h, h_scale, h_zero, conv_w, name + '_gated_scale', zeros[1],
-             *q_m.input[1:3], conv_b], list(q_m.output),
-             name=name + '_gated')]]
+             name=name + '_se_fc1')], gated]
 
 
-def check_batch_one(model) -> None:
-    """Refuse a model whose input has a fixed batch other than 1."""
+def check_batch(model, batch: int) -> None:
+    """Refuse a model whose input has a fixed batch other than ``batch``."""
     value = model.graph.input[0]
-    batch = value.type.tensor_type.shape.dim[0]
-    if batch.HasField('dim_value') and batch.dim_value != 1:
-        raise OptionError(f'fold_se=True: the input {value.name!r} has batch '
-                          f'{batch.dim_value}; a folded file takes batch 1 '
-                          '(a dynamic batch is fixed to 1)')
+    dim = value.type.tensor_type.shape.dim[0]
+    if dim.HasField('dim_value') and dim.dim_value != batch:
+        raise OptionError(f'fold_se={batch}: the input {value.name!r} has '
+                          f'batch {dim.dim_value}; a folded file takes one '
+                          f'batch size (a dynamic batch is fixed to {batch})')
 
 
-def fold_se_scales(model, float_model) -> Dict[str, int]:
+def fold_se_scales(model, float_model, batch: int = 1) -> Dict[str, int]:
     """Fold, in place, each SE scale of a QDQ ``model`` (as
     :func:`~se_plugin.deployment.quantize.quantize_int8` writes it from
     ``float_model``) whose map is a 1x1 stride-1 convolution's output, and
-    fix the batch to 1. Returns ``{'folded': n, 'scales': SE scales
-    found}``."""
+    fix the input's batch to ``batch``. Returns ``{'folded': n, 'scales':
+    SE scales found}``."""
     from onnx import helper, numpy_helper
-    check_batch_one(model)
+    check_batch(model, batch)
+    opset = next(o.version for o in model.opset_import
+                 if o.domain in ('', 'ai.onnx'))
     graph = model.graph
     g = _Graph(graph)
     scales = [n for n in graph.node if n.op_type == 'Mul' and any(
@@ -189,7 +207,7 @@ def fold_se_scales(model, float_model) -> Dict[str, int]:
     # the multiply was: the node order stays topological.
     at = {}
     for m in matches:
-        squeeze, gated = _folded(m, g, add)
+        squeeze, gated = _folded(m, g, add, batch, opset)
         at[id(m['pool'])], at[id(m['mul'])] = squeeze, gated
     gone = {id(n) for m in matches for n in m['gone']}
     nodes = []
@@ -210,7 +228,7 @@ def fold_se_scales(model, float_model) -> Dict[str, int]:
         graph.initializer.remove(init)
     if matches:
         for value in (graph.input[0], *graph.output):
-            value.type.tensor_type.shape.dim[0].dim_value = 1
+            value.type.tensor_type.shape.dim[0].dim_value = batch
         if not any(o.domain == 'com.microsoft' for o in model.opset_import):
             model.opset_import.append(helper.make_opsetid('com.microsoft', 1))
     return dict(folded=len(matches), scales=len(scales))

@@ -15,7 +15,7 @@ import torch
 from se_plugin.utils.timing import time_interleaved
 from se_plugin.engine.errors import OptionError
 from .export import onnx_session, squeeze_to_gap
-from .fold import check_batch_one, fold_se_scales
+from .fold import check_batch, fold_se_scales
 
 
 class BatchReader:
@@ -36,17 +36,18 @@ ACTIVATIONS = dict(uint8='QUInt8', int8='QInt8')
 def quantize_int8(fp32_file: str, int8_file: str,
                   calibration: Iterable[np.ndarray],
                   activations: str = 'uint8',
-                  fold_se: bool = False) -> Dict[str, int]:
+                  fold_se: Optional[int] = None) -> Dict[str, int]:
     """Quantize ``fp32_file`` (input ``input``) to ``int8_file``: QDQ,
     per-channel int8 weights, ``activations`` uint8 or int8, MinMax ranges
     of the normalised ``calibration`` batches (the recipe:
-    docs/user_guides/deployment.md); with ``fold_se``, SE's scales folded
-    into the convolutions before them (:mod:`.fold`; batch 1). Returns
-    ``{'squeezes': rewritten to GlobalAveragePool}``, with ``fold_se`` also
-    ``'folded'`` and ``'scales'`` (SE scales found)."""
-    from se_plugin.models.checks import Choice
+    docs/user_guides/deployment.md); with ``fold_se`` (a batch size), SE's
+    scales folded into the convolutions before them (:mod:`.fold`) and the
+    input's batch fixed to it. Returns ``{'squeezes': rewritten to
+    GlobalAveragePool}``, with ``fold_se`` also ``'folded'`` and
+    ``'scales'`` (SE scales found)."""
+    from se_plugin.models.checks import Choice, Int
     Choice(*ACTIVATIONS)('activations', activations, {})
-    Choice(True, False)('fold_se', fold_se, {})
+    Int(1, none=True)('fold_se', fold_se, {})
     import onnx
     from onnxruntime.quantization import QuantFormat, QuantType, \
         quantize_static
@@ -58,8 +59,8 @@ def quantize_int8(fp32_file: str, int8_file: str,
         model = onnx.load(prepared)
         rewritten = squeeze_to_gap(model)
         onnx.save(model, prepared)
-        if fold_se:  # a fixed batch other than 1 fails before calibrating
-            check_batch_one(model)
+        if fold_se:  # another fixed batch fails before calibrating
+            check_batch(model, fold_se)
         quantized = osp.join(tmp, 'int8.onnx') if fold_se else int8_file
         quantize_static(
             prepared, quantized, BatchReader(calibration),
@@ -68,10 +69,10 @@ def quantize_int8(fp32_file: str, int8_file: str,
             weight_type=QuantType.QInt8)
         if not fold_se:
             return dict(squeezes=rewritten)
-        counts = fold_se_scales(int8 := onnx.load(quantized), model)
+        counts = fold_se_scales(int8 := onnx.load(quantized), model, fold_se)
         if not counts['folded']:
             raise OptionError(
-                f'fold_se=True: no SE scale of {fp32_file} follows a 1x1 '
+                f'fold_se={fold_se}: no SE scale of {fp32_file} follows a 1x1 '
                 f'stride-1 convolution ({counts["scales"]} SE scales; a '
                 'bottleneck\'s SE can fold, a basic block\'s cannot)')
         onnx.save(int8, int8_file)

@@ -105,13 +105,13 @@ def _activations(tmp_path):
                   [np.zeros((1, 3, 8, 8), np.float32)], activations='fp8')
 
 
-@case('deploy-quantize-fold-not-bool', OptionError,
-      ('fold_se=1 is not supported', 'allowed: (True, False)'))
+@case('deploy-quantize-fold-bool', OptionError,
+      ('fold_se=True is not supported', 'allowed: an int >= 1 or None'))
 def _fold_not_bool(tmp_path):
     import numpy as np
     from se_plugin.deployment.quantize import quantize_int8
     quantize_int8(str(tmp_path / 'm.onnx'), str(tmp_path / 'q.onnx'),
-                  [np.zeros((1, 3, 8, 8), np.float32)], fold_se=1)
+                  [np.zeros((1, 3, 8, 8), np.float32)], fold_se=True)
 
 
 QUANTIZE = 'deployment/quantize_onnx.py'
@@ -192,21 +192,28 @@ def _quantize_fold_nothing(tmp_path):
     out = tmp_path / 'q.onnx'
     try:
         run_tool(QUANTIZE, [tmp_path / 'f.onnx', out, '--random',
-                            '--fold-se', '--shape', 4, 4])
+                            '--fold-se', 1, '--shape', 4, 4])
     finally:
         assert not out.exists()  # nothing half-made is left
 
 
 @case('deploy-quantize-tool-fold-fixed-batch', ToolExit,
-      ('exit status 1', "the input 'input' has batch 2; a folded file takes "
-       'batch 1'))
+      ('exit status 1', "fold_se=1: the input 'input' has batch 2; a folded "
+       'file takes one batch size'))
 def _quantize_fold_batch(tmp_path):
     import onnx
     model = onnx.load(_float_file(tmp_path))
     model.graph.input[0].type.tensor_type.shape.dim[0].dim_value = 2
     onnx.save(model, tmp_path / 'b2.onnx')
     run_tool(QUANTIZE, [tmp_path / 'b2.onnx', tmp_path / 'q.onnx',
-                        '--random', '--fold-se', '--shape', 4, 4])
+                        '--random', '--fold-se', 1, '--shape', 4, 4])
+
+
+@case('deploy-quantize-tool-fold-zero', ToolExit,
+      ('exit status 1', '--fold-se=0 must be >= 1'))
+def _quantize_fold_zero(tmp_path):
+    run_tool(QUANTIZE, [_float_file(tmp_path), tmp_path / 'q.onnx',
+                        '--random', '--fold-se', 0])
 
 
 CASES = collect(globals())

@@ -12,9 +12,9 @@
    count in ``--threads``, all files of a pair interleaved in one run: the
    digits pair at 32x32, and the same pipeline for se_plugin's SE-ResNet-50
    / ResNet-50 and timm's seresnet50 / resnet50 (random weights, 224x224,
-   calibrated on random images: their accuracy is not measured); at batch
-   1 also their SE file with its scales folded (``int8-fold``, against the
-   base's int8). Profiles the 224x224 files (batch 1, one thread): kernel
+   calibrated on random images: their accuracy is not measured); also
+   their SE file with its scales folded for that batch size
+   (``int8-fold``, against the base's int8). Profiles the 224x224 files (batch 1, one thread): kernel
    time per op type, SE's and the base's, and what SE adds.
 
 Prepare the data first (``tools/dataset_converters/prepare_digits.py``)::
@@ -104,41 +104,42 @@ def peer_models(name):
             for kind, config in R50.items()}
 
 
-def export_pair(models, work_dir, prefix, size, calibration, fold=False):
-    """fp32 and int8 files of an (se, base) pair; with ``fold`` also SE's
-    int8 file with its scales folded (batch 1)."""
+def export_pair(models, work_dir, prefix, size, calibration, folds=()):
+    """fp32 and int8 files of an (se, base) pair, and SE's int8 file with
+    its scales folded for each batch size in ``folds`` (``int8-fold@N``)."""
     files = {}
     for kind, model in models.items():
         fp32 = files[f'{kind}/fp32'] = osp.join(
             work_dir, f'{prefix}_{kind}_fp32.onnx')
         export_onnx(model.eval(), fp32, (1, 3, size, size))
-        for folded in (False, True) if fold and kind == 'se' else (False, ):
-            name = 'int8-fold' if folded else 'int8'
+        for batch in (None, *folds) if kind == 'se' else (None, ):
+            name = f'int8-fold@{batch}' if batch else 'int8'
             int8 = files[f'{kind}/{name}'] = osp.join(
                 work_dir, f'{prefix}_{kind}_{name}.onnx')
-            quantize_int8(fp32, int8, calibration(), fold_se=folded)
+            quantize_int8(fp32, int8, calibration(), fold_se=batch)
     return files
 
 
 def precisions(files, batch=1):
     """(SE file's precision, base file's) pairs to compare."""
     pairs = [('fp32', 'fp32'), ('int8', 'int8')]
-    return pairs + [('int8-fold', 'int8')] * (batch == 1
-                                              and 'se/int8-fold' in files)
+    fold = f'int8-fold@{batch}'
+    return pairs + [(fold, 'int8')] * (f'se/{fold}' in files)
 
 
 def time_pair(files, size, args):
     rows = {}
     for batch, threads in ((b, t) for b in args.batches
                            for t in args.threads):
-        # A folded file takes batch 1 only.
+        # A folded file takes its own batch size only.
         times = time_files({k: f for k, f in files.items()
-                            if batch == 1 or 'fold' not in k},
+                            if '@' not in k or k.endswith(f'@{batch}')},
                            (batch, 3, size, size), args.repeats,
                            args.warmup, threads)
         for precision, base in precisions(files, batch):
             ratios = paired_ratio(times, f'se/{precision}', f'base/{base}')
-            rows[f'batch{batch}/{threads}t/{precision}'] = dict(
+            mode = precision.split('@')[0]
+            rows[f'batch{batch}/{threads}t/{mode}'] = dict(
                 se_ms=times[f'se/{precision}']['median'] * 1e3,
                 base_ms=times[f'base/{base}']['median'] * 1e3,
                 ratio=statistics.median(ratios),
@@ -169,7 +170,7 @@ def profile_pair(files, size, args):
         total = sum(ms['se'].values())
         extra = {op: ms['se'].get(op, 0.0) - ms['base'].get(op, 0.0)
                  for op in {*ms['se'], *ms['base']}}
-        out[precision] = dict(
+        out[precision.split('@')[0]] = dict(
             se_ms=ms['se'], base_ms=ms['base'],
             extra_ms=dict(sorted(extra.items(), key=lambda kv: -kv[1])),
             ops={op: 100.0 * t / total for op, t in ms['se'].items()},
@@ -201,10 +202,11 @@ def digits_pair(args, name):
 
     # Both models share the data_preprocessor config (and the data).
     files = export_pair(models, args.work_dir, name, 32,
-                        lambda: (x for x, _ in batches('se', 'train')), deep)
-    for key in files:  # a folded file takes batch 1
-        accuracy[key] = top1(files[key], batches(
-            key.split('/')[0], 'val', 1 if 'fold' in key else 100))
+                        lambda: (x for x, _ in batches('se', 'train')),
+                        sorted({1, *args.batches}) if deep else ())
+    for key in (k for k in files if '@' not in k or k.endswith('@1')):
+        accuracy[key.split('@')[0]] = top1(files[key], batches(
+            key.split('/')[0], 'val', 1 if '@' in key else 100))
     return dict(accuracy=accuracy, time=time_pair(files, 32, args))
 
 
@@ -226,7 +228,7 @@ def main(argv=None):
         files = export_pair(
             peer_models(peer), args.work_dir, peer, 224,
             lambda: (rng.standard_normal((4, 3, 224, 224), np.float32)
-                     for _ in range(2)), fold=True)
+                     for _ in range(2)), args.batches)
         results['pairs'][f'{peer} (224x224, random weights)'] = dict(
             time=time_pair(files, 224, args),
             profile=profile_pair(files, 224, args)

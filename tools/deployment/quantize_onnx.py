@@ -51,9 +51,10 @@ def parse_args(argv=None):
                         help='--random image size (default: 224 224)')
     parser.add_argument('--activations', choices=list(ACTIVATIONS),
                         default='uint8')
-    parser.add_argument('--fold-se', action='store_true',
+    parser.add_argument('--fold-se', type=int, metavar='BATCH',
                         help='fold each bottleneck SE scale into the int8 '
-                        'convolution before it (faster; batch 1 only)')
+                        'convolution before it (faster); the file then '
+                        'takes this batch size only')
     return parser.parse_args(argv)
 
 
@@ -63,8 +64,8 @@ def main(argv=None):
     args = parse_args(argv)
     if not osp.isfile(args.input):
         raise OptionError(f'input {args.input!r} does not exist')
-    for key in ('num_images', 'batch'):
-        if getattr(args, key) < 1:
+    for key in ('num_images', 'batch', 'fold_se'):
+        if getattr(args, key) is not None and getattr(args, key) < 1:
             raise OptionError(f'--{key.replace("_", "-")}='
                               f'{getattr(args, key)} must be >= 1')
     # An option of the other calibration source would be ignored: refused.
@@ -95,7 +96,7 @@ def main(argv=None):
     counts = quantize_int8(args.input, args.output, calibration,
                            args.activations, args.fold_se)
     folded = (f', {counts["folded"]} of {counts["scales"]} SE scales folded'
-              ' (batch 1)' if args.fold_se else '')
+              f' (batch {args.fold_se})' if args.fold_se else '')
     print(f'wrote {args.output} (int8 QDQ, {args.activations} activations, '
           f'{counts["squeezes"]} ReduceMean squeezes as GlobalAveragePool'
           f'{folded})')
