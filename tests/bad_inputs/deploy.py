@@ -83,17 +83,22 @@ def _checkpoint_without_se(tmp_path):
     run_tool(TOOL, [DIGITS, plain, '--out', tmp_path / 'y.onnx'])
 
 
+def _keeps_existing(out, tool, argv):
+    """``tool`` writing onto ``out``, a file of the user: refused, kept."""
+    out.write_bytes(b'a file of the user')
+    try:
+        run_tool(tool, argv)
+    except ToolExit as error:
+        assert 'exists; pass --overwrite to replace it' in str(error)
+    else:
+        raise AssertionError(f'an existing output was accepted: {argv}')
+    assert out.read_bytes() == b'a file of the user'
+
+
 @case('deploy-tool-out-exists')
 def _out_exists(tmp_path):
     out = tmp_path / 'mine.onnx'
-    out.write_bytes(b'a file of the user')
-    try:
-        run_tool(TOOL, [DIGITS, '--out', out])
-    except ToolExit as error:
-        assert "exists; pass --overwrite to replace it" in str(error)
-    else:
-        raise AssertionError('an existing --out was accepted')
-    assert out.read_bytes() == b'a file of the user'
+    _keeps_existing(out, TOOL, [DIGITS, '--out', out])
 
 
 @case('deploy-quantize-activation-type', OptionError,
@@ -170,14 +175,7 @@ def _quantize_out_is_input(tmp_path):
 @case('deploy-quantize-tool-out-exists')
 def _quantize_out_exists(tmp_path):
     out = tmp_path / 'mine.onnx'
-    out.write_bytes(b'a file of the user')
-    try:
-        run_tool(QUANTIZE, [_float_file(tmp_path), out, '--random'])
-    except ToolExit as error:
-        assert 'exists; pass --overwrite to replace it' in str(error)
-    else:
-        raise AssertionError('an existing output was accepted')
-    assert out.read_bytes() == b'a file of the user'
+    _keeps_existing(out, QUANTIZE, [_float_file(tmp_path), out, '--random'])
 
 
 @case('deploy-quantize-tool-fold-nothing', ToolExit,
