@@ -182,10 +182,10 @@ def fold_se_scales(model, float_model, batch: int = 1) -> Dict[str, int]:
     """Fold, in place, each SE scale of a QDQ ``model`` (as
     :func:`~se_plugin.deployment.quantize.quantize_int8` writes it from
     ``float_model``) whose map is a 1x1 stride-1 convolution's output, and
-    fix the input's batch to ``batch``. Returns ``{'folded': n, 'scales':
-    SE scales found}``."""
+    fix the input's batch to ``batch`` (:func:`check_batch` it first, as
+    ``quantize_int8`` does before calibrating). Returns ``{'folded': n,
+    'scales': SE scales found}``."""
     from onnx import helper, numpy_helper
-    check_batch(model, batch)
     opset = next(o.version for o in model.opset_import
                  if o.domain in ('', 'ai.onnx'))
     graph = model.graph

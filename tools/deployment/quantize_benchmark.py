@@ -14,8 +14,9 @@
    / ResNet-50 and timm's seresnet50 / resnet50 (random weights, 224x224,
    calibrated on random images: their accuracy is not measured); also
    their SE file with its scales folded for that batch size
-   (``int8-fold``, against the base's int8). Profiles the 224x224 files (batch 1, one thread): kernel
-   time per op type, SE's and the base's, and what SE adds.
+   (``int8-fold``, against the base's int8). Profiles the 224x224 files
+   (batch 1, one thread): kernel time per op type, SE's and the base's,
+   and what SE adds.
 
 Prepare the data first (``tools/dataset_converters/prepare_digits.py``)::
 
@@ -105,41 +106,44 @@ def peer_models(name):
 
 
 def export_pair(models, work_dir, prefix, size, calibration, folds=()):
-    """fp32 and int8 files of an (se, base) pair, and SE's int8 file with
-    its scales folded for each batch size in ``folds`` (``int8-fold@N``)."""
-    files = {}
+    """fp32 and int8 files of an (se, base) pair, and ``{batch: SE's int8
+    file with its scales folded}`` for each batch size in ``folds``."""
+    files, folded = {}, {}
     for kind, model in models.items():
         fp32 = files[f'{kind}/fp32'] = osp.join(
             work_dir, f'{prefix}_{kind}_fp32.onnx')
         export_onnx(model.eval(), fp32, (1, 3, size, size))
-        for batch in (None, *folds) if kind == 'se' else (None, ):
-            name = f'int8-fold@{batch}' if batch else 'int8'
-            int8 = files[f'{kind}/{name}'] = osp.join(
-                work_dir, f'{prefix}_{kind}_{name}.onnx')
-            quantize_int8(fp32, int8, calibration(), fold_se=batch)
-    return files
+        int8 = files[f'{kind}/int8'] = osp.join(
+            work_dir, f'{prefix}_{kind}_int8.onnx')
+        quantize_int8(fp32, int8, calibration())
+    for batch in folds:
+        folded[batch] = osp.join(work_dir,
+                                 f'{prefix}_se_int8-fold{batch}.onnx')
+        quantize_int8(files['se/fp32'], folded[batch], calibration(),
+                      fold_se=batch)
+    return files, folded
 
 
-def precisions(files, batch=1):
-    """(SE file's precision, base file's) pairs to compare."""
+def at_batch(files, folded, batch):
+    """The files to run at ``batch`` (a folded file takes its own batch
+    only), and the (SE file's precision, base file's) pairs to compare."""
     pairs = [('fp32', 'fp32'), ('int8', 'int8')]
-    fold = f'int8-fold@{batch}'
-    return pairs + [(fold, 'int8')] * (f'se/{fold}' in files)
+    if batch not in folded:
+        return files, pairs
+    return ({**files, 'se/int8-fold': folded[batch]},
+            pairs + [('int8-fold', 'int8')])
 
 
-def time_pair(files, size, args):
+def time_pair(files, folded, size, args):
     rows = {}
     for batch, threads in ((b, t) for b in args.batches
                            for t in args.threads):
-        # A folded file takes its own batch size only.
-        times = time_files({k: f for k, f in files.items()
-                            if '@' not in k or k.endswith(f'@{batch}')},
-                           (batch, 3, size, size), args.repeats,
+        run, pairs = at_batch(files, folded, batch)
+        times = time_files(run, (batch, 3, size, size), args.repeats,
                            args.warmup, threads)
-        for precision, base in precisions(files, batch):
+        for precision, base in pairs:
             ratios = paired_ratio(times, f'se/{precision}', f'base/{base}')
-            mode = precision.split('@')[0]
-            rows[f'batch{batch}/{threads}t/{mode}'] = dict(
+            rows[f'batch{batch}/{threads}t/{precision}'] = dict(
                 se_ms=times[f'se/{precision}']['median'] * 1e3,
                 base_ms=times[f'base/{base}']['median'] * 1e3,
                 ratio=statistics.median(ratios),
@@ -157,20 +161,21 @@ SE_OPS = ('GlobalAveragePool', 'QLinearGlobalAveragePool', 'ReduceMean',
           'DequantizeLinear')
 
 
-def profile_pair(files, size, args):
+def profile_pair(files, folded, size, args):
     """Kernel time per op type (ms per call) of the SE and the base files
     at batch 1, one thread, what SE adds per op type (SE minus base: the
     residual Add, Relu and layout changes a fused base does not run show
     here too), and SE's own operators' share of the SE file's time."""
     out = {}
-    for precision, base in precisions(files):
+    files, pairs = at_batch(files, folded, 1)
+    for precision, base in pairs:
         ms = profile_ops(dict(se=files[f'se/{precision}'],
                               base=files[f'base/{base}']),
                          (1, 3, size, size), args.profile_runs)
         total = sum(ms['se'].values())
         extra = {op: ms['se'].get(op, 0.0) - ms['base'].get(op, 0.0)
                  for op in {*ms['se'], *ms['base']}}
-        out[precision.split('@')[0]] = dict(
+        out[precision] = dict(
             se_ms=ms['se'], base_ms=ms['base'],
             extra_ms=dict(sorted(extra.items(), key=lambda kv: -kv[1])),
             ops={op: 100.0 * t / total for op, t in ms['se'].items()},
@@ -201,13 +206,14 @@ def digits_pair(args, name):
                               data_root=args.data_root, batch_size=size)
 
     # Both models share the data_preprocessor config (and the data).
-    files = export_pair(models, args.work_dir, name, 32,
-                        lambda: (x for x, _ in batches('se', 'train')),
-                        sorted({1, *args.batches}) if deep else ())
-    for key in (k for k in files if '@' not in k or k.endswith('@1')):
-        accuracy[key.split('@')[0]] = top1(files[key], batches(
-            key.split('/')[0], 'val', 1 if '@' in key else 100))
-    return dict(accuracy=accuracy, time=time_pair(files, 32, args))
+    files, folded = export_pair(
+        models, args.work_dir, name, 32,
+        lambda: (x for x, _ in batches('se', 'train')),
+        sorted({1, *args.batches}) if deep else ())
+    for key, file in at_batch(files, folded, 1)[0].items():
+        accuracy[key] = top1(file, batches(  # a folded file: batch 1
+            key.split('/')[0], 'val', 1 if 'fold' in key else 100))
+    return dict(accuracy=accuracy, time=time_pair(files, folded, 32, args))
 
 
 def main(argv=None):
@@ -225,13 +231,13 @@ def main(argv=None):
                 digits_pair(args, name)
     for peer in (p for p in args.pairs if 'digits' not in p):
         rng = np.random.default_rng(0)
-        files = export_pair(
+        files, folded = export_pair(
             peer_models(peer), args.work_dir, peer, 224,
             lambda: (rng.standard_normal((4, 3, 224, 224), np.float32)
                      for _ in range(2)), args.batches)
         results['pairs'][f'{peer} (224x224, random weights)'] = dict(
-            time=time_pair(files, 224, args),
-            profile=profile_pair(files, 224, args)
+            time=time_pair(files, folded, 224, args),
+            profile=profile_pair(files, folded, 224, args)
             if args.profile_runs else None)
     results['load_after'] = os.getloadavg()
     out = osp.join(args.work_dir, 'quantize_benchmark.json')
@@ -245,7 +251,7 @@ def main(argv=None):
 def to_markdown(results):
     keys = ('se/fp32', 'se/int8', 'se/int8-fold', 'base/fp32', 'base/int8')
     lines = ['| pair | SE fp32 top-1 | SE int8 top-1 | SE int8 folded top-1 '
-             '| base fp32 top-1 | base int8 top-1 |', '|---|---|---|---|---|---|']
+             '| base fp32 top-1 | base int8 top-1 |', '|---' * 6 + '|']
     for name, pair in results['pairs'].items():
         acc = pair.get('accuracy')
         if acc:
