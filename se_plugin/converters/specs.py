@@ -5,7 +5,7 @@ from typing import NamedTuple
 from mmengine.config import Config
 from mmengine.hub import get_config
 
-from ..engine.errors import ConversionError
+from ..engine.errors import ConversionError, fail
 
 #: Key layouts (see :mod:`se_plugin.converters.keys`).
 LAYOUTS = ('cadene', 'resnet', 'mmpretrain', 'regnet')
@@ -204,8 +204,8 @@ def get_spec(source: str, arch: str) -> Spec:
         return mmpretrain_spec(arch)
     tables = {'timm': TIMM, 'torchvision': TORCHVISION}
     if source not in tables:
-        raise ConversionError(f'source={source!r} is not supported; allowed: '
-                              f"{tuple(tables) + ('mmpretrain', )}")
+        fail('source', source, tuple(tables) + ('mmpretrain', ),
+             ConversionError)
     name = arch.split('.')[0]  # timm's 'name.tag', e.g. '.in1k'
     if source == 'timm' and name in TIMM_UNSUPPORTED:
         raise ConversionError(f'arch={arch!r} cannot be converted: se_plugin '

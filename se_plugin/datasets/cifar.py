@@ -10,7 +10,7 @@ import numpy as np
 from mmpretrain.datasets import CIFAR10, CIFAR100
 from PIL import Image
 
-from se_plugin.engine.errors import DataError, DataNotFoundError
+from se_plugin.engine.errors import DataError, DataNotFoundError, fail
 from se_plugin.registry import DATASETS
 
 #: Layout -> (folder, train files, test files, meta file, label key, class
@@ -52,11 +52,10 @@ class CheckedCIFARMixin:
                  download: bool = False, **kwargs):
         name = type(self).__name__
         if download is not False:
-            raise DataError(f'{name}.download={download!r} is not supported; '
-                            'allowed: False (se_plugin never downloads)')
+            fail(f'{name}.download', download,
+                 'False (se_plugin never downloads)', DataError)
         if split not in ('train', 'test'):
-            raise DataError(f"{name}.split={split!r} is not supported; "
-                            "allowed: ('train', 'test')")
+            fail(f'{name}.split', split, ('train', 'test'), DataError)
         super().__init__(data_root, split, download=False, **kwargs)
 
     def _path(self, name: str) -> str:
@@ -143,8 +142,7 @@ def write_cifar(src, out, layout: str = 'cifar10', train_dir: str = 'train',
     alike in both splits) in CIFAR's layout under ``out`` at 32x32 RGB,
     never over an existing folder; images per split and classes."""
     if layout not in LAYOUTS:
-        raise DataError(f'layout={layout!r} is not supported; allowed: '
-                        f'{tuple(LAYOUTS)}')
+        fail('layout', layout, tuple(LAYOUTS), DataError)
     folder, train, test, meta, key, names_key = LAYOUTS[layout]
     src, target = Path(src), Path(out) / folder
     if target.exists():

@@ -11,7 +11,7 @@ from PIL import Image
 from mmdet.datasets.api_wrappers import COCO
 from mmengine.logging import MMLogger
 
-from ..engine.errors import DataError, DataNotFoundError
+from ..engine.errors import DataError, DataNotFoundError, fail
 from ..models.checks import is_int
 from se_plugin.registry import DATASETS
 from .checked_list import require_images, require_path
@@ -213,9 +213,8 @@ class CheckedCocoDataset(DecodeCheckMixin, CocoDataset):
                  check_files: bool = True, bad_images: str = 'error',
                  **kwargs):
         if degenerate_boxes not in DEGENERATE:
-            raise DataError(
-                f'CheckedCocoDataset.degenerate_boxes={degenerate_boxes!r} '
-                f'is not supported; allowed: {DEGENERATE}')
+            fail('CheckedCocoDataset.degenerate_boxes', degenerate_boxes,
+                 DEGENERATE, DataError)
         self.degenerate_boxes = degenerate_boxes
         super().__init__(
             *args, check_files=check_files, bad_images=bad_images, **kwargs)

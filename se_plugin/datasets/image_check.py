@@ -10,7 +10,7 @@ from mmengine.fileio import get
 from mmengine.logging import MMLogger
 from mmengine.utils import track_parallel_progress, track_progress
 
-from ..engine.errors import DataError, UserInputError
+from ..engine.errors import DataError, UserInputError, fail
 
 BAD_IMAGES = ('error', 'skip')
 CHECK_MODE = ('tools/dataset_converters/check_images.py <config> lists '
@@ -113,8 +113,8 @@ class DecodeCheckMixin:
     def __init__(self, *args, check_files: bool = True,
                  bad_images: str = 'error', **kwargs):
         if bad_images not in BAD_IMAGES:
-            raise DataError(f'{type(self).__name__}.bad_images={bad_images!r}'
-                            f' is not supported; allowed: {BAD_IMAGES}')
+            fail(f'{type(self).__name__}.bad_images', bad_images, BAD_IMAGES,
+                 DataError)
         if bad_images == 'skip' and kwargs.get('test_mode', False):
             raise DataError(
                 f"{type(self).__name__}.bad_images='skip' needs "

@@ -48,6 +48,12 @@ class ConversionError(UserInputError, ValueError):
     """Weights cannot be converted as asked (source, arch, keys)."""
 
 
+def fail(name, value, allowed, error=OptionError):
+    """Raise ``error``: option ``name`` cannot be ``value``; ``allowed`` says
+    what can."""
+    raise error(f'{name}={value!r} is not supported; allowed: {allowed}')
+
+
 def report_user_errors(main):
     """Turn our errors about the user's input into one line on stderr and
     exit status 1; other exceptions keep their traceback."""

@@ -18,7 +18,7 @@ from mmengine.runner import Runner
 from .config import (LOADERS, SAFE_HOOK, check_data_config, read_config,
                      safe_checkpoint_hook, warn_new_keys,
                      warn_unsafe_checkpoint_hook)
-from .errors import ConfigError
+from .errors import ConfigError, fail
 from .loading import check_resumable, find_resumable, read_checkpoint
 from .outputs import check_output
 from .resume import check_resume_config
@@ -133,8 +133,7 @@ def merge_train_args(cfg, args):
         value = loop.get(key)
         if key in loop and (isinstance(value, bool)
                             or not isinstance(value, int) or value < 1):
-            raise ConfigError(f'train_cfg.{key}={value!r} is not supported; '
-                              'allowed: an int >= 1')
+            fail(f'train_cfg.{key}', value, 'an int >= 1', ConfigError)
     if args.auto_scale_lr and 'base_batch_size' not in (
             cfg.get('auto_scale_lr') or {}):
         raise ConfigError(

@@ -6,13 +6,9 @@ import inspect
 import math
 from typing import Sequence
 
-from ..engine.errors import OptionError
+from ..engine.errors import OptionError, fail
 
 P = inspect.Parameter
-
-
-def fail(name, value, allowed):
-    raise OptionError(f'{name}={value!r} is not supported; allowed: {allowed}')
 
 
 def is_int(value) -> bool:
